@@ -1,0 +1,91 @@
+"""The objective interface: vectorised over rows, publishing its class and proved constants.
+
+An objective evaluates R points at once: ``value(X)`` has shape (R,) and ``grad(X)`` shape (R, d)
+for X of shape (R, d), on whichever backend X lives. It publishes
+
+* ``function_class``: "L-smooth" or "nonsmooth-tame" (the glossary's names);
+* ``constants``: the glossary names it can vouch for, e.g. ``{"L": 7.0, "f_star": 0.0}``.
+  ``f_star`` is inf f exactly; ``f_low`` is a proved lower bound when inf f is not known, so
+  ``Delta = f(x0) - f_low`` over-estimates f(x0) - f* and bounds stay valid. Each subclass proves
+  its constants in its docstring, and tests/test_objectives.py checks them on sampled points;
+* for nonsmooth objectives, ``grad`` is a Clarke-subgradient selection and ``subgradient_convention``
+  says which one (e.g. "sign(0) = 0");
+* for finite sums f = (1/n) sum_i f_i: ``n`` and ``component_grad(X, idx)``, the mean gradient of
+  the components ``idx[r, :]`` at row r (used by the minibatch oracle).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..backend import backend_of
+
+
+class Objective:
+    name: str = "objective"
+    function_class: str = "L-smooth"
+    subgradient_convention: str | None = None
+    n: int | None = None  # number of components for finite sums
+
+    def __init__(self, d: int):
+        if int(d) != d or d < 1:
+            raise ValueError(f"dimension d must be a positive integer; got {d!r}")
+        self.d = int(d)
+        self._on_device: dict[tuple[str, str], Any] = {}
+
+    # -- to implement -------------------------------------------------------------------------
+    @property
+    def constants(self) -> dict[str, float]:
+        raise NotImplementedError
+
+    def value(self, X):
+        raise NotImplementedError
+
+    def grad(self, X):
+        raise NotImplementedError
+
+    # -- optional -----------------------------------------------------------------------------
+    def hvp(self, X, V):
+        raise NotImplementedError(f"{self.name} has no Hessian-vector product")
+
+    def component_grad(self, X, idx):
+        raise NotImplementedError(f"{self.name} is not a finite sum")
+
+    # -- shared -------------------------------------------------------------------------------
+    def param(self, name: str, X):
+        """A parameter array (stored as NumPy) on X's backend, copied to the device once."""
+        be = backend_of(X)
+        key = (be.name, name)
+        if key not in self._on_device:
+            self._on_device[key] = be.xp.asarray(getattr(self, name))
+        return self._on_device[key]
+
+    def initial_points(self, R: int, seed: int = 0, radius: float = 2.0, backend="numpy"):
+        """R starting points drawn uniformly from the box [-radius, radius]^d, seeded."""
+        from ..backend import get_backend
+
+        be = get_backend(backend)
+        return radius * (2.0 * be.rng(seed).random((R, self.d)) - 1.0)
+
+    @property
+    def f_lower(self) -> float:
+        """f_star when known, else the proved lower bound f_low."""
+        c = self.constants
+        return c["f_star"] if "f_star" in c else c["f_low"]
+
+    def describe(self) -> str:
+        consts = ", ".join(f"{k}={v:.6g}" for k, v in self.constants.items())
+        return f"{self.name} (d={self.d}; {self.function_class}; {consts})"
+
+    def __repr__(self) -> str:
+        return self.describe()
+
+
+def check_points(X, d: int):
+    if X.ndim != 2 or X.shape[1] != d:
+        raise ValueError(f"points must have shape (R, {d}); got {tuple(X.shape)}")
+
+
+def as_numpy_params(**arrays) -> dict[str, np.ndarray]:
+    return {k: np.asarray(v, dtype=np.float64) for k, v in arrays.items()}

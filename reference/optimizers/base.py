@@ -1,0 +1,50 @@
+"""Optimizers as pure (init, step) pairs with explicit state, in the manner of optax's base.py.
+
+An optimizer never sees the objective. The runner asks it where to query the oracle
+(``query(state)``), hands it the oracle's answer ``g`` and the hyperparameters at step ``t``, and
+receives the next state. Every state array has shape ``(R, d)``: R independent runs advance in
+one vectorised step. Hyperparameters are scalars or ``(R, 1)`` columns (one value per run); the
+runner resolves schedules to their value at ``t`` before calling ``step``.
+
+``state["x"]`` is always the iterate whose f and gradient norm are measured.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
+
+State = dict  # name -> (R, d) array; "x" is the measured iterate
+
+
+@dataclass(frozen=True)
+class Optimizer:
+    """A named, pure optimizer.
+
+    init(x0, hp) -> state;  step(state, g, hp, t) -> state;  query(state, hp) -> point to query.
+    ``defaults`` lists the hyperparameters (None = required); ``convention`` records the switches
+    in effect, so a trace always says which variant ran.
+    """
+
+    name: str
+    init: Callable[[Any, Mapping], State]
+    step: Callable[[State, Any, Mapping, int], State]
+    defaults: Mapping[str, Any]
+    convention: Mapping[str, Any] = field(default_factory=dict)
+    query: Callable[[State, Mapping], Any] = staticmethod(lambda state, hp: state["x"])
+
+    def hyperparameters(self, hp: Mapping[str, Any] | None = None) -> dict:
+        """Fill defaults and reject unknown or missing names, naming them."""
+        hp = dict(hp or {})
+        unknown = sorted(set(hp) - set(self.defaults))
+        if unknown:
+            raise ValueError(f"optimizer {self.name!r} has no hyperparameter {unknown[0]!r}; "
+                             f"it takes {sorted(self.defaults)}")
+        full = {**self.defaults, **hp}
+        missing = sorted(k for k, v in full.items() if v is None)
+        if missing:
+            raise ValueError(f"optimizer {self.name!r} needs hyperparameter {missing[0]!r}")
+        return full
+
+    def describe(self) -> str:
+        conv = ", ".join(f"{k}={v}" for k, v in self.convention.items())
+        return f"{self.name}({conv})" if conv else self.name
