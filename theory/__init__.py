@@ -1,0 +1,16 @@
+"""convcheck's symbolic layer: theorems as checkable derivations (SymPy + mpmath).
+
+Never imports reference/ (the two layers meet only in convcheck/).
+"""
+from . import baselines
+from .certify import Certificate, certify, eps_exponent
+from .model import (Assumption, ChainStep, Claim, Condition, Formula, Obligation, OneStep, Quantity, Rate,
+                    Source, Theorem)
+from .registry import get, lower_bound_for, register, theorems
+
+for _thm in baselines.THEOREMS:
+    register(_thm)
+
+__all__ = ["Assumption", "ChainStep", "Claim", "Condition", "Formula", "Obligation", "OneStep", "Quantity",
+           "Rate", "Source", "Theorem", "Certificate", "certify", "eps_exponent", "get", "lower_bound_for",
+           "register", "theorems"]

@@ -1,0 +1,4 @@
+"""The smooth baselines: GD, its exact PEP worst case, Ghadimi-Lan SGD and the lower bounds."""
+from . import gd_pep, gd_smooth, lower_bounds, sgd_smooth
+
+THEOREMS = (gd_smooth.theorem, gd_pep.theorem, sgd_smooth.theorem, lower_bounds.det, lower_bounds.stoch)

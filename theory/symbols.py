@@ -1,0 +1,12 @@
+"""The SymPy symbols of the glossary (convcheck/glossary.py gives each name's meaning).
+
+Theorems build their formulas from these, so one name means one symbol everywhere.
+"""
+import sympy as sp
+
+from .model import Theorem, f, f_next, gap, grad_sq, grad_sq_next, inner, oracle_sq  # noqa: F401
+
+T, eps = Theorem.T, Theorem.eps
+L, Delta, lr, h = sp.symbols("L Delta lr h", positive=True)
+sigma = sp.Symbol("sigma", nonnegative=True)
+c_lower = sp.Symbol("c", positive=True)  # an unknown universal constant of a lower bound
