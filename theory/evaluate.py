@@ -19,6 +19,7 @@ import numpy as np
 import sympy as sp
 
 from .model import Condition, Quantity, Theorem, gap
+from .numeric import compile_expr
 
 
 class InvalidInput(ValueError):
@@ -202,39 +203,36 @@ def sweep(thm: Theorem, what: str, grid: Mapping[str, object], eps=None, T=None)
     """Vectorised evaluation of 'rate' or 'complexity' over NumPy grids of constants (float64).
 
     Returns (values, applies): arrays of the broadcast shape; ``applies`` is False where a condition
-    fails (and values are NaN there). Hyperparameters not in the grid take their prescription.
+    fails (values are NaN there). Hyperparameters not in the grid take their prescription.
     """
     if what not in ("rate", "complexity"):
         raise InvalidInput(f"sweep quantity must be 'rate' or 'complexity'; got {what!r}")
-    formula = thm.rate.bound if what == "rate" else thm.complexity
+    formula = thm.rate.bound if what == "rate" and thm.rate else thm.complexity if what == "complexity" else None
     if formula is None:
         raise InvalidInput(f"theorem {thm.id} has no {what}")
-    known = thm.quantities
     for name in grid:
-        if name not in known:
+        if name not in thm.quantities:
             raise InvalidInput(f"theorem {thm.id} has no constant or hyperparameter {name!r}")
-    arrays = dict(zip(grid, np.broadcast_arrays(*[np.asarray(v, dtype=float) for v in grid.values()])))
-    expr = formula.expr
-    conds = [c.relation for c in thm.conditions]
-    for q in thm.hyperparameters:
-        if q.name not in arrays and q.name in thm.prescription:
-            expr = expr.subs(q.symbol, thm.prescription[q.name].expr)
-            conds = [r.subs(q.symbol, thm.prescription[q.name].expr) for r in conds]
-    fixed = {thm.eps: eps, thm.T: T}
-    expr = expr.subs({k: v for k, v in fixed.items() if v is not None})
-    conds = [r.subs({k: v for k, v in fixed.items() if v is not None}) for r in conds]
-    syms = [known[n].symbol for n in arrays]
-    missing = sorted(s.name for s in expr.free_symbols if s not in syms)
+    env = {k: np.asarray(v, dtype=float) for k, v in grid.items()}
+    env.update({k: float(v) for k, v in (("eps", eps), ("T", T)) if v is not None})
+    prescribe = {q.symbol: thm.prescription[q.name].expr for q in thm.hyperparameters
+                 if q.name not in grid and q.name in thm.prescription}
+    expr = formula.expr.subs(prescribe)
+    missing = sorted(s.name for s in expr.free_symbols if s.name not in env)
     if missing:
         raise InvalidInput(f"sweep of {thm.id} {what} needs {missing[0]} (in the grid, or eps/T)")
-    args = list(arrays.values())
-    vals = np.asarray(sp.lambdify(syms, expr, modules="numpy")(*args), dtype=float)
-    ok = np.ones(vals.shape, dtype=bool)
-    for r in conds:
-        if r in (sp.true, sp.false):
-            ok &= bool(r)
-            continue
-        ok &= np.asarray(sp.lambdify(syms, r, modules="numpy")(*args), dtype=bool)
-    with np.errstate(invalid="ignore"):
-        vals = np.where(ok, vals, np.nan)
-    return np.broadcast_to(vals, ok.shape), ok
+    vals = compile_expr(expr)[0](env)
+    ok = np.ones(np.broadcast_shapes(*[np.shape(a) for a in env.values()]), dtype=bool)
+    for c in thm.conditions:
+        margin, strict = condition_margin(c.relation.subs(prescribe))
+        if all(s.name in env for s in margin.free_symbols):
+            m = compile_expr(margin)[0](env)
+            ok &= (m > 0) if strict else (m >= 0)
+    return np.where(ok, vals, np.nan), ok
+
+
+def condition_margin(rel: sp.Rel) -> tuple[sp.Expr, bool]:
+    """(m, strict): the relation holds iff m > 0 (strict) or m >= 0."""
+    if isinstance(rel, (sp.StrictLessThan, sp.LessThan)):
+        return rel.rhs - rel.lhs, isinstance(rel, sp.StrictLessThan)
+    return rel.lhs - rel.rhs, isinstance(rel, sp.StrictGreaterThan)

@@ -1,0 +1,438 @@
+"""check(theorem, setup): run the reference under a theorem's assumptions and judge every guarantee.
+
+For each setup it (a) checks the one-step inequality at every step of every run (a monitor inside
+the batched loop), (b) the rate at every recorded T, (c) the complexity: runs reach the accuracy
+eps within T(eps) (hitting times), and reports the tightness ratio empirical / bound. Bounds in
+expectation are judged on the mean over runs with a one-sided normal confidence bound at a printed
+level: ``violated`` when even the lower confidence bound exceeds the bound, ``inconclusive`` when
+only the upper one does.
+
+Verdicts: holds, violated (with run, step and numbers), does not apply (naming the condition),
+diverged (with run and step), inconclusive. The worst part decides a setup's verdict.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from statistics import NormalDist
+from typing import Sequence
+
+import numpy as np
+import sympy as sp
+
+import theory
+from reference import optimizers, run
+from theory.evaluate import condition_margin
+from theory.numeric import compile_expr
+
+from .setups import Setup, default_setups
+
+VERDICTS = ("holds", "inconclusive", "does not apply", "diverged", "violated")
+RTOL = 1e-10  # float64 slack on inequalities between computed values (stated in every report)
+
+
+@dataclass
+class Part:
+    name: str
+    verdict: str
+    detail: str
+    tightness: float | None = None  # max over runs/records of empirical / bound (<= 1 when it holds)
+    worst: dict | None = None
+
+    def to_dict(self):
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+@dataclass
+class SetupReport:
+    setup: str
+    verdict: str
+    parts: list[Part] = field(default_factory=list)
+    seconds: float = 0.0
+    note: str = ""
+
+    @property
+    def tightness(self) -> float | None:
+        t = [p.tightness for p in self.parts if p.tightness is not None and p.name.startswith("rate")]
+        return max(t) if t else None
+
+    def to_dict(self):
+        return {"setup": self.setup, "verdict": self.verdict, "tightness": self.tightness,
+                "seconds": round(self.seconds, 3), "note": self.note, "parts": [p.to_dict() for p in self.parts]}
+
+
+@dataclass
+class CheckReport:
+    theorem: str
+    verdict: str
+    setups: list[SetupReport]
+    certificate: str | None = None
+
+    @property
+    def tightness(self) -> float | None:
+        t = [s.tightness for s in self.setups if s.tightness is not None]
+        return max(t) if t else None
+
+    def to_dict(self):
+        return {"theorem": self.theorem, "verdict": self.verdict, "certificate": self.certificate,
+                "tightness": self.tightness, "setups": [s.to_dict() for s in self.setups]}
+
+
+def worst_verdict(verdicts) -> str:
+    verdicts = list(verdicts)
+    return max(verdicts, key=VERDICTS.index) if verdicts else "holds"
+
+
+class DoesNotApply(Exception):
+    pass
+
+
+# ---------------------------------------------------------------------------------------------
+# joining theory and reference by names
+
+
+def _constants(thm, setup: Setup, f0: np.ndarray) -> dict:
+    obj, orc = setup.objective, setup.oracle
+    if obj.function_class != thm.function_class:
+        raise DoesNotApply(f"{obj.name} is {obj.function_class}; {thm.id} assumes {thm.function_class}")
+    if thm.oracle == "exact" and orc.stochastic:
+        raise DoesNotApply(f"{thm.id} assumes an exact oracle; got {orc.describe()}")
+    published = {**obj.constants, **orc.constants(obj)}
+    env = {}
+    for q in thm.constants:
+        if q.name == "Delta":
+            if "f_star" not in published and "f_low" not in published:
+                raise DoesNotApply(f"{obj.name} is not known to be bounded below (no f_star or f_low)")
+            env["Delta"] = f0 - obj.f_lower
+        elif q.name in published:
+            env[q.name] = published[q.name]
+        else:
+            raise DoesNotApply(f"{obj.name} with {orc.describe()} publishes no {q.name} ({q.meaning})")
+    return env
+
+
+def _upper_bound_of(thm, name: str):
+    """The bound B in a condition 'name < B' (or <=), if any."""
+    for c in thm.conditions:
+        r = c.relation
+        if r.lhs.name == name and isinstance(r, (sp.StrictLessThan, sp.LessThan)):
+            return r.rhs
+    return None
+
+
+def _hyperparameters(thm, setup: Setup, env: dict) -> dict:
+    R = setup.runs
+    hp = {}
+    for q in thm.hyperparameters:
+        if q.name in setup.hp:
+            hp[q.name] = np.broadcast_to(np.asarray(setup.hp[q.name], dtype=float), (R,)).copy()
+        elif setup.sweep and _upper_bound_of(thm, q.name) is not None:
+            top = compile_expr(_upper_bound_of(thm, q.name))[0](env)
+            hp[q.name] = np.broadcast_to(top, (R,)) * np.linspace(0.02, 0.98, R)
+        elif q.name in thm.prescription:
+            hp[q.name] = np.broadcast_to(compile_expr(thm.prescription[q.name].expr)[0](
+                {**env, "T": setup.steps}), (R,)).copy()
+        else:
+            raise DoesNotApply(f"no value for hyperparameter {q.name} and no prescription")
+    return hp
+
+
+def _failed_conditions(thm, env: dict) -> tuple[np.ndarray, list[str]]:
+    """Per-run mask of runs meeting every condition, and the failed conditions' messages."""
+    ok = None
+    messages = []
+    for c in thm.conditions:
+        margin, strict = condition_margin(c.relation)
+        m = compile_expr(margin)[0](env)
+        good = (m > 0) if strict else (m >= 0)
+        good = np.broadcast_to(good, np.shape(env["Delta"]) if "Delta" in env else good.shape)
+        if not good.all():
+            r = int(np.argmin(good))
+            messages.append(f"{c} fails for {int((~good).sum())} runs (run {r}: {c.symbol.name} = "
+                            f"{np.broadcast_to(env[c.symbol.name], good.shape)[r]:.6g})")
+        ok = good if ok is None else ok & good
+    return (np.ones(np.shape(env.get("Delta", 0)), bool) if ok is None else ok), messages
+
+
+# ---------------------------------------------------------------------------------------------
+# (a) the one-step inequality, inside the loop
+
+
+class OneStepMonitor:
+    """Keeps, per run, the worst (lhs - rhs) / scale of ``lhs <= rhs`` over all steps."""
+
+    def __init__(self, one_step, env: dict, mask: np.ndarray):
+        self.margin, self.names = compile_expr(one_step.rhs - one_step.lhs)
+        self.scale, _ = compile_expr(sum(abs(a) for a in sp.Add.make_args(sp.expand(one_step.rhs - one_step.lhs))))
+        self.env = env
+        self.mask = mask
+        self.needs_next = "grad_sq_next" in self.names
+        self.prev = None
+        R = mask.shape[0]
+        self.worst = np.full(R, -np.inf)
+        self.worst_step = np.full(R, -1)
+        self.worst_values = {}
+        self.steps = 0
+
+    def __call__(self, q):
+        cur = {"f": q["f"], "f_next": q["f_next"], "grad_sq": q["grad_sq"], "inner": q["inner"],
+               "oracle_sq": q["oracle_sq"], "alive": q["alive"], "t": q["t"]}
+        if self.needs_next:
+            prev, self.prev = self.prev, cur
+            if prev is None:
+                return
+            prev["grad_sq_next"] = q["grad_sq"]
+            self._judge(prev)
+        else:
+            self._judge(cur)
+
+    def _judge(self, v):
+        env = {**self.env, **{k: np.asarray(v[k]) for k in ("f", "f_next", "grad_sq", "inner", "oracle_sq")
+                              if k in v}}
+        if "grad_sq_next" in v:
+            env["grad_sq_next"] = np.asarray(v["grad_sq_next"])
+        m = self.margin(env)
+        s = self.scale(env) + np.abs(env["f"]) + 1e-300
+        viol = np.where(self.mask & np.asarray(v["alive"]), -m / s, -np.inf)
+        worse = viol > self.worst
+        self.worst = np.where(worse, viol, self.worst)
+        self.worst_step = np.where(worse, v["t"], self.worst_step)
+        self.steps += 1
+
+    def part(self, statement: str) -> Part:
+        checked = int(self.mask.sum())
+        if checked == 0:
+            return Part("one-step", "does not apply", "no run meets the one-step inequality's conditions")
+        bad = self.worst > RTOL
+        if bad.any():
+            r = int(np.argmax(self.worst))
+            return Part("one-step", "violated",
+                        f"{statement} fails for {int(bad.sum())} of {checked} runs; worst: run {r} at step "
+                        f"{int(self.worst_step[r])}, excess {self.worst[r]:.3g} of the terms' scale",
+                        worst={"run": r, "step": int(self.worst_step[r]), "relative_excess": float(self.worst[r])})
+        return Part("one-step", "holds", f"{statement}: held at every step of {checked} runs "
+                                         f"(float tolerance {RTOL:g} relative)")
+
+
+# ---------------------------------------------------------------------------------------------
+# (b) rates and (c) complexity, from the trace
+
+
+def _measure(measure: str, tr):
+    """(T per record, values (K, R)) for a measure name of the glossary."""
+    n = tr.steps.astype(float)
+    if measure == "min_grad_sq_before_T":
+        return n + 1, tr.min_grad_sq
+    if measure == "min_grad_sq_through_T":
+        return n, tr.min_grad_sq
+    if measure == "expected_grad_sq_random_index":
+        return n + 1, tr.sum_grad_sq / (n + 1)[:, None]
+    raise ValueError(f"unknown measure {measure!r}")
+
+
+def _deterministic_rate(name, bound_expr, T, values, env, tr) -> Part:
+    fn, names = compile_expr(bound_expr)
+    keep = T >= 1
+    T, values = T[keep], values[keep]
+    benv = {**{k: np.asarray(v)[None, :] if np.ndim(v) else v for k, v in env.items()}, "T": T[:, None]}
+    if "gap" in names:
+        benv["gap"] = (tr.f[0] - tr.f)[keep]
+    bound = np.broadcast_to(fn(benv), values.shape)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = values / bound
+    ratio = np.where(np.isnan(values), np.nan, ratio)
+    tight = float(np.nanmax(ratio)) if np.isfinite(ratio).any() else None
+    bad = values > bound * (1 + RTOL)
+    if bad.any():
+        k, r = np.argwhere(bad)[0]
+        return Part(name, "violated", f"at T = {int(T[k])}, run {r}: measured {values[k, r]:.6g} > bound "
+                                      f"{bound[k, r]:.6g}", tight,
+                    {"run": int(r), "T": int(T[k]), "observed": float(values[k, r]), "bound": float(bound[k, r])})
+    return Part(name, "holds", f"held at all {len(T)} recorded T for every run; worst empirical/bound = "
+                               f"{tight:.3g}" if tight is not None else "no finite record", tight)
+
+
+def _expected_rate(name, bound_expr, T, values, env, level, only_last=False) -> Part:
+    fn, _ = compile_expr(bound_expr)
+    if only_last:
+        T, values = T[-1:], values[-1:]
+    runs = values.shape[1]
+    scalar_env = {}
+    for k, v in env.items():
+        v = np.asarray(v)
+        if v.ndim and not np.allclose(v, v.flat[0], rtol=1e-12, atol=0):
+            raise DoesNotApply(f"an expectation bound needs one {k} for all runs (use x0='shared')")
+        scalar_env[k] = float(v.flat[0]) if v.ndim else float(v)
+    bound = fn({**scalar_env, "T": T})
+    bound = np.broadcast_to(bound, T.shape)
+    mean = values.mean(axis=1)
+    half = NormalDist().inv_cdf(level) * values.std(axis=1, ddof=1) / np.sqrt(runs)
+    ratio = mean / bound
+    tight = float(np.nanmax(ratio))
+    conf = f"{level:.0%} one-sided (normal approximation, {runs} runs)"
+    low_bad = mean - half > bound
+    if low_bad.any():
+        k = int(np.argmax(low_bad))
+        return Part(name, "violated", f"at T = {int(T[k])}: mean {mean[k]:.6g} (lower {conf} bound "
+                                      f"{mean[k] - half[k]:.6g}) > bound {bound[k]:.6g}", tight,
+                    {"T": int(T[k]), "observed": float(mean[k]), "bound": float(bound[k])})
+    if (mean + half > bound).any():
+        k = int(np.argmax(mean + half - bound))
+        return Part(name, "inconclusive", f"at T = {int(T[k])}: upper {conf} bound {mean[k] + half[k]:.6g} "
+                                          f"> bound {bound[k]:.6g} > mean {mean[k]:.6g}", tight)
+    return Part(name, "holds", f"held at {len(T)} recorded T; upper {conf} bound below the bound everywhere; "
+                               f"worst mean/bound = {tight:.3g}", tight)
+
+
+def _complexity_thresholds(thm, env, steps) -> np.ndarray:
+    """Accuracies eps^2 reachable within the run: multiples of the largest rate at T = steps."""
+    rate = thm.rate.bound.expr.subs(sp.Symbol("gap", positive=True), sp.Symbol("Delta", positive=True))
+    top = np.nanmax(compile_expr(rate)[0]({**env, "T": steps}))
+    return top * np.array([1.0, 4.0, 16.0])
+
+
+def _complexity(thm, env, tr, thresholds) -> Part:
+    fn, _ = compile_expr(thm.complexity.expr)
+    first_index = thm.rate.measure == "min_grad_sq_before_T"  # T gradients end at index T - 1
+    worst, tight, checked = None, 0.0, 0
+    for thr in thresholds:
+        T_eps = np.broadcast_to(fn({**env, "eps": np.sqrt(thr)}), (tr.runs,))
+        hit = tr.hitting_times[thr]
+        due = T_eps <= tr.steps[-1] + (1 if first_index else 0)
+        if not due.any():
+            continue
+        limit = T_eps - 1 if first_index else T_eps
+        late = due & ((hit < 0) | (hit > limit))
+        checked += int(due.sum())
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratios = np.where(due & (hit >= 0), (hit + (1 if first_index else 0)) / T_eps, np.nan)
+        if np.isfinite(ratios).any():
+            tight = max(tight, float(np.nanmax(ratios)))
+        if late.any() and worst is None:
+            r = int(np.argmax(late))
+            worst = (thr, r, int(hit[r]), float(T_eps[r]))
+    if checked == 0:
+        return Part("complexity", "inconclusive", "no run was long enough for T(eps) at the tested accuracies")
+    if worst is not None:
+        thr, r, hit, T_eps = worst
+        return Part("complexity", "violated", f"run {r} needed {'no hit' if hit < 0 else hit} steps to reach "
+                                              f"||grad f||^2 <= {thr:.4g}; T(eps) = {T_eps:.0f}", tight,
+                    {"run": r, "eps_sq": thr, "hit": hit, "T_eps": T_eps})
+    return Part("complexity", "holds", f"every run reached eps within T(eps) ({checked} run-accuracy pairs); "
+                                       f"worst hitting time / T(eps) = {tight:.3g}", tight)
+
+
+def _expected_complexity(thm, env, tr, level) -> Part:
+    """eps with N(eps) <= steps (bisection on the complexity), then E measure at N = steps <= eps^2."""
+    fn, _ = compile_expr(thm.complexity.expr)
+    lo, hi = 1e-8, 1e8
+    for _ in range(200):
+        mid = np.sqrt(lo * hi)
+        lo, hi = (mid, hi) if float(np.max(fn({**env, "eps": mid}))) > tr.steps[-1] else (lo, mid)
+    eps = hi
+    values = tr.sum_grad_sq[-1:] / (tr.steps[-1] + 1)
+    part = _expected_rate("complexity", sp.Symbol("eps") ** 2, np.array([tr.steps[-1] + 1.0]), values,
+                          {"eps": eps}, level)
+    part.detail = f"eps = {eps:.4g} has N(eps) <= {tr.steps[-1]}: " + part.detail
+    return part
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def check_setup(thm, setup: Setup, level: float = 0.99, progress: bool = False) -> SetupReport:
+    t0 = time.perf_counter()
+    report = SetupReport(setup.describe(), "holds")
+    try:
+        obj = setup.objective
+        if setup.x0 == "shared":
+            x0 = np.repeat(obj.initial_points(1, seed=setup.seed, radius=setup.radius), setup.runs, axis=0)
+        else:
+            x0 = obj.initial_points(setup.runs, seed=setup.seed, radius=setup.radius)
+        env = _constants(thm, setup, obj.value(x0))
+        env.update(_hyperparameters(thm, setup, env))
+        ok, failed = _failed_conditions(thm, env)
+        if not ok.any():
+            raise DoesNotApply("; ".join(failed))
+        if not ok.all():
+            report.note = "excluded: " + "; ".join(failed)
+            x0 = x0[ok]
+            env = {k: (np.asarray(v)[ok] if np.ndim(v) else v) for k, v in env.items()}
+        R = x0.shape[0]
+        hp_names = set(optimizers.get(thm.algorithm).defaults)
+        hp = {k: np.asarray(v, float).reshape(R, 1) for k, v in env.items() if k in hp_names}
+
+        monitor = None
+        if thm.one_step is not None:
+            mask = np.ones(R, bool)
+            for c in thm.one_step.conditions:
+                margin, strict = condition_margin(c.relation)
+                m = np.broadcast_to(compile_expr(margin)[0](env), (R,))
+                mask &= (m > 0) if strict else (m >= -RTOL)
+            monitor = OneStepMonitor(thm.one_step, env, mask)
+
+        expectation = thm.rate is not None and thm.rate.expectation
+        thresholds = [] if expectation or thm.complexity is None else _complexity_thresholds(thm, env, setup.steps)
+        tr = run(optimizers.get(thm.algorithm), obj, x0, setup.steps, hp=hp, oracle=setup.oracle,
+                 seed=setup.seed, thresholds=thresholds, monitors=[monitor] if monitor else [],
+                 progress=progress)
+
+        if monitor is not None:
+            report.parts.append(monitor.part(thm.one_step.statement))
+        if tr.diverged().any():
+            r = int(np.argmax(tr.diverged()))
+            report.parts.append(Part("divergence", "diverged", f"{int(tr.diverged().sum())} runs diverged; "
+                                                               f"run {r} at step {int(tr.diverged_at[r])}"))
+        if thm.rate is not None:
+            T, values = _measure(thm.rate.measure, tr)
+            if expectation:
+                report.parts.append(_expected_rate("rate", thm.rate.bound.expr, T, values, env, level))
+                if thm.rate_at_prescription is not None and not setup.hp and not setup.sweep:
+                    report.parts.append(_expected_rate("rate at prescription", thm.rate_at_prescription.expr,
+                                                       T, values, env, level, only_last=True))
+                if thm.complexity is not None:
+                    report.parts.append(_expected_complexity(thm, env, tr, level))
+            else:
+                report.parts.append(_deterministic_rate("rate", thm.rate.bound.expr, T, values, env, tr))
+                if thm.complexity is not None:
+                    report.parts.append(_complexity(thm, env, tr, thresholds))
+        report.verdict = worst_verdict(p.verdict for p in report.parts)
+    except DoesNotApply as why:
+        report.verdict, report.note = "does not apply", str(why)
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def check_lower(thm) -> CheckReport:
+    """A lower bound cannot be broken by runs on easy functions; check it against the upper bounds:
+    every registered upper bound for the same class and oracle must have eps-order >= its order."""
+    order = next(c.eps_exponent for c in thm.claims if c.kind == "order")
+    uppers = theory.theorems(function_class=thm.function_class, oracle=thm.oracle, kind="upper")
+    parts = []
+    for u in uppers:
+        if u.complexity is None:
+            continue
+        p = theory.eps_exponent(u)
+        parts.append(Part(u.id, "holds" if p >= order else "violated",
+                          f"{u.id}: T(eps) = Theta(eps^-{p}) {'>=' if p >= order else '<'} lower order eps^-{order}"))
+    rep = SetupReport(f"consistency with {len(parts)} upper bounds", worst_verdict(p.verdict for p in parts), parts)
+    return CheckReport(thm.id, rep.verdict, [rep])
+
+
+def check(theorem, setups: Sequence[Setup] | None = None, level: float = 0.99, progress: bool = False,
+          certify: bool = False) -> CheckReport:
+    """Check a theorem (object or id) on the given setups (default: its built-in ones)."""
+    thm = theory.get(theorem) if isinstance(theorem, str) else theorem
+    cert = theory.certify(thm).level if certify else None
+    if thm.kind == "lower":
+        rep = check_lower(thm)
+        rep.certificate = cert
+        return rep
+    setups = list(setups) if setups is not None else default_setups(thm.id)
+    if not setups:
+        return CheckReport(thm.id, "does not apply", [SetupReport("-", "does not apply", note="no default setup")],
+                           cert)
+    reports = [check_setup(thm, s, level, progress) for s in setups]
+    applicable = [r.verdict for r in reports if r.verdict != "does not apply"]
+    verdict = worst_verdict(applicable) if applicable else "does not apply"
+    return CheckReport(thm.id, verdict, reports, cert)

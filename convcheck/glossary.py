@@ -1,0 +1,62 @@
+"""The one glossary of names shared by theory/ and reference/ (tests/test_glossary.py checks it).
+
+A theorem names its constants, hyperparameters, measured quantities and measures with these;
+an objective publishes its constants under them; an optimizer takes hyperparameters by them.
+"""
+
+CONSTANTS = {
+    "L": "gradient Lipschitz constant: ||grad f(x) - grad f(y)|| <= L ||x - y||",
+    "Delta": "initial gap f(x_0) - f*, or an upper bound on it (f(x_0) - f_low)",
+    "sigma": "oracle noise level: E g = grad f(x) and E||g - grad f(x)||^2 <= sigma^2",
+    "f_star": "inf f, exactly",
+    "f_low": "a proved lower bound on inf f (when inf f is not known)",
+    "component_variance": "sup_x (1/n) sum_i ||grad f_i(x) - grad f(x)||^2 for a finite sum",
+    "G": "a bound on the gradient: ||grad f(x)||_inf <= G",
+    "c": "the unknown universal constant of a lower bound",
+    "gap": "f(x_0) - f(x_T) on the run itself",
+}
+
+HYPERPARAMETERS = {
+    "lr": "step size (learning rate); may be a schedule",
+    "momentum": "momentum coefficient mu (heavy ball, NAG)",
+    "dampening": "torch SGD dampening tau of the momentum buffer",
+}
+
+HORIZON = {
+    "eps": "target accuracy: ||grad f|| <= eps, i.e. a squared measure <= eps^2",
+    "T": "horizon: number of steps or gradients, as the measure states",
+}
+
+MEASURED = {
+    "f": "f(x_t)",
+    "f_next": "f(x_{t+1})",
+    "grad_sq": "||grad f(x_t)||^2",
+    "grad_sq_next": "||grad f(x_{t+1})||^2",
+    "inner": "<grad f(x_t), g_t>, g_t the oracle's answer",
+    "oracle_sq": "||g_t||^2",
+}
+
+MEASURES = {
+    "min_grad_sq_before_T": "min_{0<=t<T} ||grad f(x_t)||^2 (T gradients, at x_0..x_{T-1})",
+    "min_grad_sq_through_T": "min_{0<=t<=T} ||grad f(x_t)||^2 (T steps, T+1 gradients)",
+    "expected_grad_sq_random_index": "E||grad f(x_R)||^2 with R uniform on the first T iterates",
+}
+
+FUNCTION_CLASSES = {
+    "L-smooth": "differentiable with L-Lipschitz gradient",
+    "nonsmooth-tame": "locally Lipschitz, semialgebraic (tame); grad is a Clarke-subgradient selection",
+}
+
+ORACLES = {
+    "exact": "g = grad f(x)",
+    "bounded_variance": "unbiased, E||g - grad f||^2 <= sigma^2, independent across steps",
+}
+
+NAMES = {**CONSTANTS, **HYPERPARAMETERS, **HORIZON, **MEASURED}
+
+
+def meaning(name: str) -> str:
+    for table in (NAMES, MEASURES, FUNCTION_CLASSES, ORACLES):
+        if name in table:
+            return table[name]
+    raise KeyError(f"{name!r} is not in the glossary")

@@ -1,0 +1,58 @@
+"""The problems a theorem is checked on by default, and how a user describes their own.
+
+A Setup is an objective, an oracle, a number of runs and steps, and how the runs differ:
+``x0="random"`` draws one start per run (deterministic theorems: many worst-case candidates),
+``x0="shared"`` starts every run at one point (expectation theorems: the runs are samples of one
+random trajectory). ``sweep`` spreads each hyperparameter that a condition bounds above over its
+whole admissible range, one value per run, so one batch tests the theorem across its range.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from reference import objectives, oracles
+
+
+@dataclass
+class Setup:
+    objective: Any
+    oracle: Any = field(default_factory=oracles.Exact)
+    runs: int = 64
+    steps: int = 2000
+    x0: str = "random"  # "random" | "shared"
+    sweep: bool = False
+    hp: dict = field(default_factory=dict)
+    seed: int = 0
+    radius: float = 2.0
+
+    def __post_init__(self):
+        if self.runs < 1 or int(self.runs) != self.runs:
+            raise ValueError(f"runs must be a positive integer; got {self.runs!r}")
+        if self.steps < 1 or int(self.steps) != self.steps:
+            raise ValueError(f"steps must be a positive integer; got {self.steps!r}")
+        if self.x0 not in ("random", "shared"):
+            raise ValueError(f"x0 must be 'random' or 'shared'; got {self.x0!r}")
+
+    def describe(self) -> str:
+        how = "lr swept over its range" if self.sweep else ", ".join(f"{k}={v}" for k, v in self.hp.items()) \
+            or "prescribed hyperparameters"
+        return (f"{self.objective.name}(d={self.objective.d}), {self.oracle.describe()}, "
+                f"{self.runs} runs x {self.steps} steps, {self.x0} x0, {how}")
+
+
+def _smooth_problems():
+    return [objectives.get("sin_squared", d=10, a=3.0), objectives.get("cosine_sum", d=10, m=20, seed=0),
+            objectives.get("logistic", n=40, d=10, seed=0)]
+
+
+def default_setups(theorem_id: str) -> list[Setup]:
+    """The built-in problems for each theorem id (small enough for `convcheck check` in seconds)."""
+    if theorem_id in ("gd.smooth", "gd.smooth.pep"):
+        return [Setup(obj, runs=64, steps=2000, sweep=True) for obj in _smooth_problems()]
+    if theorem_id == "sgd.smooth":
+        return [Setup(objectives.get("sin_squared", d=10, a=3.0), oracles.Gaussian(1.0), runs=2000, steps=1000,
+                      x0="shared"),
+                Setup(objectives.get("logistic", n=40, d=10, seed=0), oracles.Minibatch(1), runs=1000, steps=1000,
+                      x0="shared")]
+    return []
