@@ -45,8 +45,8 @@ class Certificate:
 
     @property
     def level(self) -> str:
-        """The weakest level over the chain (the claims are reported separately)."""
-        return weakest(s.level for s in self.steps)
+        """The weakest level over the chain (the claims are reported separately); no chain is unverified."""
+        return weakest(s.level for s in self.steps) if self.steps else "unverified"
 
     @property
     def claims_level(self) -> str:
@@ -58,6 +58,9 @@ class Certificate:
 
     def failures(self) -> list[Check]:
         return [c for c in (*self.steps, *self.claims) if c.level == "failed"]
+
+    def summary(self) -> str:
+        return self.level if self.level == self.claims_level else f"{self.level}, claims {self.claims_level}"
 
     def to_dict(self):
         return {"theorem": self.theorem, "level": self.level, "claims_level": self.claims_level,

@@ -143,16 +143,23 @@ def evaluate(thm: Theorem, values: Mapping[str, object] | None = None, eps=None,
             raise InvalidInput(f"T must be a positive integer (number of steps); got {T!r}")
         T_v = int(T)
 
-    # constants of the complexity's unknown universal constant are reported, not asked for
-    missing = [q.name for q in thm.constants if q.name not in given and q.name != "c"]
-    if missing:
-        raise InvalidInput(f"theorem {thm.id} needs constant {missing[0]} ({known[missing[0]].meaning}); "
-                           f"pass it as {missing[0]}=VALUE")
     subs = {known[n].symbol: v for n, v in given.items()}
     notes = []
-    if "gap" in known and "gap" not in given and T is not None:
+    if "gap" in known and "gap" not in given and T is not None and "Delta" in given:
         subs[gap] = given["Delta"]
         notes.append("rate evaluated at gap = Delta (f(x_0) - f(x_T) <= Delta)")
+    # ask only for the constants the requested quantities need; the unknown universal constant c
+    # of a lower bound is reported, not asked for
+    needed = set()
+    for expr in ([thm.rate.bound.expr] if thm.rate and T_v is not None else []) + \
+            ([thm.complexity.expr] if thm.complexity and eps_v is not None else []) + \
+            [f.expr for f in thm.prescription.values()] + [c.relation.rhs for c in thm.conditions]:
+        needed |= {s.name for s in expr.free_symbols}
+    missing = [n for n, q in known.items() if n in needed and q.symbol not in subs and n != "c"
+               and q not in thm.hyperparameters]
+    if missing:
+        raise InvalidInput(f"theorem {thm.id} needs {missing[0]} ({known[missing[0]].meaning}); "
+                           f"pass it as {missing[0]}=VALUE")
     if thm.kind == "lower" and "c" not in given:
         subs[sp.Symbol("c", positive=True)] = sp.Integer(1)
         notes.append("lower bound shown for universal constant c = 1 (the papers' constant was NOT FOUND)")
@@ -172,13 +179,13 @@ def evaluate(thm: Theorem, values: Mapping[str, object] | None = None, eps=None,
         subs[q.symbol] = sp.nsimplify(formula.subs(subs)) if formula.subs(subs).is_number else formula.subs(subs)
         prescribed.append(q.name)
 
-    shown = {s.name: v for s, v in subs.items() if s.name in thm.quantities and s.name != "c"}
+    shown = {s.name: v for s, v in subs.items() if s.name in known and s.name != "c"}
     ev = Evaluation(thm.id, shown, tuple(prescribed), True, eps=eps_v, T=T_v, notes=notes)
     for c in thm.conditions:
         if c.symbol not in subs:
             continue
         if not _condition_holds(c, subs):
-            rhs = sp.N(c.relation.rhs.subs(subs), 6)
+            rhs = sp.N(c.relation.rhs.subs(subs), 30)
             ev.applies = False
             ev.failed_condition = f"{c} (here {c.symbol.name} = {fmt(subs[c.symbol])}, bound = {fmt(rhs)})"
             return ev

@@ -242,3 +242,17 @@ f, f_next, grad_sq, grad_sq_next, inner, oracle_sq = sp.symbols(
     "f f_next grad_sq grad_sq_next inner oracle_sq", real=True)
 gap = sp.Symbol("gap", positive=True)  # f(x_0) - f(x_T) on the run itself
 MEASURED = {s.name: s for s in (f, f_next, grad_sq, grad_sq_next, inner, oracle_sq)}
+
+# How the glossary's symbols print in LaTeX (the paper's notation).
+LATEX_NAMES = {
+    "f": r"f(x_t)", "f_next": r"f(x_{t+1})", "grad_sq": r"\|\nabla f(x_t)\|^2",
+    "grad_sq_next": r"\|\nabla f(x_{t+1})\|^2", "inner": r"\langle \nabla f(x_t), g_t\rangle",
+    "oracle_sq": r"\|g_t\|^2", "gap": r"(f(x_0) - f(x_T))", "lr": r"\eta", "eps": r"\varepsilon",
+    "Delta": r"\Delta", "sigma": r"\sigma", "momentum": r"\mu",
+}
+
+
+def latex(expr) -> str:
+    """LaTeX of an expression in the glossary's notation."""
+    return sp.latex(expr, symbol_names={s: LATEX_NAMES[s.name] for s in sp.sympify(expr).free_symbols
+                                        if s.name in LATEX_NAMES})

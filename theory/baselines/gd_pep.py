@@ -61,7 +61,8 @@ theorem = Theorem(
                      conditions=(SHORT_STEP,)),
     rate=Rate("min_grad_sq_through_T", Formula(rate, RECONSTRUCTED),
               "min_{0<=k<=N} ||grad f(x_k)||^2 <= 4L (f(x_0) - f(x_N)) / (N min(4h - h^2, 4h - h^3))"),
-    complexity=Formula(sp.ceiling(T_eps), DERIVED),
+    complexity=Formula(sp.ceiling(T_eps), Source("claim", "derived here for h <= 1 (chain below); for "
+                                                        "1 < h < sqrt(3) it rests on the reconstructed c(h)")),
     chain=(
         ChainStep("interpolation", "the L-smooth interpolation inequality between x_k and x_{k+1}, with "
                   "x_k - x_{k+1} = (h/L) g_k, in Gram entries a, b, c",

@@ -7,7 +7,7 @@ import sympy as sp
 
 from ..model import Assumption, Claim, Formula, Quantity, Source, Theorem
 from ..symbols import Delta, L, c_lower, eps, sigma
-from .gd_smooth import CONSTANTS, SMOOTH
+from .gd_smooth import BOUNDED_BELOW, CONSTANTS, SMOOTH
 
 CDHS = Source("claim", "Carmon, Duchi, Hinder, Sidford, 'Lower bounds for finding stationary points I' "
                        "(arXiv 1710.11606), abstract: eps^-2 for p = 1, any (randomized) algorithm; constant NOT FOUND")
@@ -16,20 +16,20 @@ ACDFSW = Source("claim", "Arjevani, Carmon, Duchi, Foster, Srebro, Woodworth (ar
 UNKNOWN_C = Quantity(c_lower, "universal constant of the lower bound (NOT FOUND)")
 
 det = Theorem(
-    id="lower.det", title="Lower bound for deterministic first-order methods on L-smooth functions",
+    id="lower.det", title="Lower bound for finding stationary points of L-smooth functions (any algorithm)",
     algorithm="any", function_class="L-smooth", oracle="exact", kind="lower",
-    constants=(*CONSTANTS, UNKNOWN_C), assumptions=(SMOOTH,),
+    constants=(*CONSTANTS, UNKNOWN_C), assumptions=(SMOOTH, BOUNDED_BELOW),
     complexity=Formula(c_lower * Delta * L / eps ** 2, CDHS),
     claims=(Claim("order", "Omega(Delta L eps^-2) queries to reach ||grad f|| <= eps (high dimension)", CDHS,
                   sp.Integer(2), lower=True),),
-    summary="No first-order method beats Delta L / eps^2 up to a universal constant.",
+    summary="No algorithm, even randomized and with all derivatives, beats Delta L / eps^2 up to a constant.",
 )
 
 stoch = Theorem(
     id="lower.stoch", title="Lower bound for stochastic first-order methods on L-smooth functions",
     algorithm="any", function_class="L-smooth", oracle="bounded_variance", kind="lower",
     constants=(*CONSTANTS, Quantity(sigma, "oracle noise", closed_lo=True), UNKNOWN_C),
-    assumptions=(SMOOTH, Assumption("bounded variance", "E g = grad f, E||g - grad f||^2 <= sigma^2", ("sigma",))),
+    assumptions=(SMOOTH, BOUNDED_BELOW, Assumption("bounded variance", "E g = grad f, E||g - grad f||^2 <= sigma^2", ("sigma",))),
     complexity=Formula(c_lower * Delta * L * sigma ** 2 / eps ** 4, ACDFSW),
     claims=(Claim("order", "Omega(Delta L sigma^2 eps^-4) oracle calls (eps^-3 under mean-squared smoothness)",
                   ACDFSW, sp.Integer(4), lower=True),),

@@ -1,0 +1,109 @@
+"""Human-readable text for theorems, certificates, bounds and check reports."""
+from __future__ import annotations
+
+import sympy as sp
+
+import theory
+from theory.evaluate import Evaluation, fmt
+from theory.model import latex
+from theory.relations import looseness, order_against_lower, siblings
+
+
+def table(rows: list[list[str]], header: list[str]) -> str:
+    rows = [[str(c) for c in r] for r in rows]
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)]
+    line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
+    return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
+
+
+def show(thm, cert=None) -> str:
+    out = [f"{thm.id}: {thm.title}", f"  algorithm {thm.algorithm}; class {thm.function_class}; "
+                                    f"oracle {thm.oracle}; {thm.kind} bound"]
+    if thm.summary:
+        out.append(f"  {thm.summary}")
+    out.append("assumptions:")
+    out += [f"  - {a.name}: {a.statement}" for a in thm.assumptions]
+    out.append("constants and hyperparameters:")
+    out += [f"  - {q.describe_domain()}: {q.meaning}" for q in thm.quantities.values()]
+    if thm.conditions:
+        out.append("conditions: " + "; ".join(str(c) for c in thm.conditions))
+    for name, f in thm.prescription.items():
+        out.append(f"prescription: {name} = {sp.sstr(f.expr)}   [{f.source.tag}]")
+    if thm.one_step:
+        s = thm.one_step
+        out.append(f"one-step inequality: {s.statement}   [{s.source.tag}]")
+        out.append(f"  LaTeX: {latex(s.lhs)} \\le {latex(s.rhs)}")
+    if thm.rate:
+        r = thm.rate
+        out.append(f"rate ({r.measure}{', in expectation' if r.expectation else ''}): {r.statement}   "
+                   f"[{r.bound.source.tag}]")
+        out.append(f"  bound = {sp.sstr(r.bound.expr)}")
+        out.append(f"  LaTeX: {latex(r.bound.expr)}")
+    if thm.rate_at_prescription:
+        out.append(f"rate at the prescription: {sp.sstr(thm.rate_at_prescription.expr)}   "
+                   f"[{thm.rate_at_prescription.source.tag}]")
+    if thm.complexity:
+        out.append(f"complexity T(eps) = {sp.sstr(thm.complexity.expr)}   [{thm.complexity.source.tag}]")
+        out.append(f"  LaTeX: {latex(thm.complexity.expr)}")
+    sources = {f.source.ref: f.source.tag for f in thm.formulas().values()}
+    if thm.one_step:
+        sources[thm.one_step.source.ref] = thm.one_step.source.tag
+    out.append("provenance:")
+    out += [f"  [{tag}] {ref}" for ref, tag in sources.items()]
+    for c in thm.claims:
+        out.append(f"claim [{c.source.tag}]: {c.statement}")
+    rel = order_against_lower(thm)
+    if rel:
+        out.append(f"lower bound: {rel}")
+    for other in siblings(thm):
+        ratio = looseness(thm, other)
+        if ratio is not None and ratio.is_number and ratio != 1:
+            presc = ", ".join(f"{k} = {sp.sstr(v.expr)}" for k, v in thm.prescription.items()) or "its hyperparameters"
+            out.append(f"against {other.id}: this rate is {fmt(ratio, 4)}x that bound as T -> oo (at {presc})")
+    if cert is not None:
+        out.append(f"certificate: chain {cert.level}, claims {cert.claims_level}")
+        out += [f"  {c.name:<34} {c.level:<10} [{c.provenance or 'check'}] {c.statement}"
+                for c in (*cert.steps, *cert.claims)]
+    out.append(f"notes: {thm.notes_path}")
+    return "\n".join(out)
+
+
+def certificate(cert) -> str:
+    out = [f"{cert.theorem}: chain {cert.level}; claims {cert.claims_level}"]
+    for c in (*cert.steps, *cert.claims):
+        out.append(f"  {c.name:<34} {c.level}")
+        for text, kind, expr, proof in c.details:
+            if proof.level not in ("symbolic",):
+                extra = f" counterexample {proof.counterexample}" if proof.counterexample else \
+                    (f" box {proof.box}" if proof.box else "")
+                out.append(f"      {text or sp.sstr(expr)}: {proof.level} ({proof.detail}){extra}")
+    return "\n".join(out)
+
+
+def bound(ev: Evaluation) -> str:
+    thm = theory.get(ev.theorem)
+    vals = ", ".join(f"{k} = {fmt(v)}{' (prescribed)' if k in ev.prescribed else ''}" for k, v in ev.values.items())
+    out = [f"{ev.theorem} with {vals}"]
+    if not ev.applies:
+        out.append(f"does not apply: condition {ev.failed_condition}")
+        return "\n".join(out)
+    if ev.rate is not None:
+        out.append(f"rate after T = {ev.T}: {thm.rate.measure} <= {fmt(ev.rate)}")
+    if ev.rate_at_prescription is not None:
+        out.append(f"rate at the prescription after T = {ev.T}: <= {fmt(ev.rate_at_prescription)}")
+    if ev.complexity is not None:
+        what = "necessary (lower bound)" if thm.kind == "lower" else "suffice"
+        out.append(f"complexity: T(eps = {fmt(ev.eps)}) = {fmt(ev.complexity)} steps {what}")
+    out += [f"note: {n}" for n in ev.notes]
+    return "\n".join(out)
+
+
+def check_report(rep) -> str:
+    out = [f"{rep.theorem}: {rep.verdict.upper()}" + (f"   (certificate: {rep.certificate})" if rep.certificate else "")
+           + (f"   tightness {rep.tightness:.3g}" if rep.tightness is not None else "")]
+    for s in rep.setups:
+        out.append(f"  on {s.setup}: {s.verdict} ({s.seconds:.1f}s)")
+        if s.note:
+            out.append(f"    note: {s.note}")
+        out += [f"    {p.name:<22} {p.verdict:<13} {p.detail}" for p in s.parts]
+    return "\n".join(out)

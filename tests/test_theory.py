@@ -1,0 +1,230 @@
+"""The theorem engine: prover levels, certificates of the baselines, claims that catch errors,
+exact evaluation against the cards' test vectors, validation and the registry."""
+import dataclasses
+import math
+
+import mpmath
+import numpy as np
+import pytest
+import sympy as sp
+from hypothesis import given
+from hypothesis import strategies as st
+
+import theory
+from theory.evaluate import InvalidInput, evaluate, fmt, sweep
+from theory.model import ChainStep, Claim, Condition, Formula, Source, zero
+from theory.prove import Bound, prove
+from theory.relations import looseness, order_against_lower
+from theory.symbols import L, Delta, T, eps, lr
+
+x = sp.Symbol("x", positive=True)
+
+
+# -- the prover's levels ----------------------------------------------------------------------
+
+def test_symbolic_positivity_under_a_dependent_bound():
+    assert prove("pos", lr * (1 - L * lr / 2), [Bound(lr, 0, 2 / L)]).level == "symbolic"
+
+
+def test_counterexample_really_violates():
+    proof = prove("pos", lr * (1 - L * lr / 2), [Bound(lr, 0, 3 / L)])
+    assert proof.level == "failed"
+    cex = proof.counterexample
+    Lv, lrv = mpmath.mpf(cex["L"]), mpmath.mpf(cex["lr"])
+    assert 0 < lrv < 3 / Lv and lrv * (1 - Lv * lrv / 2) <= 0
+
+
+def test_interval_level_when_sympy_cannot_decide_and_box_is_stated():
+    proof = prove("nonneg", 2 + sp.sin(x))
+    assert proof.level == "interval" and "x" in proof.box
+
+
+def test_true_identity_sympy_cannot_simplify_is_only_sampled():
+    assert prove("zero", sp.acos(x) + sp.asin(x) - sp.pi / 2, [Bound(x, 0, 1)]).level == "sampled"
+
+
+def test_false_identity_fails():
+    assert prove("zero", sp.acos(x) + sp.asin(x) - sp.pi / 3, [Bound(x, 0, 1)]).level == "failed"
+
+
+# -- certificates of the baselines ------------------------------------------------------------
+
+def test_gd_smooth_chain_and_claims_are_symbolic():
+    cert = theory.certify(theory.get("gd.smooth"))
+    assert cert.level == "symbolic" and cert.claims_level == "symbolic" and cert.ok
+
+
+def test_pep_chain_is_symbolic_except_the_reconstructed_regime():
+    cert = theory.certify(theory.get("gd.smooth.pep"))
+    levels = {s.name: s.level for s in cert.steps}
+    assert levels.pop("1 < h < sqrt(3)") == "unverified"
+    assert set(levels.values()) == {"symbolic"}
+    assert cert.level == "unverified" and cert.claims_level == "symbolic"
+
+
+def test_sgd_chain_symbolic_and_complexity_claim_not_overstated():
+    cert = theory.certify(theory.get("sgd.smooth"))
+    assert cert.level == "symbolic"
+    rate_claim = next(c for c in cert.claims if c.name == "rate at complexity")
+    assert rate_claim.level in ("symbolic", "interval", "sampled")
+
+
+def _variant(thm, **changes):
+    return dataclasses.replace(thm, id=thm.id + ".variant", **changes)
+
+
+def test_a_wrong_descent_lemma_is_reported_failed():
+    gd = theory.get("gd.smooth")
+    g2, f = sp.symbols("grad_sq f", real=True)
+    wrong = ChainStep("descent lemma", "wrong constant",
+                      (zero(f - lr * g2 + L / 2 * lr ** 2 * g2, f - lr * (1 - L * lr) * g2),), gd.chain[0].source)
+    cert = theory.certify(_variant(gd, chain=(wrong, *gd.chain[1:])))
+    assert cert.steps[0].level == "failed" and cert.steps[0].details[0][3].counterexample
+    assert not cert.ok
+
+
+def test_a_wrong_order_claim_is_caught():
+    gd = theory.get("gd.smooth")
+    claim = Claim("order", "O(eps^-1)", Source("claim", "test"), sp.Integer(1))
+    cert = theory.certify(_variant(gd, claims=(claim,)))
+    assert [c.level for c in cert.claims if c.name == "order"] == ["failed"]
+
+
+def test_a_complexity_too_small_for_the_rate_is_caught():
+    gd = theory.get("gd.smooth")
+    coef = lr * (1 - L * lr / 2)
+    cert = theory.certify(_variant(gd, complexity=Formula(sp.ceiling(Delta / (2 * eps ** 2 * coef)),
+                                                          gd.complexity.source)))
+    assert [c.level for c in cert.claims if c.name == "rate at complexity"] == ["failed"]
+
+
+def test_conditions_too_weak_for_a_positive_coefficient_are_caught():
+    gd = theory.get("gd.smooth")
+    cert = theory.certify(_variant(gd, conditions=(Condition(sp.StrictLessThan(lr, 3 / L)),)))
+    assert [c.level for c in cert.claims if c.name == "coefficient"] == ["failed"]
+
+
+@pytest.mark.parametrize("tid, p", [("gd.smooth", 2), ("gd.smooth.pep", 2), ("sgd.smooth", 4),
+                                    ("lower.det", 2), ("lower.stoch", 4)])
+def test_eps_exponents(tid, p):
+    assert theory.eps_exponent(theory.get(tid)) == p
+
+
+# -- evaluation: the cards' test vectors ------------------------------------------------------
+
+def _ev(tid, eps=None, T=None, **values):
+    return evaluate(theory.get(tid), values, eps=eps, T=T)
+
+
+@pytest.mark.parametrize("values, T, eps, rate, complexity", [
+    ({}, 100, "0.1", 0.4, 4000),                       # a1, a3
+    ({"lr": "0.3"}, 100, None, 0.476190476, None),     # a2
+])
+def test_card_B1(values, T, eps, rate, complexity):
+    ev = _ev("gd.smooth", eps=eps, T=T, L=2, Delta=10, **values)
+    assert float(ev.rate) == pytest.approx(rate, rel=1e-9)
+    if complexity is not None:
+        assert ev.complexity == complexity and ev.complexity.is_Integer
+
+
+def test_card_B2():
+    ev = _ev("sgd.smooth", eps="0.1", T=1000, L=2, Delta=10, sigma=1)
+    assert float(ev.values["lr"]) == pytest.approx(0.1)               # b2: min(1/L, D/(sigma sqrt N))
+    assert float(ev.rate) == pytest.approx(0.222222222, rel=1e-8)       # b1
+    assert float(ev.rate_at_prescription) == pytest.approx(0.44)       # b2: L B_N
+    assert ev.complexity == 6_400_000                                  # b4
+    ev5 = _ev("sgd.smooth", T=6_400_000, L=2, Delta=10, sigma=1)
+    assert float(ev5.rate_at_prescription) == pytest.approx(0.00500625, rel=1e-6)  # b5
+
+
+@pytest.mark.parametrize("values, T, rate", [
+    ({"L": 2, "Delta": 10, "gap": 10, "lr": "0.25"}, 7, 6.53061224),   # e1
+    ({"L": 1, "Delta": 1}, 5, 4 / 15),                                 # e2
+    ({"L": 1, "Delta": 1, "lr": "1.2"}, 3, 0.434027778),               # e3
+])
+def test_card_B6(values, T, rate):
+    assert float(_ev("gd.smooth.pep", T=T, **values).rate) == pytest.approx(rate, rel=1e-8)
+
+
+def test_card_B6_complexities():
+    assert _ev("gd.smooth.pep", eps="0.1", L=2, Delta=10).complexity == 2667
+    assert _ev("gd.smooth.pep", eps="0.1", L=2, Delta=10, lr="0.25").complexity == 4572
+
+
+def test_lower_bounds_scale_with_unknown_constant():
+    ev = _ev("lower.stoch", eps="0.1", L=2, Delta=10, sigma=1)
+    assert ev.complexity == 200000 and "NOT FOUND" in ev.notes[0]
+    assert _ev("lower.det", eps="0.1", L=2, Delta=10).complexity == 2000
+
+
+def test_huge_bounds_are_numbers_not_inf():
+    ev = _ev("gd.smooth", eps="1e-5", L=2, Delta="1e30")
+    assert ev.complexity == 4 * 10 ** 40
+    assert fmt(ev.complexity) == "4.0e+40"
+    assert ev.to_dict()["complexity"] == 4e40 and math.isfinite(ev.to_dict()["complexity"])
+
+
+@pytest.mark.parametrize("values, message", [
+    ({"L": -1, "Delta": 10}, "L must be > 0"),
+    ({"L": 2, "Delta": 10, "lr": 0}, "lr must be > 0"),
+    ({"L": 2}, "needs Delta"),
+    ({"L": 2, "Delta": 10, "beta": 1}, "no constant or hyperparameter 'beta'"),
+    ({"L": "two", "Delta": 10}, "L must be a number"),
+    ({"L": float("nan"), "Delta": 10}, "L must be a finite number"),
+])
+def test_invalid_constants_name_the_assumption_and_value(values, message):
+    with pytest.raises(InvalidInput, match=message):
+        evaluate(theory.get("gd.smooth"), values, eps="0.1")
+
+
+def test_failed_condition_does_not_apply_and_names_it():
+    ev = _ev("gd.smooth", eps="0.1", L=2, Delta=10, lr=1)
+    assert not ev.applies and "lr < 2/L" in ev.failed_condition and ev.complexity is None
+    assert ev.to_dict()["applies"] is False
+
+
+def test_sweep_matches_exact_evaluation_and_masks_failed_conditions():
+    thm = theory.get("gd.smooth")
+    Ls, lrs = np.array([1.0, 2.0, 4.0, 4.0]), np.array([0.5, 0.5, 0.3, 0.6])
+    vals, ok = sweep(thm, "complexity", {"L": Ls, "Delta": 10.0, "lr": lrs}, eps=0.1)
+    assert ok.tolist() == [True, True, True, False] and np.isnan(vals[3])
+    for i in range(3):
+        assert vals[i] == int(_ev("gd.smooth", eps="0.1", L=Ls[i], Delta=10, lr=float(lrs[i])).complexity)
+
+
+@given(L_=st.floats(0.01, 100), D=st.floats(0.01, 1e6), u=st.floats(0.01, 0.99), e=st.floats(1e-3, 10))
+def test_rate_at_the_complexity_reaches_eps(L_, D, u, e):
+    """rate(T(eps)) <= eps^2, exactly, for drawn constants (the claim the certificate checks)."""
+    thm = theory.get("gd.smooth")
+    lr_ = repr(2 * u / L_)
+    ev = evaluate(thm, {"L": repr(L_), "Delta": repr(D), "lr": lr_}, eps=repr(e))
+    at = evaluate(thm, {"L": repr(L_), "Delta": repr(D), "lr": lr_}, T=int(ev.complexity))
+    assert at.rate <= sp.Rational(repr(e)) ** 2
+
+
+# -- relations and registry -------------------------------------------------------------------
+
+def test_gd_smooth_is_one_and_a_half_times_the_exact_worst_case():
+    assert looseness(theory.get("gd.smooth"), theory.get("gd.smooth.pep")) == sp.Rational(3, 2)
+
+
+def test_order_against_lower_bound():
+    assert "matches the lower bound lower.det" in order_against_lower(theory.get("gd.smooth"))
+    assert "matches the lower bound lower.stoch" in order_against_lower(theory.get("sgd.smooth"))
+
+
+def test_registry_filters_and_unknown_id():
+    assert [t.id for t in theory.theorems(algorithm="gd")] == ["gd.smooth", "gd.smooth.pep"]
+    assert {t.id for t in theory.theorems(oracle="bounded_variance")} == {"sgd.smooth", "lower.stoch"}
+    with pytest.raises(KeyError, match="known: gd.smooth"):
+        theory.get("adam.nope")
+
+
+def test_every_formula_has_a_provenance_tag_and_every_theorem_a_note():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    for thm in theory.theorems():
+        for f in thm.formulas().values():
+            assert f.source.tag in ("paper", "code", "derived", "claim")
+        assert (root / thm.notes_path).is_file(), thm.notes_path
