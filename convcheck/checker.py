@@ -350,7 +350,7 @@ def _expected_complexity(thm, env, tr, level) -> Part:
 # ---------------------------------------------------------------------------------------------
 
 
-def check_setup(thm, setup: Setup, level: float = 0.99, progress: bool = False) -> SetupReport:
+def check_setup(thm, setup: Setup, level: float = 0.99, progress: bool = False, optimizer=None) -> SetupReport:
     t0 = time.perf_counter()
     report = SetupReport(setup.describe(), "holds")
     try:
@@ -369,7 +369,8 @@ def check_setup(thm, setup: Setup, level: float = 0.99, progress: bool = False) 
             x0 = x0[ok]
             env = {k: (np.asarray(v)[ok] if np.ndim(v) else v) for k, v in env.items()}
         R = x0.shape[0]
-        hp_names = set(optimizers.get(thm.algorithm).defaults)
+        optimizer = optimizer or optimizers.get(thm.algorithm)
+        hp_names = set(optimizer.defaults)
         hp = {k: np.asarray(v, float).reshape(R, 1) for k, v in env.items() if k in hp_names}
 
         monitor = None
@@ -383,7 +384,7 @@ def check_setup(thm, setup: Setup, level: float = 0.99, progress: bool = False) 
 
         expectation = thm.rate is not None and thm.rate.expectation
         thresholds = [] if expectation or thm.complexity is None else _complexity_thresholds(thm, env, setup.steps)
-        tr = run(optimizers.get(thm.algorithm), obj, x0, setup.steps, hp=hp, oracle=setup.oracle,
+        tr = run(optimizer, obj, x0, setup.steps, hp=hp, oracle=setup.oracle,
                  seed=setup.seed, thresholds=thresholds, monitors=[monitor] if monitor else [],
                  progress=progress)
 
@@ -430,8 +431,13 @@ def check_lower(thm) -> CheckReport:
 
 
 def check(theorem, setups: Sequence[Setup] | None = None, level: float = 0.99, progress: bool = False,
-          certify: bool = False) -> CheckReport:
-    """Check a theorem (object or id) on the given setups (default: its built-in ones)."""
+          certify: bool = False, optimizer=None) -> CheckReport:
+    """Check a theorem (object or id) on the given setups (default: its built-in ones).
+
+    ``optimizer`` replaces the reference implementation of the theorem's algorithm (a
+    reference.optimizers.Optimizer taking the theorem's hyperparameter names): this is how a
+    user's own implementation is held to the theorem.
+    """
     thm = theory.get(theorem) if isinstance(theorem, str) else theorem
     cert = theory.certify(thm).summary() if certify else None
     if thm.kind == "lower":
@@ -442,7 +448,7 @@ def check(theorem, setups: Sequence[Setup] | None = None, level: float = 0.99, p
     if not setups:
         return CheckReport(thm.id, "does not apply", [SetupReport("-", "does not apply", note="no default setup")],
                            cert)
-    reports = [check_setup(thm, s, level, progress) for s in setups]
+    reports = [check_setup(thm, s, level, progress, optimizer) for s in setups]
     applicable = [r.verdict for r in reports if r.verdict != "does not apply"]
     verdict = worst_verdict(applicable) if applicable else "does not apply"
     return CheckReport(thm.id, verdict, reports, cert)
