@@ -1,5 +1,54 @@
-"""Reference objectives with proved constants."""
+"""Reference objectives with proved constants, and a factory by name.
+
+``get("cosine_sum", d=5, seed=1)`` builds one; ``get(name)`` alone gives a sensible default
+instance. ``get("quadratic", ...)`` builds ``Quadratic(A, b)`` when given A,
+``Quadratic.diagonal(eigs, b)`` when given eigs, and ``Quadratic.random(d, L, seed, mu)``
+(default d=10, L=4, seed=0) otherwise.
+"""
+from __future__ import annotations
+
+import inspect
+
 from .base import Objective
+from .cosine_sum import CosineSum
+from .logistic import LogisticNonconvex
+from .nonsmooth import AbsQuadratic
+from .quadratic import Quadratic
 from .sin_squared import SinSquared
 
-__all__ = ["Objective", "SinSquared"]
+
+_CLASSES = {
+    "quadratic": Quadratic,
+    "sin_squared": SinSquared,
+    "cosine_sum": CosineSum,
+    "logistic": LogisticNonconvex,
+    "abs_quadratic": AbsQuadratic,
+}
+NAMES = tuple(_CLASSES)
+
+
+def _builder(name: str, params):
+    """The constructor that ``params`` selects (quadratics have three)."""
+    if name != "quadratic":
+        return _CLASSES[name]
+    if "A" in params:
+        return Quadratic
+    return Quadratic.diagonal if "eigs" in params else Quadratic.random
+
+
+def get(name: str, **params) -> Objective:
+    """The objective called ``name`` built with ``params``; unknown names and parameters are named."""
+    if name not in _CLASSES:
+        raise ValueError(f"unknown objective {name!r}; known: {', '.join(NAMES)}")
+    build = _builder(name, params)
+    signature = inspect.signature(build)
+    accepted = [p for p in signature.parameters if p != "self"]
+    unknown = sorted(set(params) - set(accepted))
+    if unknown:
+        raise ValueError(f"objective {name!r} ({getattr(build, '__qualname__', name)}) has no parameter "
+                         f"{unknown[0]!r}; it takes {accepted}")
+    return build(**params)
+
+
+__all__ = ["Objective", "SinSquared", "Quadratic", "CosineSum", "LogisticNonconvex", "AbsQuadratic",
+           "get", "NAMES"]

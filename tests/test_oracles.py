@@ -1,0 +1,98 @@
+"""Oracles: unbiasedness and the stated variance, by Monte Carlo over many rows with tolerances of
+6 standard errors (a false alarm has probability ~1e-9 per check), and reproducibility."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from objective_support import component_variance_at, row_norm
+from reference import oracles
+from reference.objectives import LogisticNonconvex, SinSquared
+
+ROWS = 20_000
+Z = 6.0  # standard errors allowed
+
+
+def answer(oracle, obj, X, seed):
+    return oracle(obj, X, obj.grad(X), np.random.default_rng(seed), 0)
+
+
+def assert_mean_near(samples, expected, se, what):
+    """|mean(samples) - expected| <= Z se, for scalars or per coordinate."""
+    err = np.abs(samples.mean(axis=0) - expected)
+    assert np.all(err <= Z * se), f"{what}: error {err} exceeds {Z} standard errors {se}"
+
+
+@pytest.mark.parametrize("sigma, seed", [(0.1, 0), (1.0, 1), (3.0, 2)])
+def test_gaussian_is_unbiased_with_variance_sigma_squared(sigma, seed):
+    obj = SinSquared(d=4)
+    X = obj.initial_points(ROWS, seed=seed)
+    noise = answer(oracles.Gaussian(sigma), obj, X, seed) - obj.grad(X)
+    d = obj.d
+    # each coordinate is N(0, sigma^2/d); |noise|^2 = (sigma^2/d) chi^2_d, whose variance is 2 sigma^4/d
+    assert_mean_near(noise, 0.0, sigma / math.sqrt(d * ROWS), "mean of the noise")
+    assert_mean_near(row_norm(noise) ** 2, sigma**2, sigma**2 * math.sqrt(2 / (d * ROWS)), "E|g - grad f|^2")
+    assert oracles.Gaussian(sigma).constants(obj) == {"sigma": sigma}
+
+
+def test_gaussian_with_zero_sigma_is_exact():
+    obj = SinSquared(d=3)
+    X = obj.initial_points(5)
+    assert np.array_equal(answer(oracles.Gaussian(0.0), obj, X, 0), obj.grad(X))
+
+
+def test_exact_oracle():
+    obj = SinSquared(d=3)
+    X = obj.initial_points(5)
+    assert np.array_equal(answer(oracles.Exact(), obj, X, 0), obj.grad(X))
+    assert oracles.Exact().constants(obj) == {"sigma": 0.0}
+
+
+@pytest.mark.parametrize("batch_size, seed", [(1, 0), (3, 1), (8, 2)])
+def test_minibatch_is_unbiased_with_variance_below_sigma_squared(batch_size, seed):
+    obj = LogisticNonconvex(n=10, d=3, seed=seed)
+    oracle = oracles.Minibatch(batch_size)
+    x = np.random.default_rng(seed).standard_normal((1, obj.d))
+    X = np.repeat(x, ROWS, axis=0)
+    err = answer(oracle, obj, X, seed) - obj.grad(X)
+    assert_mean_near(err, 0.0, err.std(axis=0) / math.sqrt(ROWS), "minibatch bias")
+    sq = row_norm(err) ** 2
+    se = sq.std() / math.sqrt(ROWS)
+    exact = component_variance_at(obj, x)[0] / batch_size  # V(x)/B for sampling with replacement
+    assert_mean_near(sq, exact, se, "minibatch variance")
+    sigma = oracle.constants(obj)["sigma"]
+    assert exact <= sigma**2 and sq.mean() <= sigma**2 + Z * se
+
+
+@pytest.mark.parametrize("oracle, obj", [(oracles.Gaussian(0.5), SinSquared(d=3)),
+                                         (oracles.Minibatch(2), LogisticNonconvex(n=6, d=3))])
+def test_same_seed_same_numbers(oracle, obj):
+    X = obj.initial_points(4)
+    one, again, other = (answer(oracle, obj, X, s) for s in (7, 7, 8))
+    assert np.array_equal(one, again)
+    assert not np.array_equal(one, other)
+
+
+@pytest.mark.parametrize("build, argument", [
+    (lambda: oracles.Gaussian(-1.0), "sigma"),
+    (lambda: oracles.Gaussian(float("nan")), "sigma"),
+    (lambda: oracles.Gaussian(float("inf")), "sigma"),
+    (lambda: oracles.Minibatch(0), "batch_size"),
+    (lambda: oracles.Minibatch(-2), "batch_size"),
+    (lambda: oracles.Minibatch(2.5), "batch_size"),
+    (lambda: oracles.get("laplace"), "laplace"),
+])
+def test_bad_arguments_are_named(build, argument):
+    with pytest.raises(ValueError, match=rf"\b{argument}\b"):
+        build()
+
+
+def test_minibatch_needs_a_finite_sum():
+    obj = SinSquared(d=3)
+    X = obj.initial_points(2)
+    with pytest.raises(ValueError, match="finite-sum"):
+        oracles.Minibatch(2).constants(obj)
+    with pytest.raises(ValueError, match="finite-sum"):
+        answer(oracles.Minibatch(2), obj, X, 0)
