@@ -221,7 +221,7 @@ class OneStepMonitor:
                         f"{int(self.worst_step[r])}, excess {self.worst[r]:.3g} of the terms' scale",
                         worst={"run": r, "step": int(self.worst_step[r]), "relative_excess": float(self.worst[r])})
         return Part("one-step", "holds", f"{statement}: held at every step of {checked} runs "
-                                         f"(float tolerance {RTOL:g} x (|terms| + Delta))")
+                                         f"(float tolerance {RTOL:g} x (|terms| + |f| + Delta))")
 
 
 # ---------------------------------------------------------------------------------------------
