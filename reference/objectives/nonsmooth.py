@@ -75,4 +75,7 @@ class AbsQuadratic(Objective):
         xp = backend_of(X).xp
         c = self.param("c", X)
         per_coord = xp.where(X == 0, xp.maximum(xp.abs(c) - 1.0, 0.0), xp.abs(self.grad(X)))
-        return xp.sqrt((per_coord * per_coord).sum(axis=1))
+        # scaled 2-norm: squaring 1e-210 would underflow to 0 and call a non-minimiser critical
+        m = per_coord.max(axis=1, keepdims=True)
+        scaled = per_coord / xp.where(m > 0, m, 1.0)
+        return m[:, 0] * xp.sqrt((scaled * scaled).sum(axis=1))

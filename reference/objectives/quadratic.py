@@ -104,7 +104,9 @@ class Quadratic(Objective):
         pos = w > zero_tol
         null = ~pos & (w >= -zero_tol)
         self._pinv_b = np.where(pos, c / np.where(pos, w, 1.0), 0.0)  # A^+ b in the eigenbasis
-        slack = range_tol * (_norm(c) + self._L * _norm(self._pinv_b))
+        # relative slack for rounding, plus an absolute floor: below the normal range (|b| ~ 1e-311)
+        # float64 has lost its relative precision, and such a null-space part counts as zero
+        slack = range_tol * (_norm(c) + self._L * _norm(self._pinv_b)) + (range_tol > 0) * c.size * np.finfo(float).tiny
         self.bounded_below = bool(np.all(w >= -zero_tol) and _norm(c[null]) <= slack)
         f_star = -0.5 * float((c * self._pinv_b).sum()) + 0.0  # + 0.0 turns -0.0 into 0.0
         self._f_star = f_star if self.bounded_below else None
