@@ -7,11 +7,17 @@ recording steps, which are geometrically spaced for long runs. Per-step checks t
 step (the one-step inequality) are *monitors*: callables receiving the step's quantities as device
 arrays, which keep their own reductions.
 
-A run diverges at step t when f(x_t) is not finite or exceeds ``blowup`` in absolute value; its
-step is recorded and its later records are NaN. Nothing is raised from the middle of a batch.
+f(x_t) is evaluated at every step only when a monitor needs it; otherwise only at the recorded
+iterates (and the one after each, for the decrease), so the hot loop does what a plain training
+loop does: one gradient, one row reduction, one optimizer step.
+
+A run diverges at step t when ||grad f(x_t)||^2, or f(x_t) where it is evaluated, is not finite or
+exceeds ``blowup``; that step is recorded and the run's records from it on are NaN. Nothing is
+raised from the middle of a batch.
 """
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Sequence
@@ -76,19 +82,22 @@ class Trace:
         return self.diverged_at >= 0
 
 
-def _resolve(hp: Mapping[str, Any], t: int):
-    return {k: at(v, t) for k, v in hp.items()}
+def _resolve(hp: Mapping[str, Any], t: int, xp):
+    """Hyperparameters at step t; a schedule's per-run column output goes to the device."""
+    out = {}
+    for k, v in hp.items():
+        if isinstance(v, Schedule):
+            v = v(t)
+            if not np.isscalar(v):
+                v = xp.asarray(v, dtype=np.float64)
+        out[k] = v
+    return out
 
 
 def _to_backend(hp: Mapping[str, Any], xp) -> dict:
     """Per-run columns become device arrays once; scalars and schedules stay as they are."""
-    out = {}
-    for k, v in hp.items():
-        if isinstance(v, Schedule) or np.isscalar(v):
-            out[k] = v
-        else:
-            out[k] = xp.asarray(v, dtype=np.float64)
-    return out
+    return {k: v if isinstance(v, Schedule) or np.isscalar(v) else xp.asarray(v, dtype=np.float64)
+            for k, v in hp.items()}
 
 
 def _describe_hp(hp: Mapping[str, Any]) -> dict:
@@ -110,7 +119,7 @@ def _check_hp_shapes(hp: Mapping[str, Any], R: int):
     for k, v in hp.items():
         if isinstance(v, Schedule):
             v = v(0)
-        if np.isscalar(v):
+        if np.isscalar(v) or np.ndim(v) == 0:
             continue
         shape = tuple(np.shape(v))
         if shape not in ((R, 1), (1, 1), (1,)):
@@ -126,11 +135,16 @@ def run(optimizer: Optimizer, objective, x0, steps: int, hp: Mapping[str, Any] |
     ``hp`` values are scalars, (R, 1) columns or Schedules. ``oracle`` defaults to Exact().
     ``record`` lists the iterate indices to record (default: ``record_steps(steps)``).
     ``thresholds`` are values of ||grad f||^2 whose hitting times are kept per run.
+    ``monitors`` are called after every step with a dict of device arrays: t, f = f(x_t),
+    f_next = f(x_{t+1}), grad_sq = ||grad f(x_t)||^2, inner = <grad f(x_t), g_t>, oracle_sq =
+    ||g_t||^2 (g_t is the oracle's answer at the optimizer's query point), alive, hp.
     """
+    if not hasattr(x0, "ndim"):
+        x0 = np.asarray(x0, dtype=np.float64)
     be = backend_of(x0)
     xp = be.xp
-    if x0.ndim != 2:
-        raise ValueError(f"x0 must have shape (R, d); got {tuple(x0.shape)}")
+    if x0.ndim != 2 or x0.shape[1] != objective.d:
+        raise ValueError(f"x0 must have shape (R, {objective.d}) for {objective.name}; got {tuple(x0.shape)}")
     if int(steps) != steps or steps < 0:
         raise ValueError(f"steps must be a non-negative integer; got {steps!r}")
     R = x0.shape[0]
@@ -138,14 +152,18 @@ def run(optimizer: Optimizer, objective, x0, steps: int, hp: Mapping[str, Any] |
     hp_full = optimizer.hyperparameters(hp)
     _check_hp_shapes(hp_full, R)
     hp_dev = _to_backend(hp_full, xp)
+    scheduled = any(isinstance(v, Schedule) for v in hp_dev.values())
     rec = np.asarray(record_steps(steps) if record is None else sorted(set(int(s) for s in record)))
     if rec.size and (rec[0] < 0 or rec[-1] > steps):
         raise ValueError(f"record steps must lie in [0, {steps}]")
+    if not blowup > 0 or math.isnan(blowup):
+        raise ValueError(f"blowup must be > 0; got {blowup}")
     thresholds = [float(t) for t in thresholds]
     rng = be.rng(seed)
 
     x0 = xp.asarray(x0, dtype=np.float64)
-    state = optimizer.init(x0, _resolve(hp_dev, 0))
+    hp_t = _resolve(hp_dev, 0, xp)
+    state = optimizer.init(x0, hp_t)
     K = len(rec)
     out = {k: np.full((K, R), np.nan) for k in ("f", "grad_sq", "min_grad_sq", "sum_grad_sq", "decrease")}
     hit = {thr: xp.full(R, -1, dtype=np.int64) for thr in thresholds}
@@ -153,45 +171,53 @@ def run(optimizer: Optimizer, objective, x0, steps: int, hp: Mapping[str, Any] |
     min_g2 = xp.full(R, np.inf)
     sum_g2 = xp.zeros(R)
     rec_pos = {int(s): i for i, s in enumerate(rec)}
+    f_every_step = bool(monitors)
 
     bar = None
     if progress:
         from tqdm import tqdm
 
-        bar = tqdm(total=steps, desc=f"{optimizer.name} on {objective.name}", unit="step", leave=False)
+        bar = tqdm(total=steps, desc=f"{optimizer.name} on {objective.name}", unit="step", leave=False,
+                   disable=None)  # None: only on a terminal
+
+    def mark_diverged(values, t):
+        nonlocal diverged_at
+        ok = xp.abs(values) <= blowup  # False where NaN, +-inf or beyond the blow-up level
+        diverged_at = xp.where((diverged_at < 0) & ~ok, t, diverged_at)
 
     t0 = time.perf_counter()
     with np.errstate(all="ignore"):
         x = state["x"]
-        f = objective.value(x)
+        f = objective.value(x) if f_every_step or 0 in rec_pos else None
         for t in range(steps + 1):
-            hp_t = _resolve(hp_dev, t)
+            if scheduled and t > 0 and t < steps:
+                hp_t = _resolve(hp_dev, t, xp)
             gx = objective.grad(x)
-            g2 = (gx * gx).sum(axis=1)
-            bad = ~xp.isfinite(f) | (xp.abs(f) > blowup)
-            diverged_at = xp.where((diverged_at < 0) & bad, t, diverged_at)
-            min_g2 = xp.minimum(min_g2, g2)
-            sum_g2 = sum_g2 + g2
+            g2 = xp.einsum("ij,ij->i", gx, gx)  # row norms without an (R, d) temporary
+            mark_diverged(g2, t)
+            if f is not None:
+                mark_diverged(f, t)
+            xp.minimum(min_g2, g2, out=min_g2)
+            sum_g2 += g2
             for thr, h in hit.items():
                 hit[thr] = xp.where((h < 0) & (g2 <= thr), t, h)
 
+            f_next = None
             if t < steps:
                 q = optimizer.query(state, hp_t)
                 gq = gx if q is x else objective.grad(q)
                 g = oracle(objective, q, gq, rng, t)
                 state = optimizer.step(state, g, hp_t, t)
                 x_next = state["x"]
-                f_next = objective.value(x_next)
+                if f_every_step or t in rec_pos or t + 1 in rec_pos:
+                    f_next = objective.value(x_next)
                 if monitors:
-                    alive = diverged_at < 0
                     quantities = {"t": t, "f": f, "f_next": f_next, "grad_sq": g2,
-                                  "inner": (gx * g).sum(axis=1) if g is not gx else g2,
-                                  "oracle_sq": (g * g).sum(axis=1) if g is not gx else g2,
-                                  "alive": alive, "hp": hp_t}
+                                  "inner": g2 if g is gx else xp.einsum("ij,ij->i", gx, g),
+                                  "oracle_sq": g2 if g is gx else xp.einsum("ij,ij->i", g, g),
+                                  "alive": diverged_at < 0, "hp": hp_t}
                     for m in monitors:
                         m(quantities)
-            else:
-                f_next = None
 
             if t in rec_pos:
                 i = rec_pos[t]

@@ -13,7 +13,7 @@ from reference import record_steps, run
 from reference.objectives import Quadratic, SinSquared
 from reference.optimizers import gd
 from reference.oracles import Gaussian
-from reference.schedules import constant, cosine, power, step_decay
+from reference.schedules import Schedule, constant, cosine, power, step_decay
 
 OBJ = SinSquared(d=3, a=2.0)  # L = 5: lr < 2/5 converges
 X0 = OBJ.initial_points(4, seed=1)
@@ -32,7 +32,7 @@ def hand_gd(obj, x0, steps, lr_at):
     for t in range(steps + 1):
         g = obj.grad(x)
         f.append(obj.value(x))
-        g2.append((g * g).sum(axis=1))
+        g2.append(np.einsum("ij,ij->i", g, g))  # the runner's row norm, bit for bit
         if t < steps:
             x = x - lr_at(t) * g
     return np.array(f), np.array(g2), x
@@ -71,9 +71,11 @@ EIGS = np.array([4.0, 1.0])  # L = 4
 
 
 def first_blowup(lr, x0, blowup):
-    """First t with f(x_t) > blowup for GD on diag(EIGS), where x_t = (1 - lr EIGS)^t x0."""
+    """First t with f(x_t) or ||grad f(x_t)||^2 > blowup for GD on diag(EIGS), where
+    x_t = (1 - lr EIGS)^t x0 (the runner's documented divergence rule)."""
     for t in range(10_000):
-        if 0.5 * (EIGS * ((1 - lr * EIGS) ** t * x0) ** 2).sum() > blowup:
+        x = (1 - lr * EIGS) ** t * x0
+        if max(0.5 * (EIGS * x ** 2).sum(), ((EIGS * x) ** 2).sum()) > blowup:
             return t
     return -1
 
@@ -209,8 +211,40 @@ def test_bad_input_is_named(kwargs, argument):
         run(gd(), OBJ, args.pop("x0"), args.pop("steps"), **args)
 
 
-@pytest.mark.xfail(strict=True, reason="runner does not check x0.shape[1] against objective.d; the "
-                                       "error comes from the objective and names 'points', not x0")
 def test_x0_of_the_wrong_dimension_is_named():
     with pytest.raises(ValueError, match=r"\bx0\b"):
         run(gd(), OBJ, np.zeros((2, OBJ.d + 1)), STEPS, hp={"lr": 0.1})
+
+
+def test_x0_as_a_list_and_zero_dim_hyperparameters_are_accepted():
+    ref = run(gd(), OBJ, X0, 5, hp={"lr": 0.1})
+    assert np.array_equal(run(gd(), OBJ, X0.tolist(), 5, hp={"lr": np.array(0.1)}).x_final, ref.x_final)
+
+
+def test_a_schedule_with_exactly_steps_values_is_enough():
+    lrs = [0.1 / (t + 1) for t in range(STEPS)]
+    trace = run(gd(), OBJ, X0, STEPS, hp={"lr": Schedule("list", lambda t: lrs[t])})
+    assert np.array_equal(trace.x_final, hand_gd(OBJ, X0, STEPS, lambda t: lrs[t])[2])
+
+
+class CountingValues:
+    """Wraps an objective and counts value() calls."""
+
+    def __init__(self, obj):
+        self.obj, self.calls = obj, 0
+
+    def __getattr__(self, name):
+        return getattr(self.obj, name)
+
+    def value(self, X):
+        self.calls += 1
+        return self.obj.value(X)
+
+
+def test_f_is_evaluated_only_where_recorded_unless_a_monitor_needs_every_step():
+    counted = CountingValues(OBJ)
+    run(gd(), counted, X0, 1000, hp={"lr": 0.1}, record=[0, 500, 1000])
+    assert counted.calls == 5  # f at x_0, x_500, x_1000, and at x_1, x_501 for the decreases
+    counted = CountingValues(OBJ)
+    run(gd(), counted, X0, 1000, hp={"lr": 0.1}, record=[0, 1000], monitors=[lambda q: None])
+    assert counted.calls == 1001

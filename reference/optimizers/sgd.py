@@ -18,6 +18,23 @@ from __future__ import annotations
 
 from .base import Optimizer
 
+# Performance note. Each step returns fresh arrays and never writes into the state or the gradient
+# it was handed (tests compare states). Inside a step, temporaries the step itself just allocated
+# are updated in place, which saves allocations without changing a bit of the result:
+# x - lr*u is computed as (-lr)*u + x, and rounding to nearest is symmetric, so -(lr*u) == (-lr)*u
+# and IEEE x - y == x + (-y) == (-y) + x exactly.
+
+
+def _x_minus_lr_u(x, lr, u, u_is_fresh=False):
+    """x - lr * u as (-lr) * u + x (bitwise equal); overwrites u only if the caller says it is a
+    temporary of its own (u_is_fresh), else allocates one array instead of two."""
+    if u_is_fresh:
+        u *= -lr
+    else:
+        u = u * -lr
+    u += x
+    return u
+
 
 def gd() -> Optimizer:
     """x_{t+1} = x_t - lr g_t. With a stochastic oracle this is SGD."""
@@ -26,7 +43,7 @@ def gd() -> Optimizer:
         return {"x": x0}
 
     def step(state, g, hp, t):
-        return {"x": state["x"] - hp["lr"] * g}
+        return {"x": _x_minus_lr_u(state["x"], hp["lr"], g)}
 
     return Optimizer("gd", init, step, {"lr": None})
 
@@ -40,7 +57,9 @@ def sgd() -> Optimizer:
 def _momentum_buffer(state, g, hp, t):
     if t == 0:  # torch initialises the buffer with g itself, undamped
         return g
-    return hp["momentum"] * state["b"] + (1.0 - hp["dampening"]) * g
+    b = hp["momentum"] * state["b"]  # fresh: mu b + (1 - tau) g, accumulated in place
+    b += (1.0 - hp["dampening"]) * g
+    return b
 
 
 def heavy_ball() -> Optimizer:
@@ -51,7 +70,7 @@ def heavy_ball() -> Optimizer:
 
     def step(state, g, hp, t):
         b = _momentum_buffer(state, g, hp, t)
-        return {"x": state["x"] - hp["lr"] * b, "b": b}
+        return {"x": _x_minus_lr_u(state["x"], hp["lr"], b), "b": b}
 
     return Optimizer("heavy_ball", init, step, {"lr": None, "momentum": 0.9, "dampening": 0.0},
                      {"form": "torch"})
@@ -66,8 +85,14 @@ def nag(form: str = "torch") -> Optimizer:
 
         def step(state, g, hp, t):
             mu = hp["momentum"]
-            b = g if t == 0 else mu * state["b"] + g
-            return {"x": state["x"] - hp["lr"] * (g + mu * b), "b": b}
+            if t == 0:
+                b = g
+            else:
+                b = mu * state["b"]  # fresh: mu b + g
+                b += g
+            d = mu * b  # fresh: g + mu b (addition commutes exactly)
+            d += g
+            return {"x": _x_minus_lr_u(state["x"], hp["lr"], d, u_is_fresh=True), "b": b}
 
         return Optimizer("nag", init, step, {"lr": None, "momentum": 0.9}, {"form": "torch"})
 
@@ -80,7 +105,8 @@ def nag(form: str = "torch") -> Optimizer:
             return state["x"] + hp["momentum"] * state["v"]
 
         def step(state, g, hp, t):
-            v = hp["momentum"] * state["v"] - hp["lr"] * g
+            v = hp["momentum"] * state["v"]  # fresh: mu v - lr g
+            v -= hp["lr"] * g
             return {"x": state["x"] + v, "v": v}
 
         return Optimizer("nag", init, step, {"lr": None, "momentum": 0.9}, {"form": "sutskever"},
