@@ -72,7 +72,7 @@ def certificate(cert) -> str:
     out = [f"{cert.theorem}: chain {cert.level}; claims {cert.claims_level}"]
     for c in (*cert.steps, *cert.claims):
         out.append(f"  {c.name:<34} {c.level}")
-        for text, kind, expr, proof in c.details:
+        for text, _kind, expr, proof in c.details:
             if proof.level not in ("symbolic",):
                 extra = f" counterexample {proof.counterexample}" if proof.counterexample else \
                     (f" box {proof.box}" if proof.box else "")

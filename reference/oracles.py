@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 
-from .backend import backend_of
 
 
 class Oracle:

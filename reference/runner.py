@@ -27,7 +27,7 @@ import numpy as np
 from .backend import backend_of
 from .oracles import Exact, Oracle
 from .optimizers.base import Optimizer
-from .schedules import Schedule, at
+from .schedules import Schedule
 
 Monitor = Callable[[Mapping[str, Any]], None]
 

@@ -13,7 +13,7 @@ from convcheck import Setup, check
 from convcheck.checker import RTOL
 from reference import objectives, oracles
 from theory.model import Condition, Formula, OneStep, Rate
-from theory.symbols import L, Delta, T, f, f_next, grad_sq, lr
+from theory.symbols import L, Delta, f, f_next, grad_sq, lr
 
 smooth_objectives = st.one_of(
     st.builds(lambda d, a: objectives.get("sin_squared", d=d, a=a), st.integers(1, 6), st.floats(0.0, 5.0)),

@@ -15,7 +15,7 @@ from theory.evaluate import InvalidInput, evaluate, fmt, sweep
 from theory.model import ChainStep, Claim, Condition, Formula, Source, zero
 from theory.prove import Bound, prove
 from theory.relations import looseness, order_against_lower
-from theory.symbols import L, Delta, T, eps, lr
+from theory.symbols import L, Delta, eps, lr
 
 x = sp.Symbol("x", positive=True)
 

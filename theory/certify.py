@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 import mpmath
 import sympy as sp
 
-from .model import Condition, Theorem, gap
-from .prove import Bound, Proof, prove, weakest
+from .model import Condition, Theorem, gap, le, lt
+from .prove import Bound, prove, weakest
 
 
 @dataclass
@@ -113,17 +113,16 @@ def claim_checks(thm: Theorem, samples: int = 2000) -> list[Check]:
     ctx = context(thm)
     if thm.one_step is not None and thm.one_step.coefficient is not None:
         out.append(_check("coefficient", "the conditions make the per-step decrease coefficient positive",
-                          [_pos(thm.one_step.coefficient, "per-step coefficient > 0")],
+                          [lt(0, thm.one_step.coefficient, "per-step coefficient > 0")],
                           context(thm, thm.one_step.conditions), samples=samples))
     rate = thm.rate_at_prescription or (thm.rate.bound if thm.rate else None)
     if rate is not None and thm.complexity is not None and thm.kind == "upper":
         r = rate.expr if hasattr(rate, "expr") else rate
-        obligations = [_nonneg(-sp.diff(r, thm.T), "the rate decreases in T")]
+        obligations = [le(sp.diff(r, thm.T), 0, "the rate decreases in T")]
         if gap in r.free_symbols:
-            obligations.append(_nonneg(sp.diff(r, gap), "the rate increases in the gap f(x0) - f(xT) <= Delta"))
+            obligations.append(le(0, sp.diff(r, gap), "the rate increases in the gap f(x0) - f(xT) <= Delta"))
             r = r.subs(gap, sp.Symbol("Delta", positive=True))
-        obligations.append(_nonneg(thm.target - r.subs(thm.T, thm.complexity_real()),
-                                   "rate(T(eps)) <= eps^2"))
+        obligations.append(le(r.subs(thm.T, thm.complexity_real()), thm.target, "rate(T(eps)) <= eps^2"))
         out.append(_check("rate at complexity", "after T(eps) steps the rate guarantees ||grad f|| <= eps",
                           obligations, ctx, samples=samples))
     for c in thm.claims:
@@ -133,18 +132,6 @@ def claim_checks(thm: Theorem, samples: int = 2000) -> list[Check]:
             out.append(Check("order", f"{c.statement}: eps-exponent of T(eps) is {p}, claimed {c.eps_exponent}",
                              "symbolic" if ok else "failed", c.source.tag))
     return out
-
-
-def _pos(e, text):
-    from .model import Obligation
-
-    return Obligation("pos", e, text)
-
-
-def _nonneg(e, text):
-    from .model import Obligation
-
-    return Obligation("nonneg", e, text)
 
 
 def certify(thm: Theorem, samples: int = 2000) -> Certificate:

@@ -176,7 +176,7 @@ def evaluate(thm: Theorem, values: Mapping[str, object] | None = None, eps=None,
         if thm.T in formula.free_symbols and T_v is None:
             notes.append(f"{q.name} is prescribed as a function of the horizon T; pass --T to evaluate it")
             continue
-        subs[q.symbol] = sp.nsimplify(formula.subs(subs)) if formula.subs(subs).is_number else formula.subs(subs)
+        subs[q.symbol] = formula.subs(subs)  # exact: the inputs are exact rationals
         prescribed.append(q.name)
 
     shown = {s.name: v for s, v in subs.items() if s.name in known and s.name != "c"}
