@@ -231,10 +231,17 @@ def cmd_compare(args):
     if "L" not in obj.constants and not args.set:
         raise BadInput(f"{obj.name} publishes no L: give step sizes with --set OPT.lr=VALUE")
     entries = default_entries(obj.constants.get("L", 1.0))
-    if args.optimizers:
-        names = [n.strip() for n in args.optimizers.split(",") if n.strip()]
+    if args.optimizers:  # "gd,nag" or "LABEL=OPTIMIZER" entries, e.g. "gd,slow=gd"
         known = {e[0]: e for e in entries}
-        entries = [known.get(n, (n, n, {"lr": 1.0 / obj.constants.get("L", 1.0)})) for n in names]
+        picked = []
+        for item in (i.strip() for i in args.optimizers.split(",") if i.strip()):
+            label, _, name = item.rpartition("=")
+            label = label or name
+            base = known.get(name, (name, name, {"lr": 1.0 / obj.constants.get("L", 1.0)}))
+            picked.append((label, base[1], dict(base[2])))
+        if len({e[0] for e in picked}) != len(picked):
+            raise BadInput(f"--optimizers has a repeated label in {args.optimizers!r}; name them LABEL=OPTIMIZER")
+        entries = picked
     for key, value in parse_sets(args.set).items():
         label, dot, hp = key.partition(".")
         if not dot:
@@ -318,7 +325,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--level", type=float, default=0.99, help="one-sided confidence level for expectation bounds")
 
     s = add("compare", cmd_compare, "compare optimizers on one problem, with bounds drawn in")
-    s.add_argument("--optimizers", help="comma-separated, e.g. gd,nag (default gd,heavy_ball,nag)")
+    s.add_argument("--optimizers", help="comma-separated, e.g. gd,nag or gd,slow=gd (default gd,heavy_ball,nag)")
     problem(s, "cosine_sum")
     s.add_argument("--set", action="append", metavar="OPT.NAME=VALUE", help="e.g. nag.lr=0.05")
     s.add_argument("--steps", type=int, default=500)

@@ -63,3 +63,10 @@ def get_backend(name: str | Backend = "numpy") -> Backend:
 def backend_of(a) -> Backend:
     """The backend an array lives on."""
     return get_backend("cupy") if type(a).__module__.startswith("cupy") else get_backend("numpy")
+
+
+def row_dot(xp, A, B):
+    """Row-wise inner products <A[r], B[r]> of (R, d) arrays, without an (R, d) temporary
+    (vecdot where the namespace has it: numpy >= 2 runs it ~2x faster than einsum)."""
+    vecdot = getattr(xp, "vecdot", None)
+    return vecdot(A, B) if vecdot is not None else xp.einsum("ij,ij->i", A, B)

@@ -24,7 +24,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from .backend import backend_of
+from .backend import backend_of, row_dot
 from .oracles import Exact, Oracle
 from .optimizers.base import Optimizer
 from .schedules import Schedule
@@ -193,7 +193,7 @@ def run(optimizer: Optimizer, objective, x0, steps: int, hp: Mapping[str, Any] |
             if scheduled and t > 0 and t < steps:
                 hp_t = _resolve(hp_dev, t, xp)
             gx = objective.grad(x)
-            g2 = xp.einsum("ij,ij->i", gx, gx)  # row norms without an (R, d) temporary
+            g2 = row_dot(xp, gx, gx)
             mark_diverged(g2, t)
             if f is not None:
                 mark_diverged(f, t)
@@ -213,8 +213,8 @@ def run(optimizer: Optimizer, objective, x0, steps: int, hp: Mapping[str, Any] |
                     f_next = objective.value(x_next)
                 if monitors:
                     quantities = {"t": t, "f": f, "f_next": f_next, "grad_sq": g2,
-                                  "inner": g2 if g is gx else xp.einsum("ij,ij->i", gx, g),
-                                  "oracle_sq": g2 if g is gx else xp.einsum("ij,ij->i", g, g),
+                                  "inner": g2 if g is gx else row_dot(xp, gx, g),
+                                  "oracle_sq": g2 if g is gx else row_dot(xp, g, g),
                                   "alive": diverged_at < 0, "hp": hp_t}
                     for m in monitors:
                         m(quantities)

@@ -93,3 +93,12 @@ def test_compare_writes_a_plot_and_draws_gd_bounds(tmp_path):
 def test_run_json_reports_divergence_per_run():
     p = cli("run", "--objective", "quadratic", "--set", "lr=10", "--steps", "200", "--runs", "3", "--json", check_rc=0)
     assert all(s >= 0 for s in json.loads(p.stdout)["diverged_at"])
+
+
+def test_compare_two_settings_of_one_optimizer(tmp_path):
+    p = cli("compare", "--optimizers", "gd,slow=gd", "--set", "slow.lr=0.01", "--steps", "40", "--seeds", "3",
+            "--plot", str(tmp_path / "s.png"), "--json", check_rc=0)
+    rows = {r["label"]: r for r in json.loads(p.stdout)["rows"]}
+    assert rows["slow"]["hp"] == {"lr": 0.01} and rows["gd"]["hp"]["lr"] != 0.01
+    assert rows["slow"]["median_min_grad_sq"] > rows["gd"]["median_min_grad_sq"]
+    assert cli("compare", "--optimizers", "gd,gd", check_rc=2).stderr.count("repeated label") == 1
