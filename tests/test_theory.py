@@ -54,12 +54,19 @@ def test_gd_smooth_chain_and_claims_are_symbolic():
     assert cert.level == "symbolic" and cert.claims_level == "symbolic" and cert.ok
 
 
-def test_pep_chain_is_symbolic_except_the_reconstructed_regime():
+def test_pep_chain_is_symbolic_for_every_step_size_below_sqrt3():
     cert = theory.certify(theory.get("gd.smooth.pep"))
-    levels = {s.name: s.level for s in cert.steps}
-    assert levels.pop("1 < h < sqrt(3)") == "unverified"
-    assert set(levels.values()) == {"symbolic"}
-    assert cert.level == "unverified" and cert.claims_level == "symbolic"
+    assert cert.level == "symbolic" and cert.claims_level == "symbolic"
+    assert {s.name for s in cert.steps} >= {"short steps (h <= 1)", "long steps (1 <= h < sqrt(3))", "telescoping"}
+
+
+def test_pep_certificate_breaks_exactly_beyond_sqrt3():
+    """Allowing h up to 1.8 breaks the multiplier t = (3 - h^2)/(4 - h^2) >= 0, and only that."""
+    pep = theory.get("gd.smooth.pep")
+    wide = _variant(pep, conditions=(Condition(sp.StrictLessThan(lr, sp.Rational(9, 5) / L)),))
+    long_step = next(s for s in theory.certify(wide).steps if s.name.startswith("long steps"))
+    failed = [text for text, _, _, proof in long_step.details if proof.level == "failed"]
+    assert failed == ["t >= 0 (needs h <= sqrt 3)"]
 
 
 def test_sgd_chain_symbolic_and_complexity_claim_not_overstated():
