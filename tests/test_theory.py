@@ -69,11 +69,26 @@ def test_pep_certificate_breaks_exactly_beyond_sqrt3():
     assert failed == ["t >= 0 (needs h <= sqrt 3)"]
 
 
-def test_sgd_chain_symbolic_and_complexity_claim_not_overstated():
+def test_sgd_chain_and_claims_are_symbolic():
+    """The complexity is max(N1, N2); the prover splits sigma at eps/(2 sqrt 2) where they meet."""
     cert = theory.certify(theory.get("sgd.smooth"))
-    assert cert.level == "symbolic"
-    rate_claim = next(c for c in cert.claims if c.name == "rate at complexity")
-    assert rate_claim.level in ("symbolic", "interval", "sampled")
+    assert cert.level == "symbolic" and cert.claims_level == "symbolic"
+
+
+def test_case_split_on_a_max_proves_true_and_refuses_false():
+    s_, e_ = sp.symbols("s e", positive=True)
+    N = sp.Max(4 / e_ ** 2, 32 * s_ ** 2 / e_ ** 4)
+    true = e_ ** 2 - (2 / N + 2 * s_ / sp.sqrt(N))          # each term <= e^2/2 in its own regime
+    assert prove("nonneg", true).level == "symbolic"
+    false = e_ ** 2 - (2 / N + 2 * s_ / sp.sqrt(N / 4))     # the second term is e^2 in its regime
+    assert prove("nonneg", false).level == "failed"
+
+
+def test_an_sgd_complexity_half_too_small_is_caught():
+    sgd = theory.get("sgd.smooth")
+    half = Formula(sp.ceiling(sgd.complexity_real() / 2), sgd.complexity.source)
+    cert = theory.certify(_variant(sgd, complexity=half))
+    assert [c.level for c in cert.claims if c.name == "rate at complexity"] == ["failed"]
 
 
 def _variant(thm, **changes):

@@ -170,6 +170,40 @@ def sign_proved(expr: sp.Expr) -> int:
     return sign
 
 
+def _split_min_max(kind: str, expr: sp.Expr, bounds: dict[sp.Symbol, Bound]) -> bool:
+    """Prove an obligation containing min(A, B) or max(A, B) by cases.
+
+    When A = B has exactly one positive root r in some symbol s, the domain of s splits at r;
+    on each side SymPy must decide which argument is the min/max, and then prove the obligation
+    with it in place. (T(eps) = max(N1, N2) of a two-regime complexity is the typical case.)
+    """
+    m = next(iter(sorted(expr.atoms(sp.Min, sp.Max), key=sp.count_ops)), None)
+    if m is None or len(m.args) != 2:
+        return False
+    A, B = m.args
+    for sym in sorted((A - B).free_symbols, key=str):
+        try:
+            roots = [r for r in sp.solve(sp.Eq(A, B), sym) if r.is_positive]
+        except (NotImplementedError, ValueError):
+            continue
+        if len(roots) != 1:
+            continue
+        for side in (Bound(sym, sp.S.NegativeInfinity, roots[0]), Bound(sym, roots[0], sp.oo)):
+            case = merge_bounds([*bounds.values(), side])
+            if prove_symbolic("nonneg", A - B, case):
+                bigger, smaller = A, B
+            elif prove_symbolic("nonneg", B - A, case):
+                bigger, smaller = B, A
+            else:
+                break
+            picked = bigger if isinstance(m, sp.Max) else smaller
+            if not prove_symbolic(kind, expr.xreplace({m: picked}), case):
+                break
+        else:
+            return True
+    return False
+
+
 def prove_symbolic(kind: str, expr: sp.Expr, bounds: dict[sp.Symbol, Bound]) -> bool:
     if kind == "zero":
         return sp.simplify(expr) == 0
@@ -186,7 +220,9 @@ def prove_symbolic(kind: str, expr: sp.Expr, bounds: dict[sp.Symbol, Bound]) -> 
         return kind == "nonneg"
     if (e.is_positive) or (kind == "nonneg" and e.is_nonnegative):
         return True
-    return sign_proved(e) == 1
+    if sign_proved(e) == 1:
+        return True
+    return _split_min_max(kind, expr, bounds)
 
 
 # ---------------------------------------------------------------------------------------------
