@@ -11,7 +11,9 @@ CONSTANTS = {
     "f_star": "inf f, exactly",
     "f_low": "a proved lower bound on inf f (when inf f is not known)",
     "component_variance": "sup_x (1/n) sum_i ||grad f_i(x) - grad f(x)||^2 for a finite sum",
-    "G": "a bound on the gradient: ||grad f(x)||_inf <= G",
+    "G": "a bound on the gradient oracle's answers: ||g||_inf <= G almost surely (exact oracle: ||grad f(x)||_inf <= G)",
+    "G2": "the same bound in the Euclidean norm: ||g||_2 <= G2 almost surely",
+    "tau": "almost-surely bounded noise: ||g - grad f(x)||_2 <= tau",
     "c": "the unknown universal constant of a lower bound",
     "gap": "f(x_0) - f(x_T) on the run itself",
 }
@@ -20,6 +22,11 @@ HYPERPARAMETERS = {
     "lr": "step size (learning rate); may be a schedule",
     "momentum": "momentum coefficient mu (heavy ball, NAG)",
     "dampening": "torch SGD dampening tau of the momentum buffer",
+    "beta1": "first-moment (momentum) EMA coefficient of Adam and signum: m = beta1 m + (1 - beta1) g",
+    "beta2": "second-moment EMA coefficient: v = beta2 v + (1 - beta2) g^2 (torch RMSprop's alpha)",
+    "xi": "denominator shift added outside the square root, sqrt(v) + xi (torch's eps; De et al.'s xi)",
+    "xi_root": "shift added inside the square root, sqrt(v + xi_root) (optax's eps_root)",
+    "weight_decay": "weight decay lambda (coupled L2, decoupled AdamW, or proximal; the optimizer's convention says which)",
 }
 
 HORIZON = {
@@ -45,11 +52,13 @@ MEASURES = {
 FUNCTION_CLASSES = {
     "L-smooth": "differentiable with L-Lipschitz gradient",
     "nonsmooth-tame": "locally Lipschitz, semialgebraic (tame); grad is a Clarke-subgradient selection",
+    "smooth": "twice differentiable, no global smoothness constant claimed (e.g. neural-network losses)",
 }
 
 ORACLES = {
     "exact": "g = grad f(x)",
     "bounded_variance": "unbiased, E||g - grad f||^2 <= sigma^2, independent across steps",
+    "bounded": "unbiased, E||g - grad f||^2 <= sigma^2, independent across steps, and ||g||_inf <= G almost surely",
 }
 
 NAMES = {**CONSTANTS, **HYPERPARAMETERS, **HORIZON, **MEASURED}
