@@ -1,10 +1,15 @@
 """Optimizers by name. ``get("nag", form="sutskever")`` builds one; NAMES lists them."""
 from __future__ import annotations
 
+from .adam import adam, adam_l2, adamprox, adamw
 from .base import Optimizer, State
+from .rmsprop import rmsprop
 from .sgd import gd, heavy_ball, nag, sgd
+from .sign import signgd, signum
 
-_FACTORIES = {"gd": gd, "sgd": sgd, "heavy_ball": heavy_ball, "nag": nag}
+_FACTORIES = {"gd": gd, "sgd": sgd, "heavy_ball": heavy_ball, "nag": nag,
+              "rmsprop": rmsprop, "adam": adam, "adam_l2": adam_l2, "adamw": adamw,
+              "adamprox": adamprox, "signgd": signgd, "signum": signum}
 NAMES = tuple(_FACTORIES)
 
 
@@ -16,4 +21,5 @@ def get(name: str, **convention) -> Optimizer:
     return factory(**convention)
 
 
-__all__ = ["Optimizer", "State", "get", "NAMES", "gd", "sgd", "heavy_ball", "nag"]
+__all__ = ["Optimizer", "State", "get", "NAMES", "gd", "sgd", "heavy_ball", "nag",
+           "rmsprop", "adam", "adam_l2", "adamw", "adamprox", "signgd", "signum"]

@@ -1,0 +1,115 @@
+"""RMSprop, plain or centered, with or without momentum.
+
+Default conventions are torch.optim.RMSprop's (torch's ``alpha`` is our ``beta2``, its ``eps`` our
+``xi``), matched to its float64 trajectories to 1e-12 by tests/test_adaptive_optimizers.py on
+recorded golden data (worst difference ~1e-15: the arithmetic is torch's, except that g / den is
+formed before the lr scaling, which saves an array). With t = 0, 1, ... and v_0 = gbar_0 = b_0 = 0
+(no bias correction):
+
+    v_{t+1}    = beta2 v_t + (1 - beta2) g_t^2
+    gbar_{t+1} = beta2 gbar_t + (1 - beta2) g_t              (centered only)
+    den        = sqrt(v_{t+1}) + xi                           (plain)
+               = sqrt(v_{t+1} - gbar_{t+1}^2) + xi            (centered)
+    momentum = 0:  x_{t+1} = x_t - lr g_t / den
+    momentum mu:   b_{t+1} = mu b_t + g_t / den,   x_{t+1} = x_t - lr b_{t+1}
+
+Switches:
+
+* ``xi_inside=True`` puts the shift inside the square root, den = sqrt(v_{t+1} + xi) (centered:
+  sqrt(v_{t+1} - gbar_{t+1}^2 + xi)): optax.rmsprop's default (``eps_in_sqrt=True``) and
+  TensorFlow's form. The hyperparameter keeps its name xi; only its place changes.
+* ``momentum_form="optax"`` keeps lr inside the buffer, as optax.rmsprop(momentum=mu) does (its
+  ``trace`` runs after ``scale_by_learning_rate``): b_{t+1} = mu b_t + lr_t g_t / den,
+  x_{t+1} = x_t - b_{t+1}. For a constant lr it is torch's form; under a schedule the two differ,
+  as torch's and Sutskever's NAG do.
+
+optax's ``initial_scale``, ``bias_correction`` and ``nesterov`` options and torch's coupled
+``weight_decay`` are not reproduced.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..backend import backend_of
+from .base import Optimizer
+
+
+def _is_zero(h) -> bool:
+    """A hyperparameter that is the scalar 0 (a column is never treated as absent)."""
+    return np.isscalar(h) and h == 0
+
+
+def _check_bool(name: str, value, factory: str):
+    if not isinstance(value, bool):
+        raise ValueError(f"{factory} {name} must be True or False; got {value!r}")
+
+
+def rmsprop(xi_inside: bool = False, centered: bool = False, momentum_form: str = "torch") -> Optimizer:
+    """RMSprop: torch.optim.RMSprop by default; optax.rmsprop with ``xi_inside=True`` (and
+    ``momentum_form="optax"`` where a schedule meets momentum).
+
+        v = beta2 v + (1 - beta2) g^2,  gbar = beta2 gbar + (1 - beta2) g  (centered),
+        den = sqrt(v [- gbar^2]) + xi   or, xi_inside, sqrt(v [- gbar^2] + xi),
+        x_{t+1} = x_t - lr g / den                            (momentum 0)
+        b = mu b + g / den,  x_{t+1} = x_t - lr b             (torch form)
+        b = mu b + lr g / den,  x_{t+1} = x_t - b             (optax form)
+    """
+    _check_bool("xi_inside", xi_inside, "rmsprop")
+    _check_bool("centered", centered, "rmsprop")
+    if momentum_form not in ("torch", "optax"):
+        raise ValueError(f"rmsprop momentum_form must be 'torch' or 'optax'; got {momentum_form!r}")
+    lr_in_buffer = momentum_form == "optax"
+
+    def init(x0, hp):
+        zero = x0 * 0.0
+        state = {"x": x0, "v": zero, "b": zero}  # zeros are never written into, so one array serves
+        if centered:
+            state["gbar"] = zero
+        return state
+
+    def step(state, g, hp, t):
+        xp = backend_of(g).xp
+        b2, xi, lr, mu = hp["beta2"], hp["xi"], hp["lr"], hp["momentum"]
+        v = b2 * state["v"]  # fresh: beta2 v + ((1 - beta2) g) g, torch's mul_(alpha).addcmul_(g, g)
+        w = (1.0 - b2) * g  # this step's scratch array: (1 - beta2) g^2, then den, then the update
+        w *= g
+        v += w
+        new = {"v": v}
+        if centered:
+            gbar = g - state["gbar"]  # fresh: torch's gbar.lerp_(g, 1 - alpha) = gbar + (1-alpha)(g - gbar)
+            gbar *= 1.0 - b2
+            gbar += state["gbar"]
+            new["gbar"] = gbar
+            den = xp.multiply(gbar, gbar, out=w)
+            xp.subtract(v, den, out=den)  # v - gbar^2
+            if xi_inside:
+                den += xi
+            xp.sqrt(den, out=den)
+        elif xi_inside:
+            den = xp.add(v, xi, out=w)
+            xp.sqrt(den, out=den)
+        else:
+            den = xp.sqrt(v, out=w)
+        if not xi_inside:
+            den += xi
+        u = xp.divide(g, den, out=den)  # g / den
+        if _is_zero(mu):  # torch's "momentum > 0" test; a per-run column takes the buffer path
+            u *= -lr
+            u += state["x"]
+            new.update(x=u, b=state["b"])
+            return new
+        b = mu * state["b"]  # fresh: mu b + g / den (optax: mu b + lr g / den)
+        if lr_in_buffer:
+            u *= lr
+            b += u
+            xp.subtract(state["x"], b, out=u)
+        else:
+            b += u
+            xp.multiply(b, -lr, out=u)  # torch's x.add_(b, alpha=-lr)
+            u += state["x"]
+        new.update(x=u, b=b)
+        return new
+
+    return Optimizer("rmsprop", init, step,
+                     {"lr": None, "beta2": 0.99, "xi": 1e-8, "momentum": 0.0},
+                     {"xi_inside": xi_inside, "centered": centered, "momentum_form": momentum_form})
