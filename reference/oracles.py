@@ -3,12 +3,13 @@
 Each oracle states its noise constants under the glossary's names (``sigma``: E||g - grad f||^2
 <= sigma^2, with E[g] = grad f). The runner computes the true gradient at the query point anyway
 (it measures ||grad f||^2), so oracles receive it and add noise; the minibatch oracle instead
-averages component gradients.
+averages component gradients; the bounded oracle's noise is almost surely at most ``tau``.
 """
 from __future__ import annotations
 
 import math
 
+from .backend import backend_of, row_dot
 
 
 class Oracle:
@@ -94,8 +95,50 @@ class Minibatch(Oracle):
         return f"minibatch(B={self.batch_size})"
 
 
+class BoundedNoise(Oracle):
+    """g = grad f(x) + tau u with u uniform in the unit Euclidean ball of R^d, fresh each call
+    (u = U^(1/d) z / ||z||: z ~ N(0, I_d) gives a uniform direction, U ~ U[0, 1] the radius, since
+    P(||u|| <= r) = r^d is the ball's volume fraction).
+
+    Unbiased (u and -u are equally likely), ||g - grad f||_2 = tau ||u|| <= tau almost surely, and
+    E||g - grad f||^2 = tau^2 E[U^(2/d)] = tau^2 d/(d + 2) exactly. So sigma = tau sqrt(d/(d + 2))
+    (tight), and the answers inherit the objective's gradient bounds: ||g||_inf <= ||grad f||_inf
+    + ||tau u||_inf <= G + tau (as ||u||_inf <= ||u||_2 <= 1), ||g||_2 <= G2 + tau. ``constants``
+    publishes G and G2 only when the objective does. Given no objective (no d), sigma = tau, the
+    dimension-free bound.
+    """
+
+    name = "bounded"
+
+    def __init__(self, tau: float):
+        if not tau >= 0 or not math.isfinite(tau):
+            raise ValueError(f"noise radius tau must be a finite number >= 0; got {tau}")
+        self.tau = float(tau)
+
+    def constants(self, objective):
+        if objective is None:
+            return {"sigma": self.tau, "tau": self.tau}
+        d = objective.d
+        out = {"sigma": self.tau * math.sqrt(d / (d + 2)), "tau": self.tau}
+        c = objective.constants
+        for name in ("G", "G2"):
+            if name in c:
+                out[name] = c[name] + self.tau
+        return out
+
+    def __call__(self, objective, X, grad, rng, t):
+        xp = backend_of(X).xp
+        Z = rng.standard_normal(X.shape)
+        norm = xp.sqrt(row_dot(xp, Z, Z))[:, None]
+        radius = rng.random((X.shape[0], 1)) ** (1.0 / X.shape[1])
+        return grad + (self.tau * radius / xp.where(norm > 0, norm, 1.0)) * Z
+
+    def describe(self):
+        return f"bounded(tau={self.tau:g})"
+
+
 def get(name: str, **kw) -> Oracle:
-    table = {"exact": Exact, "gaussian": Gaussian, "minibatch": Minibatch}
+    table = {"exact": Exact, "gaussian": Gaussian, "minibatch": Minibatch, "bounded": BoundedNoise}
     if name not in table:
         raise ValueError(f"unknown oracle {name!r}; known: {', '.join(table)}")
     return table[name](**kw)

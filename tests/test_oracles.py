@@ -9,7 +9,8 @@ import pytest
 
 from objective_support import component_variance_at, row_norm
 from reference import oracles
-from reference.objectives import LogisticNonconvex, SinSquared
+from convcheck import glossary
+from reference.objectives import LogCoshSin, LogisticNonconvex, SinSquared
 
 ROWS = 20_000
 Z = 6.0  # standard errors allowed
@@ -67,7 +68,8 @@ def test_minibatch_is_unbiased_with_variance_below_sigma_squared(batch_size, see
 
 
 @pytest.mark.parametrize("oracle, obj", [(oracles.Gaussian(0.5), SinSquared(d=3)),
-                                         (oracles.Minibatch(2), LogisticNonconvex(n=6, d=3))])
+                                         (oracles.Minibatch(2), LogisticNonconvex(n=6, d=3)),
+                                         (oracles.BoundedNoise(0.5), LogCoshSin(d=3))])
 def test_same_seed_same_numbers(oracle, obj):
     X = obj.initial_points(4)
     one, again, other = (answer(oracle, obj, X, s) for s in (7, 7, 8))
@@ -83,6 +85,9 @@ def test_same_seed_same_numbers(oracle, obj):
     (lambda: oracles.Minibatch(-2), "batch_size"),
     (lambda: oracles.Minibatch(2.5), "batch_size"),
     (lambda: oracles.get("laplace"), "laplace"),
+    (lambda: oracles.BoundedNoise(-1.0), "tau"),
+    (lambda: oracles.BoundedNoise(float("nan")), "tau"),
+    (lambda: oracles.BoundedNoise(float("inf")), "tau"),
 ])
 def test_bad_arguments_are_named(build, argument):
     with pytest.raises(ValueError, match=rf"\b{argument}\b"):
@@ -96,3 +101,59 @@ def test_minibatch_needs_a_finite_sum():
         oracles.Minibatch(2).constants(obj)
     with pytest.raises(ValueError, match="finite-sum"):
         answer(oracles.Minibatch(2), obj, X, 0)
+
+
+# -- almost surely bounded noise -----------------------------------------------------------------
+
+@pytest.mark.parametrize("tau, d, seed", [(0.1, 1, 0), (1.0, 3, 1), (3.0, 8, 2)])
+def test_bounded_noise_is_unbiased_with_second_moment_tau_squared_d_over_d_plus_2(tau, d, seed):
+    """u uniform in the unit ball of R^d: |u|^2 = U^(2/d), so E|u|^2 = d/(d+2), E|u|^4 = d/(d+4);
+    by isotropy each coordinate has variance 1/(d+2); P(|u| <= r) = r^d."""
+    obj = LogCoshSin(d=d, seed=seed)
+    X = obj.initial_points(ROWS, seed=seed)
+    noise = answer(oracles.BoundedNoise(tau), obj, X, seed) - obj.grad(X)
+    sq = row_norm(noise) ** 2
+    assert_mean_near(noise, 0.0, tau / math.sqrt((d + 2) * ROWS), "mean of the noise")
+    second = tau**2 * d / (d + 2)
+    sd_sq = tau**2 * math.sqrt(d / (d + 4) - (d / (d + 2)) ** 2)
+    assert_mean_near(sq, second, sd_sq / math.sqrt(ROWS), "E|g - grad f|^2")
+    sd_coord = tau**2 * math.sqrt(3 / ((d + 2) * (d + 4)) - 1 / (d + 2) ** 2)  # E u_k^4 = 3/((d+2)(d+4))
+    assert_mean_near(noise**2, tau**2 / (d + 2), sd_coord / math.sqrt(ROWS), "per-coordinate variance")
+    inside = (row_norm(noise) <= 0.5 * tau).astype(float)
+    assert_mean_near(inside, 0.5**d, math.sqrt(0.5**d * (1 - 0.5**d) / ROWS), "P(|u| <= 1/2)")
+    assert oracles.BoundedNoise(tau).constants(obj)["sigma"] == pytest.approx(math.sqrt(second), rel=1e-15)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_bounded_noise_bounds_hold_almost_surely(seed):
+    """|g - grad f|_2 <= tau, |g|_inf <= G + tau and |g|_2 <= G2 + tau on every draw, with rows at
+    the gradient's near-supremum (u_i = pi/4 + 10 pi) where the bounds are nearly reached."""
+    obj = LogCoshSin(d=4, a=1.5, kappa=3.0, seed=seed)
+    oracle = oracles.BoundedNoise(0.7)
+    X = np.concatenate([obj.initial_points(ROWS // 2, seed=seed, radius=30.0),
+                        np.repeat(obj.minimizers() + math.pi / 4 + 10 * math.pi, ROWS // 2, axis=0)])
+    g = answer(oracle, obj, X, seed)
+    c = oracle.constants(obj)
+    assert np.all(row_norm(g - obj.grad(X)) <= c["tau"] * (1 + 1e-12))
+    assert np.all(np.abs(g).max(axis=1) <= c["G"] * (1 + 1e-12))
+    assert np.all(row_norm(g) <= c["G2"] * (1 + 1e-12))
+    assert row_norm(g).max() >= obj.constants["G2"] + 0.9 * c["tau"]  # the G2 bound is not lazy
+    assert row_norm(g - obj.grad(X)).max() >= 0.999 * c["tau"]
+
+
+def test_bounded_noise_constants():
+    obj = LogCoshSin(d=5, seed=0)
+    c = oracles.BoundedNoise(0.5).constants(obj)
+    assert c == {"sigma": 0.5 * math.sqrt(5 / 7), "tau": 0.5, "G": obj.constants["G"] + 0.5,
+                 "G2": obj.constants["G2"] + 0.5}
+    assert set(c) <= set(glossary.CONSTANTS)
+    assert oracles.BoundedNoise(0.5).constants(SinSquared(d=2)) == {"sigma": 0.5 * math.sqrt(0.5), "tau": 0.5}
+    assert oracles.BoundedNoise(0.5).constants(None) == {"sigma": 0.5, "tau": 0.5}  # no d: dimension-free
+    g = oracles.get("bounded", tau=0.25)
+    assert isinstance(g, oracles.BoundedNoise) and g.describe() == "bounded(tau=0.25)"
+
+
+def test_bounded_noise_with_zero_tau_is_exact():
+    obj = LogCoshSin(d=3)
+    X = obj.initial_points(5)
+    assert np.array_equal(answer(oracles.BoundedNoise(0.0), obj, X, 0), obj.grad(X))

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import inspect
 
+from .autoencoder import Autoencoder
 from .base import Objective
+from .bounded_grad import LogCoshSin
 from .cosine_sum import CosineSum
 from .logistic import LogisticNonconvex
 from .nonsmooth import AbsQuadratic
@@ -23,6 +25,8 @@ _CLASSES = {
     "cosine_sum": CosineSum,
     "logistic": LogisticNonconvex,
     "abs_quadratic": AbsQuadratic,
+    "logcosh_sin": LogCoshSin,
+    "autoencoder": Autoencoder,
 }
 NAMES = tuple(_CLASSES)
 
@@ -51,4 +55,4 @@ def get(name: str, **params) -> Objective:
 
 
 __all__ = ["Objective", "SinSquared", "Quadratic", "CosineSum", "LogisticNonconvex", "AbsQuadratic",
-           "get", "NAMES"]
+           "LogCoshSin", "Autoencoder", "get", "NAMES"]
