@@ -25,6 +25,7 @@ from reference import optimizers, run
 from theory.evaluate import condition_margin
 from theory.numeric import compile_expr
 
+from . import orders, properties
 from .setups import Setup, default_setups
 
 VERDICTS = ("holds", "inconclusive", "does not apply", "diverged", "violated")
@@ -98,6 +99,8 @@ def _constants(thm, setup: Setup, f0: np.ndarray) -> dict:
     if thm.oracle == "exact" and orc.stochastic:
         raise DoesNotApply(f"{thm.id} assumes an exact oracle; got {orc.describe()}")
     published = {**obj.constants, **orc.constants(obj)}
+    if thm.oracle == "bounded" and orc.stochastic and "G" not in orc.constants(obj):
+        raise DoesNotApply(f"{thm.id} assumes almost-surely bounded oracle answers; {orc.describe()} has none")
     env = {}
     for q in thm.constants:
         if q.name == "Delta":
@@ -126,18 +129,42 @@ def _final_T(thm, steps: int) -> int:
     return steps if through else steps + 1
 
 
+def _mentions_eps(expr) -> bool:
+    return any(sym.name == "eps" for sym in sp.sympify(expr).free_symbols)
+
+
+def _eps_within(thm, env: dict, steps: int) -> float:
+    """The smallest accuracy eps whose complexity T(eps) fits in ``steps`` (bisection; T decreases in eps)."""
+    fn, _ = compile_expr(thm.complexity.expr)
+    lo, hi = 1e-8, 1e8
+    for _ in range(200):
+        mid = np.sqrt(lo * hi)
+        lo, hi = (mid, hi) if float(np.max(fn({**env, "eps": mid}))) > steps else (lo, mid)
+    return hi
+
+
 def _hyperparameters(thm, setup: Setup, env: dict) -> dict:
+    """Each hyperparameter from the setup, else swept over its admissible range, else prescribed.
+
+    A prescription in terms of eps (a regime, e.g. beta2 -> 1 as eps -> 0) is taken at the smallest
+    eps whose T(eps) fits in the run, which is then kept in env["eps"] for the complexity check.
+    """
     R = setup.runs
     hp = {}
     for q in thm.hyperparameters:
+        known = {**env, **hp}
         if q.name in setup.hp:
             hp[q.name] = np.broadcast_to(np.asarray(setup.hp[q.name], dtype=float), (R,)).copy()
         elif setup.sweep and _upper_bound_of(thm, q.name) is not None:
-            top = compile_expr(_upper_bound_of(thm, q.name))[0](env)
+            top = compile_expr(_upper_bound_of(thm, q.name))[0](known)
             hp[q.name] = np.broadcast_to(top, (R,)) * np.linspace(0.02, 0.98, R)
         elif q.name in thm.prescription:
-            hp[q.name] = np.broadcast_to(compile_expr(thm.prescription[q.name].expr)[0](
-                {**env, "T": _final_T(thm, setup.steps)}), (R,)).copy()
+            formula = thm.prescription[q.name].expr
+            if _mentions_eps(formula) and "eps" not in env:
+                env["eps"] = _eps_within(thm, known, setup.steps)
+                known["eps"] = env["eps"]
+            hp[q.name] = np.broadcast_to(compile_expr(formula)[0](
+                {**known, "T": _final_T(thm, setup.steps)}), (R,)).copy()
         else:
             raise DoesNotApply(f"no value for hyperparameter {q.name} and no prescription")
     return hp
@@ -148,6 +175,8 @@ def _failed_conditions(thm, env: dict) -> tuple[np.ndarray, list[str]]:
     ok = None
     messages = []
     for c in thm.conditions:
+        if _mentions_eps(c.relation) and "eps" not in env:
+            continue  # a condition on the accuracy: judged per eps in the complexity check
         margin, strict = condition_margin(c.relation)
         m = compile_expr(margin)[0](env)
         good = (m > 0) if strict else (m >= 0)
@@ -295,25 +324,46 @@ def _expected_rate(name, bound_expr, T, values, env, level, only_last=False) -> 
 
 
 def _complexity_thresholds(thm, env, steps) -> np.ndarray:
-    """Accuracies eps^2 reachable within the run: multiples of the largest rate at T = steps."""
+    """Accuracies eps^2 to test, log-spaced from the smallest eps any run's T(eps) allows within the
+    run up to 16 times the largest rate at T = steps (a rate with a floor reaches eps only above it)."""
+    fn, _ = compile_expr(thm.complexity.expr)
+    lo, hi = np.full(np.shape(env["Delta"]), 1e-8), np.full(np.shape(env["Delta"]), 1e8)
+    for _ in range(200):  # per-run bisection on log eps: T(eps) decreases in eps
+        mid = np.sqrt(lo * hi)
+        late = np.broadcast_to(fn({**env, "eps": mid}), mid.shape) > steps
+        lo, hi = np.where(late, mid, lo), np.where(late, hi, mid)
     rate = thm.rate.bound.expr.subs(sp.Symbol("gap", positive=True), sp.Symbol("Delta", positive=True))
-    top = np.nanmax(compile_expr(rate)[0]({**env, "T": steps}))
-    return top * np.array([1.0, 4.0, 16.0])
+    top = 16 * np.nanmax(compile_expr(rate)[0]({**env, "T": steps}))
+    bottom = float(np.min(hi)) ** 2
+    return np.geomspace(bottom, max(top, 16 * bottom), 8)
+
+
+def _meets_eps_conditions(thm, env, R) -> np.ndarray:
+    """Runs for which the conditions on the accuracy eps (e.g. eps above a momentum floor) hold."""
+    ok = np.ones(R, bool)
+    for c in thm.conditions:
+        if _mentions_eps(c.relation):
+            margin, strict = condition_margin(c.relation)
+            m = np.broadcast_to(compile_expr(margin)[0](env), (R,))
+            ok &= (m > 0) if strict else (m >= -RTOL * np.abs(m).max())
+    return ok
 
 
 def _complexity(thm, env, tr, thresholds) -> Part:
     fn, _ = compile_expr(thm.complexity.expr)
     first_index = thm.rate.measure == "min_grad_sq_before_T"  # T gradients end at index T - 1
-    worst, tight, checked = None, 0.0, 0
+    worst, tight, checked, at_start = None, 0.0, 0, 0
     for thr in thresholds:
-        T_eps = np.broadcast_to(fn({**env, "eps": np.sqrt(thr)}), (tr.runs,))
+        at = {**env, "eps": np.sqrt(thr)}
+        T_eps = np.broadcast_to(fn(at), (tr.runs,))
         hit = tr.hitting_times[thr]
-        due = T_eps <= tr.steps[-1] + (1 if first_index else 0)
+        due = (T_eps <= tr.steps[-1] + (1 if first_index else 0)) & _meets_eps_conditions(thm, at, tr.runs)
         if not due.any():
             continue
         limit = T_eps - 1 if first_index else T_eps
         late = due & ((hit < 0) | (hit > limit))
         checked += int(due.sum())
+        at_start += int((due & (hit == 0)).sum())
         with np.errstate(divide="ignore", invalid="ignore"):
             ratios = np.where(due & (hit >= 0), (hit + (1 if first_index else 0)) / T_eps, np.nan)
         if np.isfinite(ratios).any():
@@ -322,24 +372,21 @@ def _complexity(thm, env, tr, thresholds) -> Part:
             r = int(np.argmax(late))
             worst = (thr, r, int(hit[r]), float(T_eps[r]))
     if checked == 0:
-        return Part("complexity", "inconclusive", "no run was long enough for T(eps) at the tested accuracies")
+        return Part("complexity", "inconclusive", "no run was long enough for T(eps), or met the conditions on eps, "
+                                                  "at the tested accuracies")
     if worst is not None:
         thr, r, hit, T_eps = worst
         return Part("complexity", "violated", f"run {r} needed {'no hit' if hit < 0 else hit} steps to reach "
                                               f"||grad f||^2 <= {thr:.4g}; T(eps) = {T_eps:.0f}", tight,
                     {"run": r, "eps_sq": thr, "hit": hit, "T_eps": T_eps})
-    return Part("complexity", "holds", f"every run reached eps within T(eps) ({checked} run-accuracy pairs); "
-                                       f"worst hitting time / T(eps) = {tight:.3g}", tight)
+    return Part("complexity", "holds", f"every run reached eps within T(eps) ({checked} run-accuracy pairs, "
+                                       f"{at_start} of them already at x_0); worst hitting time / T(eps) = {tight:.3g}",
+                tight)
 
 
 def _expected_complexity(thm, env, tr, level) -> Part:
-    """eps with N(eps) <= steps (bisection on the complexity), then E measure at N = steps <= eps^2."""
-    fn, _ = compile_expr(thm.complexity.expr)
-    lo, hi = 1e-8, 1e8
-    for _ in range(200):
-        mid = np.sqrt(lo * hi)
-        lo, hi = (mid, hi) if float(np.max(fn({**env, "eps": mid}))) > tr.steps[-1] else (lo, mid)
-    eps = hi
+    """eps with N(eps) <= steps (the prescribed eps, or by bisection), then E measure at N = steps <= eps^2."""
+    eps = float(np.max(env["eps"])) if "eps" in env else _eps_within(thm, env, tr.steps[-1])
     values = tr.sum_grad_sq[-1:] / (tr.steps[-1] + 1)
     part = _expected_rate("complexity", sp.Symbol("eps") ** 2, np.array([tr.steps[-1] + 1.0]), values,
                           {"eps": eps}, level)
@@ -350,9 +397,45 @@ def _expected_complexity(thm, env, tr, level) -> Part:
 # ---------------------------------------------------------------------------------------------
 
 
+def order_fit(thm, setup: Setup, optimizer=None) -> Part:
+    """The claimed eps-order against the slope of the measured T(eps) over setup.eps_ladder."""
+    claim = next(c for c in thm.claims if c.kind == "order" and c.eps_exponent is not None)
+    obj = setup.objective
+    x0 = obj.initial_points(setup.runs, seed=setup.seed, radius=setup.radius)
+    env = {k: v for k, v in _constants(thm, setup, obj.value(x0)).items() if np.ndim(v) == 0}
+
+    def hp_of_eps(eps):
+        hp = {k: float(v) for k, v in setup.hp.items()}
+        for name, formula in thm.prescription.items():
+            if name not in hp:
+                hp[name] = float(compile_expr(formula.expr)[0]({**env, **hp, "eps": eps}))
+        return hp
+
+    fit = orders.hitting_order(optimizer or optimizers.get(thm.algorithm), obj, setup.oracle, setup.eps_ladder,
+                               hp_of_eps, runs=setup.runs, steps=setup.steps, seed=setup.seed, radius=setup.radius)
+    p, sd, claimed = fit.exponent, fit.spread, float(claim.eps_exponent)
+    text = (f"{fit.describe()} over eps = {[round(1 / v, 4) for v in fit.x]} (median T = "
+            f"{', '.join(f'{t:.0f}' for t in fit.y)}); claimed O(eps^-{claim.eps_exponent})")
+    if fit.censored:
+        return Part("order (empirical)", "inconclusive", f"{text}; {fit.censored} runs never reached eps within "
+                                                         f"{setup.steps} steps", worst=fit.to_dict())
+    verdict = "violated" if p - 2 * sd > claimed else "holds" if p + 2 * sd <= claimed else "inconclusive"
+    relation = {"violated": "exceeds", "holds": "is within", "inconclusive": "is not clearly within"}[verdict]
+    return Part("order (empirical)", verdict, f"{text}: the fitted exponent {relation} the claimed order "
+                                              f"(2 sd)", worst=fit.to_dict())
+
+
 def check_setup(thm, setup: Setup, level: float = 0.99, progress: bool = False, optimizer=None) -> SetupReport:
     t0 = time.perf_counter()
     report = SetupReport(setup.describe(), "holds")
+    if setup.eps_ladder:
+        try:
+            report.parts.append(order_fit(thm, setup, optimizer))
+            report.verdict = report.parts[0].verdict
+        except DoesNotApply as why:
+            report.verdict, report.note = "does not apply", str(why)
+        report.seconds = time.perf_counter() - t0
+        return report
     try:
         obj = setup.objective
         if setup.x0 == "shared":
@@ -398,7 +481,8 @@ def check_setup(thm, setup: Setup, level: float = 0.99, progress: bool = False, 
             T, values = _measure(thm.rate.measure, tr)
             if expectation:
                 report.parts.append(_expected_rate("rate", thm.rate.bound.expr, T, values, env, level))
-                if thm.rate_at_prescription is not None and not setup.hp and not setup.sweep:
+                prescribed = not setup.sweep and all(k not in setup.hp for k in thm.prescription)
+                if thm.rate_at_prescription is not None and prescribed:
                     report.parts.append(_expected_rate("rate at prescription", thm.rate_at_prescription.expr,
                                                        T, values, env, level, only_last=True))
                 if thm.complexity is not None:
@@ -444,6 +528,12 @@ def check(theorem, setups: Sequence[Setup] | None = None, level: float = 0.99, p
         rep = check_lower(thm)
         rep.certificate = cert
         return rep
+    if thm.kind == "property":
+        t0 = time.perf_counter()
+        parts = properties.CHECKS[thm.id]()
+        rep = SetupReport("numeric check of the certified property", worst_verdict(p.verdict for p in parts), parts,
+                          time.perf_counter() - t0)
+        return CheckReport(thm.id, rep.verdict, [rep], cert)
     setups = list(setups) if setups is not None else default_setups(thm.id)
     if not setups:
         return CheckReport(thm.id, "does not apply", [SetupReport("-", "does not apply", note="no default setup")],

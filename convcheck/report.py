@@ -17,8 +17,9 @@ def table(rows: list[list[str]], header: list[str]) -> str:
 
 
 def show(thm, cert=None) -> str:
+    kind = "property (identity, invariance or limit)" if thm.kind == "property" else f"{thm.kind} bound"
     out = [f"{thm.id}: {thm.title}", f"  algorithm {thm.algorithm}; class {thm.function_class}; "
-                                    f"oracle {thm.oracle}; {thm.kind} bound"]
+                                    f"oracle {thm.oracle}; {kind}"]
     if thm.summary:
         out.append(f"  {thm.summary}")
     out.append("assumptions:")
@@ -54,7 +55,8 @@ def show(thm, cert=None) -> str:
         out.append(f"claim [{c.source.tag}]: {c.statement}")
     rel = order_against_lower(thm)
     if rel:
-        out.append(f"lower bound: {rel}")
+        on_eps = [str(c) for c in thm.conditions if thm.eps in c.relation.free_symbols]
+        out.append(f"lower bound: {rel}" + (f" (only where {'; '.join(on_eps)})" if on_eps else ""))
     for other in siblings(thm):
         ratio = looseness(thm, other)
         if ratio is not None and ratio.is_number and ratio != 1:

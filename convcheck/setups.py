@@ -25,6 +25,8 @@ class Setup:
     hp: dict = field(default_factory=dict)
     seed: int = 0
     radius: float = 2.0
+    eps_ladder: tuple = ()  # accuracies for an empirical order fit of T(eps) (claims without a bound)
+    label: str = ""  # tells apart setups on the same objective (e.g. "coupled")
 
     def __post_init__(self):
         if self.runs < 1 or int(self.runs) != self.runs:
@@ -35,9 +37,14 @@ class Setup:
             raise ValueError(f"x0 must be 'random' or 'shared'; got {self.x0!r}")
 
     def describe(self) -> str:
-        how = "lr swept over its range" if self.sweep else ", ".join(f"{k}={v}" for k, v in self.hp.items()) \
-            or "prescribed hyperparameters"
-        return (f"{self.objective.name}(d={self.objective.d}), {self.oracle.describe()}, "
+        if self.eps_ladder:
+            return (f"{self.objective.name}(d={self.objective.d}), {self.oracle.describe()}, order fit over "
+                    f"{len(self.eps_ladder)} accuracies x {self.runs} runs, <= {self.steps} steps")
+        fixed = ", ".join(f"{k}={v}" for k, v in self.hp.items())
+        how = ("lr swept over its range" + (f", {fixed}" if fixed else "")) if self.sweep else \
+            fixed or "prescribed hyperparameters"
+        name = f"{self.objective.name}(d={self.objective.d}{', ' + self.label if self.label else ''})"
+        return (f"{name}, {self.oracle.describe()}, "
                 f"{self.runs} runs x {self.steps} steps, {self.x0} x0, {how}")
 
 
@@ -55,4 +62,22 @@ def default_setups(theorem_id: str) -> list[Setup]:
                       x0="shared"),
                 Setup(objectives.get("logistic", n=40, d=10, seed=0), oracles.Minibatch(1), runs=1000, steps=1000,
                       x0="shared")]
+    if theorem_id in ("rmsprop.det", "adam.det"):
+        # each problem with a large and a small shift xi; Adam with light and heavy momentum
+        beta1 = {"adam.det": [{"beta1": 0.1}, {"beta1": 0.9}]}.get(theorem_id, [{}])
+        return [Setup(obj, runs=64, steps=2000, sweep=True, hp={"xi": xi, "beta2": beta2, **b1}, label=label)
+                for (label, obj), (xi, beta2) in zip(_bounded_gradient_problems(), ((0.5, 0.9), (0.05, 0.999)))
+                for b1 in beta1]
+    if theorem_id == "rmsprop.stoch":
+        return [Setup(objectives.get("logcosh_sin", d=10, kappa=10.0, seed=0), oracles.BoundedNoise(0.5), runs=128,
+                      steps=10000, x0="shared", hp={"xi": 1.0})]
+    if theorem_id == "adam.stoch":
+        return [Setup(objectives.get("logcosh_sin", d=10, kappa=10.0, seed=0), oracles.Gaussian(1.0), runs=64,
+                      steps=4000, hp={"xi": 1e-8, "beta1": 0.9, "beta2": 0.999},
+                      eps_ladder=(0.8, 0.56, 0.4, 0.28, 0.2))]
     return []
+
+
+def _bounded_gradient_problems():
+    return [("separable, kappa=10", objectives.get("logcosh_sin", d=10, kappa=10.0, seed=0)),
+            ("kappa=10, m=8 cosine couplings", objectives.get("logcosh_sin", d=10, kappa=10.0, seed=1, m=8))]

@@ -5,6 +5,8 @@ import sys
 
 import pytest
 
+import theory
+
 
 def cli(*args, check_rc=None):
     p = subprocess.run([sys.executable, "-m", "convcheck", *args], capture_output=True, text=True, timeout=300)
@@ -61,7 +63,7 @@ def test_bound_sweep_rows():
 def test_list_show_certify():
     assert "gd.smooth.pep" in cli("list", check_rc=0).stdout
     assert [t["id"] for t in json.loads(cli("list", "--oracle", "bounded_variance", "--json").stdout)] == \
-        ["lower.stoch", "sgd.smooth"]
+        ["adam.stoch", "lower.stoch", "sgd.smooth"]
     show = cli("show", "gd.smooth", check_rc=0).stdout
     assert "matches the lower bound lower.det" in show and "1.5x" in show and "[derived]" in show
     cert = cli("certify", "gd.smooth", "--json", check_rc=0)
@@ -78,7 +80,7 @@ def test_check_one_theorem_on_a_user_problem():
 def test_check_with_no_id_holds_for_every_baseline():
     p = cli("check", "--json", check_rc=0)
     rows = {r["theorem"]: r for r in json.loads(p.stdout)}
-    assert set(rows) == {"gd.smooth", "gd.smooth.pep", "sgd.smooth", "lower.det", "lower.stoch"}
+    assert set(rows) == {t.id for t in theory.theorems()}
     assert all(r["verdict"] == "holds" for r in rows.values())
 
 

@@ -50,7 +50,8 @@ class Certificate:
 
     @property
     def claims_level(self) -> str:
-        return weakest(c.level for c in self.claims)
+        """The weakest claim check; "none" when no claim is checkable symbolically (they are checked by runs)."""
+        return weakest(c.level for c in self.claims) if self.claims else "none"
 
     @property
     def ok(self) -> bool:
@@ -60,7 +61,9 @@ class Certificate:
         return [c for c in (*self.steps, *self.claims) if c.level == "failed"]
 
     def summary(self) -> str:
-        return self.level if self.level == self.claims_level else f"{self.level}, claims {self.claims_level}"
+        if self.claims_level in (self.level, "none"):
+            return self.level
+        return f"{self.level}, claims {self.claims_level}"
 
     def to_dict(self):
         return {"theorem": self.theorem, "level": self.level, "claims_level": self.claims_level,

@@ -87,6 +87,8 @@ def fmt(x, digits: int = 6) -> str:
         return str(int(x))
     if x in (sp.oo, -sp.oo, sp.zoo) or x.has(sp.nan):
         return str(x)
+    if x.is_real and 0 < 1 - x < sp.Rational(1, 10 ** 4):  # a beta2 -> 1 prescription: show 1 - (1 - x)
+        return "1 - " + mpmath.nstr(mpmath.mpf(sp.Float(1 - x, 30)), digits)
     return mpmath.nstr(mpmath.mpf(sp.Float(x, 30)), digits)
 
 
@@ -121,6 +123,9 @@ def evaluate(thm: Theorem, values: Mapping[str, object] | None = None, eps=None,
              dps: int = 30) -> Evaluation:
     """The theorem's hyperparameters, conditions, rate at T and complexity at eps for these constants."""
     values = dict(values or {})
+    if thm.kind == "property":
+        raise InvalidInput(f"{thm.id} is a property (identity, invariance or limit), not a bound: "
+                           f"use `convcheck certify {thm.id}` or `convcheck check {thm.id}`")
     known = dict(thm.quantities)
     if thm.rate is not None and gap in thm.rate.bound.expr.free_symbols:
         known["gap"] = Quantity(gap, "f(x_0) - f(x_T) on the run (defaults to Delta, its upper bound)")
@@ -165,16 +170,23 @@ def evaluate(thm: Theorem, values: Mapping[str, object] | None = None, eps=None,
         notes.append("lower bound shown for universal constant c = 1 (the papers' constant was NOT FOUND)")
     if T_v is not None:
         subs[thm.T] = sp.Integer(T_v)
+    if eps_v is not None:
+        subs[thm.eps] = eps_v
 
     prescribed = []
     for q in thm.hyperparameters:
         if q.name in given:
             continue
+        if q.name not in thm.prescription and q.name not in needed:
+            continue  # a hyperparameter the bound does not depend on (e.g. beta2 for rmsprop.det)
         if q.name not in thm.prescription:
             raise InvalidInput(f"theorem {thm.id} needs hyperparameter {q.name} ({q.meaning}); pass {q.name}=VALUE")
         formula = thm.prescription[q.name].expr
         if thm.T in formula.free_symbols and T_v is None:
             notes.append(f"{q.name} is prescribed as a function of the horizon T; pass --T to evaluate it")
+            continue
+        if thm.eps in formula.free_symbols and eps_v is None:
+            notes.append(f"{q.name} is prescribed as a function of the accuracy eps; pass --eps to evaluate it")
             continue
         subs[q.symbol] = formula.subs(subs)  # exact: the inputs are exact rationals
         prescribed.append(q.name)
@@ -182,8 +194,8 @@ def evaluate(thm: Theorem, values: Mapping[str, object] | None = None, eps=None,
     shown = {s.name: v for s, v in subs.items() if s.name in known and s.name != "c"}
     ev = Evaluation(thm.id, shown, tuple(prescribed), True, eps=eps_v, T=T_v, notes=notes)
     for c in thm.conditions:
-        if c.symbol not in subs:
-            continue
+        if c.symbol not in subs or c.relation.rhs.free_symbols - set(subs):
+            continue  # e.g. a condition on eps when no eps was asked for
         if not _condition_holds(c, subs):
             rhs = sp.N(c.relation.rhs.subs(subs), 30)
             ev.applies = False
@@ -200,8 +212,14 @@ def evaluate(thm: Theorem, values: Mapping[str, object] | None = None, eps=None,
         ev.rate = value(thm.rate.bound.expr)
         if thm.rate_at_prescription is not None and prescribed:
             ev.rate_at_prescription = value(thm.rate_at_prescription.expr)
-    if thm.complexity is not None and eps_v is not None:
-        subs[thm.eps] = eps_v
+    # T(eps) is stated at the prescribed hyperparameters when it does not mention them: with a
+    # hyperparameter given instead, only the rate applies
+    overridden = [n for n in thm.prescription if n in given
+                  and thm.complexity is not None and known[n].symbol not in thm.complexity.expr.free_symbols]
+    if overridden and eps_v is not None:
+        notes.append(f"T(eps) is stated at the prescribed {', '.join(overridden)}; with "
+                     f"{'it' if len(overridden) == 1 else 'them'} given, use the rate (--T)")
+    elif thm.complexity is not None and eps_v is not None:
         ev.complexity = value(thm.complexity.expr)
     return ev
 

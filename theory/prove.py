@@ -18,8 +18,11 @@ Domains are treated as open: a sign proved inside extends to closed ends only by
 """
 from __future__ import annotations
 
+import contextlib
 import math
 import random
+import signal
+import threading
 from dataclasses import dataclass, field
 
 import mpmath
@@ -29,6 +32,7 @@ import sympy as sp
 LEVELS = ("symbolic", "interval", "sampled", "unverified", "failed")
 BOX = (sp.Rational(1, 1000), sp.Integer(1000))  # offsets for unbounded symbols at interval level
 SAMPLE_RANGE = (1e-6, 1e6)
+SYMBOLIC_SECONDS = 20.0  # time SymPy may spend on one obligation before the weaker levels are tried
 
 
 @dataclass(frozen=True)
@@ -401,13 +405,41 @@ def search_counterexample(kind: str, expr: sp.Expr, bounds: dict[sp.Symbol, Boun
 # ---------------------------------------------------------------------------------------------
 
 
+class _OutOfTime(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float):
+    """Raise _OutOfTime after ``seconds`` (SIGALRM: main thread on Unix; elsewhere no limit)."""
+    if seconds is None or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGALRM"):
+        yield
+        return
+
+    def expire(*_):
+        raise _OutOfTime
+
+    old = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
 def prove(kind: str, expr: sp.Expr, bounds=(), samples: int = 2000) -> Proof:
-    """Discharge ``expr == 0`` / ``>= 0`` / ``> 0`` under ``bounds``, at the strongest level reached."""
+    """Discharge ``expr == 0`` / ``>= 0`` / ``> 0`` under ``bounds``, at the strongest level reached.
+
+    SymPy gets SYMBOLIC_SECONDS per obligation: simplification of large reparametrised expressions
+    can run for hours, and a certificate that never comes back is worse than a weaker level.
+    """
     ctx = merge_bounds(bounds)
     try:
-        if prove_symbolic(kind, expr, ctx):
-            return Proof("symbolic", "proved by SymPy for every value in the domain")
-    except (TypeError, ValueError, NotImplementedError, sp.PolynomialError):
+        with _time_limit(SYMBOLIC_SECONDS):
+            if prove_symbolic(kind, expr, ctx):
+                return Proof("symbolic", "proved by SymPy for every value in the domain")
+    except (TypeError, ValueError, NotImplementedError, sp.PolynomialError, _OutOfTime):
         pass
     cex = search_counterexample(kind, expr, ctx, n=samples)
     if cex is not None:

@@ -10,3 +10,8 @@ T, eps = Theorem.T, Theorem.eps
 L, Delta, lr, h = sp.symbols("L Delta lr h", positive=True)
 sigma = sp.Symbol("sigma", nonnegative=True)
 c_lower = sp.Symbol("c", positive=True)  # an unknown universal constant of a lower bound
+
+# adaptive methods (glossary names: G, G2, xi, beta1, beta2, weight_decay)
+G, G2, xi = sp.symbols("G G2 xi", positive=True)
+beta1, beta2 = sp.symbols("beta1 beta2", positive=True)
+weight_decay = sp.Symbol("weight_decay", positive=True)

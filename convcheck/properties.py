@@ -1,0 +1,106 @@
+"""Numeric checks of property theorems (invariances and limits), next to their certified chains.
+
+adamw.scale_free: AdamW, AdamProx and Adam run with xi = 0 on an oracle multiplied coordinate-wise
+by c > 0 must reproduce the unscaled iterates (exactly, for powers of two); Adam-L2 must not.
+
+adam.signgd_limit: Adam with xi = 0 on f = (x1^2 + 10 x2^2)/2 from (1, 1), read at t = k lr, is
+compared with the signGD flow x(t) = (1 - t, 1 - t) (t < 1) for a ladder of lr; the error must
+shrink, and its fitted order in lr is reported.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from reference import objectives, optimizers, run
+from reference.oracles import Oracle
+
+from .orders import slope
+
+
+class Scaled(Oracle):
+    """g = c * grad f(x), c a fixed positive vector: the rescaled oracle of the scale-freeness definition."""
+
+    name = "scaled"
+    stochastic = False
+
+    def __init__(self, c):
+        self.c = np.asarray(c, float)
+
+    def __call__(self, objective, X, grad, rng, t):
+        return self.c * grad
+
+    def describe(self):
+        return f"scaled(c in [{self.c.min():.3g}, {self.c.max():.3g}])"
+
+
+def _max_gap(opt, obj, x0, hp, c, steps):
+    """max_t ||x_t(c g) - x_t(g)||_inf through init/step (every iterate, not only recorded ones)."""
+    worst = 0.0
+    hp = opt.hyperparameters(hp)
+    a, b = opt.init(x0, hp), opt.init(x0, hp)
+    for t in range(steps):
+        a = opt.step(a, obj.grad(a["x"]), hp, t)
+        b = opt.step(b, c * obj.grad(b["x"]), hp, t)
+        worst = max(worst, float(np.max(np.abs(a["x"] - b["x"]))))
+    return worst
+
+
+def scale_free(steps: int = 300, seed: int = 0):
+    """Parts: (name, verdict, detail, number) for each optimizer and scale family."""
+    from .checker import Part
+
+    obj = objectives.get("logcosh_sin", d=8, kappa=100.0, seed=seed)
+    x0 = obj.initial_points(4, seed=seed)
+    rng = np.random.default_rng(seed)
+    scales = {"powers of 2": 2.0 ** rng.integers(-10, 11, obj.d), "random in [1e-3, 1e3]": 10 ** rng.uniform(-3, 3, obj.d)}
+    hp = {"lr": 0.05, "xi": 0.0, "weight_decay": 0.1}
+    parts = []
+    for name, opt, expect in (("adamw", optimizers.get("adamw", decay="schedule"), True),
+                              ("adamprox", optimizers.get("adamprox"), True),
+                              ("adam", optimizers.get("adam"), True),
+                              ("adam_l2", optimizers.get("adam_l2"), False)):
+        h = {k: v for k, v in hp.items() if k in opt.defaults}
+        for label, c in scales.items():
+            gap = _max_gap(opt, obj, x0, h, c, steps)
+            exact_expected = label == "powers of 2"
+            if expect:
+                ok = gap == 0.0 if exact_expected else gap <= 1e-12
+                detail = f"max |x_t(c g) - x_t(g)| = {gap:.3g} over {steps} steps (c: {label})"
+            else:
+                ok = gap > 1e-6
+                detail = f"not scale-free as it should not be: max gap {gap:.3g} (c: {label})"
+            parts.append(Part(f"{name}, c {label}", "holds" if ok else "violated", detail))
+    gap_xi = _max_gap(optimizers.get("adamw", decay="schedule"), obj, x0, {**hp, "xi": 1e-8}, scales["random in [1e-3, 1e3]"], steps)
+    parts.append(Part("adamw with xi = 1e-8", "holds" if gap_xi > 0 else "inconclusive",
+                      f"xi > 0 breaks exactness (the theorem needs xi = 0): max gap {gap_xi:.3g}"))
+    return parts
+
+
+def signgd_limit(t_end: float = 0.5, lrs=(1e-3, 3e-4, 1e-4, 3e-5), beta1: float = 0.9, beta2: float = 0.99):
+    from .checker import Part
+
+    obj = objectives.get("quadratic", eigs=[1.0, 10.0], b=[0.0, 0.0])
+    x0 = np.ones((1, 2))
+    opt = optimizers.get("adam")
+    hp = {"beta1": beta1, "beta2": beta2, "xi": 0.0}
+    g0 = obj.grad(x0)
+    full = opt.hyperparameters({**hp, "lr": 0.1})
+    first = opt.step(opt.init(x0, full), g0, full, 0)["x"]
+    parts = [Part("first step", "holds" if np.array_equal(first, x0 - 0.1 * np.sign(g0)) else "violated",
+                  f"x_1 = {first.ravel().tolist()} = x_0 - lr sign(g_0) exactly (lr = 0.1)")]
+    errors = []
+    for lr in lrs:
+        k = int(round(t_end / lr))
+        tr = run(opt, obj, x0, k, hp={**hp, "lr": lr}, record=[k])
+        errors.append(float(np.max(np.abs(tr.x_final - (1.0 - k * lr)))))
+    p = slope(lrs, errors)
+    shrinking = all(b < a for a, b in zip(errors, errors[1:]))
+    parts.append(Part("limit", "holds" if shrinking and p > 0.5 else "violated",
+                      f"||x_(t/lr) - x_flow(t)||_inf at t = {t_end} for lr = {list(lrs)}: "
+                      f"{', '.join(f'{e:.3g}' for e in errors)}; fitted order in lr: {p:.2f} "
+                      f"(beta1 = {beta1}, beta2 = {beta2})", tightness=None,
+                      worst={"lrs": list(lrs), "errors": errors, "order": p}))
+    return parts
+
+
+CHECKS = {"adamw.scale_free": scale_free, "adam.signgd_limit": signgd_limit}

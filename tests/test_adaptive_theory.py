@@ -1,0 +1,142 @@
+"""The adaptive-method theorems: certificates, their failure when a hypothesis is weakened, the
+checker's new paths (eps-dependent conditions and prescriptions, bounded oracles, order fits,
+property checks), and exact evaluations."""
+import dataclasses
+import math
+
+import numpy as np
+import pytest
+import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import theory
+from convcheck import orders, properties
+from convcheck.checker import check, check_setup
+from convcheck.setups import Setup
+from reference import objectives, oracles
+from theory.adaptive import adam, rmsprop, scale_free
+from theory.evaluate import evaluate
+from theory.model import Condition
+from theory.symbols import L, beta1, lr, xi
+
+
+@pytest.mark.parametrize("tid", ["rmsprop.det", "rmsprop.stoch", "adam.det", "adamw.scale_free", "adam.signgd_limit"])
+def test_derived_theorems_certify_symbolically(tid):
+    cert = theory.certify(theory.get(tid))
+    assert cert.ok and cert.level == "symbolic", [(s.name, s.level) for s in cert.steps if s.level != "symbolic"]
+    # property theorems have no symbolically checkable claim: convcheck check measures them
+    assert cert.claims_level == ("none" if theory.get(tid).kind == "property" else "symbolic")
+
+
+def test_adam_stoch_is_a_claim_without_a_chain():
+    cert = theory.certify(theory.get("adam.stoch"))
+    assert cert.level == "unverified" and cert.steps == []
+
+
+def test_rmsprop_det_fails_when_the_step_condition_is_widened():
+    wide = dataclasses.replace(rmsprop.det, conditions=(Condition(sp.StrictLessThan(lr, 4 * xi / L), "lr < 4 xi/L"),))
+    failed = {c.name for c in theory.certify(wide).failures()}
+    assert {"worst preconditioner", "coefficient"} <= failed
+
+
+def test_adam_det_young_step_fails_with_too_large_a_coefficient():
+    """Claiming the full 1/(G + xi) of the momentum-free descent breaks Young's inequality."""
+    greedy = adam.lr * (1 / (adam.G + xi) - L * adam.lr / xi ** 2)
+    step = next(s for s in adam.det.chain if s.name == "Young's inequality")
+    bad = dataclasses.replace(step, obligations=(theory.model.le(adam.descent(adam.dl), adam.f - greedy * adam.a ** 2
+                                                                 + adam.floor_of(adam.dl)),))
+    cert = theory.certify(dataclasses.replace(adam.det, chain=(bad,)))
+    assert cert.steps[0].level == "failed" and cert.steps[0].details[0][3].counterexample
+
+
+def test_adam_l2_witness_moves_the_other_way():
+    # first step of Adam-L2 is lr sign(c g + lambda x): c = 3 gives -1/2 < 0, c = 1 gives +1/2 > 0
+    assert scale_free.l2_gap.subs(scale_free.c, 3) == 2
+    assert scale_free.l2_gap.subs(scale_free.c, 1) == 0
+
+
+def test_rmsprop_det_bound_is_exact_at_the_prescription():
+    ev = evaluate(theory.get("rmsprop.det"), {"L": "3", "G": "2", "Delta": "10", "xi": "0.5"}, eps="0.1")
+    assert ev.applies and ev.complexity == 2 * 3 * 10 * sp.Rational(5, 2) / (sp.Rational(1, 2) * sp.Rational(1, 100))
+
+
+def test_adam_det_refuses_an_accuracy_below_the_momentum_floor():
+    consts = {"L": "3", "G": "2", "G2": "6", "Delta": "10", "xi": "0.5", "beta2": "0.999"}
+    heavy = evaluate(theory.get("adam.det"), {**consts, "beta1": "0.9"}, eps="0.1")
+    assert not heavy.applies and "momentum floor" in heavy.failed_condition
+    light = evaluate(theory.get("adam.det"), {**consts, "beta1": "0.001"}, eps="0.1")
+    assert light.applies and light.complexity > 0
+    # the floor is linear in beta1/(1 - beta1): 10x the ratio moves eps_min 10x
+    floor = sp.lambdify([beta1], adam.eps_min.subs({adam.L: 3, adam.G: 2, adam.G2: 6, xi: sp.Rational(1, 2),
+                                                     adam.lr: sp.Rational(1, 80)}))
+    r = lambda b: b / (1 - b)
+    assert math.isclose(floor(0.5) / floor(1 / 11), r(0.5) / r(1 / 11), rel_tol=1e-12)
+
+
+def test_rmsprop_stoch_prescription_is_taken_at_the_smallest_eps_that_fits():
+    thm = theory.get("rmsprop.stoch")
+    setup = Setup(objectives.get("logcosh_sin", d=10, kappa=10.0, seed=0), oracles.BoundedNoise(0.5), runs=32,
+                  steps=3000, x0="shared", hp={"xi": 1.0})
+    rep = check_setup(thm, setup)
+    assert rep.verdict == "holds", rep.to_dict()
+    eps = float(rep.parts[-1].detail.split("eps = ")[1].split(" ")[0])
+    env = {"L": 3.0, "G": setup.objective.constants["G"] + 0.5, "xi": 1.0,
+           "sigma": 0.5 * math.sqrt(10 / 12), "Delta": float(setup.objective.value(setup.objective.initial_points(
+               1, seed=0))[0])}
+    T = sp.lambdify(list(sp.symbols("Delta G L eps sigma xi", positive=True)), thm.complexity_real())
+    at = lambda e: T(env["Delta"], env["G"], setup.objective.constants["L"], e, env["sigma"], env["xi"])
+    assert at(eps * 1.001) <= 3000 < at(eps * 0.99)
+
+
+def test_bounded_theorem_does_not_apply_to_gaussian_noise():
+    setup = Setup(objectives.get("logcosh_sin", d=4, seed=0), oracles.Gaussian(0.5), runs=8, steps=50, x0="shared",
+                  hp={"xi": 1.0})
+    rep = check_setup(theory.get("rmsprop.stoch"), setup)
+    assert rep.verdict == "does not apply" and "almost-surely bounded" in rep.note
+
+
+@settings(max_examples=5, deadline=None)
+@given(st.floats(0.02, 2.0), st.sampled_from([0.0, 0.5, 0.9, 0.999]), st.integers(0, 50))
+def test_rmsprop_one_step_holds_at_every_step(xi_value, beta2_value, seed):
+    setup = Setup(objectives.get("logcosh_sin", d=6, kappa=30.0, seed=seed), runs=16, steps=300, sweep=True,
+                  hp={"xi": xi_value, "beta2": beta2_value}, seed=seed)
+    rep = check_setup(theory.get("rmsprop.det"), setup)
+    assert rep.verdict == "holds", rep.to_dict()
+
+
+@settings(max_examples=4, deadline=None)
+@given(st.floats(0.05, 1.0), st.sampled_from([0.0, 0.5, 0.9, 0.99]), st.integers(0, 50))
+def test_adam_det_one_step_and_rate_hold(xi_value, beta1_value, seed):
+    setup = Setup(objectives.get("logcosh_sin", d=6, kappa=30.0, seed=seed, m=4), runs=16, steps=300, sweep=True,
+                  hp={"xi": xi_value, "beta1": beta1_value, "beta2": 0.99}, seed=seed)
+    rep = check_setup(theory.get("adam.det"), setup)
+    assert rep.verdict == "holds", rep.to_dict()
+    assert {p.name for p in rep.parts} >= {"one-step", "rate", "complexity"}
+
+
+def test_slope_and_bootstrap_on_an_exact_power_law():
+    x = np.array([1.0, 2.0, 4.0, 8.0])
+    assert orders.slope(x, 3 * x ** 2.5) == pytest.approx(2.5, abs=1e-12)
+    p, sd = orders.bootstrap_slope(x, [np.full(9, 3 * v ** 2.5) for v in x])
+    assert p == pytest.approx(2.5, abs=1e-12) and sd == pytest.approx(0.0, abs=1e-12)
+
+
+def test_order_fit_refutes_a_planted_too_fast_claim():
+    stoch = theory.get("adam.stoch")
+    claim = dataclasses.replace(stoch.claims[0], eps_exponent=sp.Integer(1))
+    planted = dataclasses.replace(stoch, claims=(claim,))
+    setup = Setup(objectives.get("logcosh_sin", d=10, kappa=10.0, seed=0), oracles.Gaussian(1.0), runs=32,
+                  steps=3000, hp={"xi": 1e-8, "beta1": 0.9, "beta2": 0.999}, eps_ladder=(0.8, 0.5, 0.3))
+    assert check_setup(planted, setup).verdict == "violated"
+    assert check_setup(stoch, setup).verdict == "holds"
+
+
+def test_property_checks():
+    for name, run_check in properties.CHECKS.items():
+        parts = run_check()
+        assert all(p.verdict == "holds" for p in parts), (name, [p.to_dict() for p in parts])
+    rep = check("adam.signgd_limit")
+    limit = next(p for p in rep.setups[0].parts if p.name == "limit")
+    errors = limit.worst["errors"]
+    assert all(b < a for a, b in zip(errors, errors[1:])) and limit.worst["order"] > 0.5
