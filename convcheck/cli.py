@@ -1,4 +1,4 @@
-"""The `convcheck` command line: list, show, bound, certify, run, check, compare.
+"""The `convcheck` command line: list, show, bound, certify, run, check, compare, study.
 
 Every command works with no arguments beyond its name (built-in defaults); --json prints one JSON
 document for machines. Bad input is one line on stderr and exit status 2, never a traceback.
@@ -18,6 +18,7 @@ from theory.evaluate import InvalidInput, evaluate, fmt
 from . import report
 
 EXIT_BAD_INPUT = 2
+DEFAULT_LR_WITHOUT_L = 1e-2  # `run`'s step for optimizers without a default lr when the objective has no L
 
 
 class BadInput(Exception):
@@ -83,16 +84,18 @@ def _objective(name: str, params: dict):
     return objectives.get(name, **kw)
 
 
-def _oracle(name: str, sigma: float | None, batch: int | None):
+def _oracle(name: str, sigma: float | None, batch: int | None, tau: float | None = None):
     from reference import oracles
 
     if name == "gaussian":
         return oracles.Gaussian(1.0 if sigma is None else sigma)
     if name == "minibatch":
         return oracles.Minibatch(1 if batch is None else batch)
+    if name == "bounded":
+        return oracles.BoundedNoise(1.0 if tau is None else tau)
     if name == "exact":
         return oracles.Exact()
-    raise BadInput(f"unknown oracle {name!r}; known: exact, gaussian, minibatch")
+    raise BadInput(f"unknown oracle {name!r}; known: exact, gaussian, minibatch, bounded")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -160,17 +163,23 @@ def cmd_run(args):
     from reference import optimizers, run
 
     obj = _objective(args.objective, parse_sets(args.param))
-    orc = _oracle(args.oracle, args.sigma, args.batch)
+    orc = _oracle(args.oracle, args.sigma, args.batch, args.tau)
     opt = optimizers.get(args.optimizer)
     hp = {k: as_float(k, v) for k, v in parse_sets(args.set).items()}
-    if "lr" in opt.defaults and "lr" not in hp and "L" in obj.constants:
-        hp["lr"] = 1.0 / obj.constants["L"]
+    note = ""
+    if "lr" in opt.defaults and "lr" not in hp:
+        L = obj.constants.get("L")
+        if L:
+            hp["lr"] = 1.0 / L
+        elif opt.defaults["lr"] is None:  # no L published (e.g. the autoencoder): a small fixed step, said aloud
+            hp["lr"] = DEFAULT_LR_WITHOUT_L
+            note = f" (lr = {DEFAULT_LR_WITHOUT_L:g}: {obj.name} publishes no L; set it with --set lr=VALUE)"
     x0 = obj.initial_points(args.runs, seed=args.seed)
     tr = run(opt, obj, x0, args.steps, hp=hp, oracle=orc, seed=args.seed, progress=not args.json)
     rows = [[int(n), fmt(np.nanmedian(tr.f[k])), fmt(np.nanmedian(tr.grad_sq[k])),
              fmt(np.nanmedian(tr.min_grad_sq[k]))] for k, n in enumerate(tr.steps)]
     head = (f"{tr.optimizer} {tr.hyperparameters} on {obj.describe()}, {orc.describe()}, {tr.runs} runs, "
-            f"{tr.seconds:.2f}s; diverged: {int(tr.diverged().sum())}")
+            f"{tr.seconds:.2f}s; diverged: {int(tr.diverged().sum())}{note}")
     emit(args, head + "\n" + report.table(rows, ["step", "median f", "median |grad f|^2", "median min |grad f|^2"]),
          {"optimizer": tr.optimizer, "hyperparameters": tr.hyperparameters, "objective": obj.describe(),
           "oracle": orc.describe(), "steps": tr.steps, "median_f": np.nanmedian(tr.f, axis=1),
@@ -190,7 +199,7 @@ def _user_setups(args, thm):
     base = default_setups(thm.id)
     proto = base[0] if base else Setup(_objective("sin_squared", {}))
     obj = _objective(args.objective, parse_sets(args.param)) if args.objective else proto.objective
-    orc = _oracle(args.oracle, args.sigma, args.batch) if args.oracle else proto.oracle
+    orc = _oracle(args.oracle, args.sigma, args.batch, args.tau) if args.oracle else proto.oracle
     hp = {k: as_float(k, v) for k, v in parse_sets(args.set).items()}
     return [Setup(obj, orc, runs=args.runs or proto.runs, steps=args.steps or proto.steps, x0=proto.x0,
                   sweep=proto.sweep and not hp, hp=hp, seed=args.seed)]
@@ -227,7 +236,7 @@ def cmd_compare(args):
     from .compare import compare, default_entries
 
     obj = _objective(args.objective, parse_sets(args.param))
-    orc = _oracle(args.oracle, args.sigma, args.batch)
+    orc = _oracle(args.oracle, args.sigma, args.batch, args.tau)
     if "L" not in obj.constants and not args.set:
         raise BadInput(f"{obj.name} publishes no L: give step sizes with --set OPT.lr=VALUE")
     entries = default_entries(obj.constants.get("L", 1.0))
@@ -265,6 +274,18 @@ def cmd_compare(args):
          {"objective": obj.describe(), "oracle": orc.describe(), "rows": rows, "plot": args.plot})
 
 
+def cmd_study(args):
+    from pathlib import Path
+
+    from . import studies
+
+    out = Path(args.out or f"study-{args.name}")
+    say = (lambda msg: print(msg, file=sys.stderr, flush=True))
+    result = studies.run(args.name, out, quick=args.quick, progress=say)
+    files = "\n".join(f"  {f}" for f in result["files"])
+    emit(args, f"{studies.table(args.name, result)}\nwritten:\n{files}", studies.summary(args.name, result))
+
+
 # ---------------------------------------------------------------------------------------------
 
 
@@ -283,9 +304,10 @@ def build_parser() -> argparse.ArgumentParser:
         sp_.add_argument("--objective", default=default_objective, help="objective name (reference.objectives)")
         sp_.add_argument("--param", action="append", metavar="NAME=VALUE", help="objective parameter, e.g. d=20")
         sp_.add_argument("--oracle", default=None if default_objective is None else "exact",
-                         help="exact | gaussian | minibatch")
+                         help="exact | gaussian | minibatch | bounded")
         sp_.add_argument("--sigma", type=float, help="gaussian oracle noise level")
         sp_.add_argument("--batch", type=int, help="minibatch size")
+        sp_.add_argument("--tau", type=float, help="bounded oracle noise radius (||g - grad f|| <= tau a.s.)")
         sp_.add_argument("--seed", type=int, default=0)
 
     s = add("list", cmd_list, "list theorems (filter by algorithm, class, oracle)")
@@ -332,6 +354,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--seeds", type=int, default=32)
     s.add_argument("--eps", type=float, default=1e-3)
     s.add_argument("--plot", default="compare.png", metavar="FILE")
+
+    s = add("study", cmd_study, "run a study with plots, a JSON of the numbers and a written verdict: de2018 "
+                                "(Adam vs tuned NAG on autoencoders), adam-regimes (Adam's (beta1, beta2) phase "
+                                "diagram)")
+    s.add_argument("name", choices=["de2018", "adam-regimes"])
+    s.add_argument("--out", metavar="DIR", help="output folder (default ./study-NAME)")
+    s.add_argument("--quick", action="store_true", help="a seconds-long miniature (for tests), not for conclusions")
     return p
 
 

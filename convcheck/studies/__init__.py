@@ -1,0 +1,56 @@
+"""Studies: empirical questions about optimizers, each run by one command, with plots, a JSON of
+every number (settings, seeds, versions) and a table; the written conclusions are in
+proofs_notes/studies/.
+
+    convcheck study de2018        Adam (beta1 0.9 / 0.99) against tuned NAG on toy autoencoders:
+                                  De, Mukherjee, Ullah's claims E1-E3
+    convcheck study adam-regimes  Adam's late-phase regimes over a (beta1, beta2) grid (Ma, Wu, E)
+
+``run(name, out, quick=False, progress=...)`` runs one and returns its result (also written to
+``out/<name>.json``); ``table`` renders it for humans, ``summary`` keeps the headline numbers.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import adam_regimes, de2018
+
+STUDIES = {"de2018": de2018, "adam-regimes": adam_regimes}
+
+
+def _module(name: str):
+    try:
+        return STUDIES[name]
+    except KeyError:
+        raise ValueError(f"unknown study {name!r}; known: {', '.join(STUDIES)}") from None
+
+
+def run(name: str, out, quick: bool = False, progress=None) -> dict:
+    from .common import quiet
+
+    return _module(name).run(Path(out), quick=quick, progress=progress or quiet)
+
+
+def table(name: str, result: dict) -> str:
+    return _module(name).table(result)
+
+
+def summary(name: str, result: dict) -> dict:
+    """The headline numbers (no curves, no per-run arrays), JSON-ready."""
+    from .common import jsonable
+
+    if name == "de2018":
+        keep = ("label", "lr", "lr_at_grid_edge", "median_final_train", "median_final_test", "median_min_grad_norm",
+                "median_lambda_min", "lambda_min_trend", "diverged")
+        exps = [{"label": e["label"], "objective": e["objective"], "oracle": e["oracle"], "seconds": e["seconds"],
+                 "lanczos_check_max_abs_error": e["lanczos_check"].get("max_abs_error"),
+                 "rows": [{k: r[k] for k in keep} for r in e["rows"]]} for e in result["experiments"]]
+        body = {"experiments": exps, "claims": {k: v for k, v in result["claims"].items() if k != "per_experiment"}}
+    else:
+        body = {"objective": result["objective"], "cells": result["cells"], "verdict": result["verdict"],
+                "thresholds": result["thresholds"]}
+    return jsonable({"study": name, "quick": result["quick"], "config": result["config"],
+                     "seconds": result["seconds"], "files": result["files"], **body})
+
+
+__all__ = ["STUDIES", "run", "table", "summary"]
