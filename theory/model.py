@@ -120,6 +120,13 @@ def lt(lhs, rhs, text="") -> Obligation:
     return Obligation("pos", sp.sympify(rhs) - sp.sympify(lhs), text)
 
 
+def by_induction(closed, first, increment, n) -> tuple[Obligation, Obligation]:
+    """sum_{i<n} a_i = closed(n) for every integer n >= 1, without symbolic summation:
+    closed(1) = first (= a_0) and closed(n + 1) - closed(n) = increment (= a_n)."""
+    return (zero(closed.subs(n, 1), first, "base case n = 1"),
+            zero(closed.subs(n, n + 1) - closed, increment, "induction step n -> n + 1"))
+
+
 @dataclass(frozen=True)
 class ChainStep:
     """One step of the proof chain: a sentence, its provenance and what SymPy must check.

@@ -17,10 +17,10 @@ close a certified bound for stochastic Adam with momentum.
 import sympy as sp
 
 from ..model import (Assumption, ChainStep, Claim, Condition, Formula, OneStep, Quantity, Rate, Source,
-                     Theorem, le, lt, zero)
+                     Theorem, by_induction, le, lt, zero)
 from ..symbols import Delta, G, G2, L, T, beta1, beta2, eps, f, f_next, grad_sq, lr, sigma, xi
 from ..baselines.gd_smooth import BOUNDED_BELOW, SMOOTH
-from .rmsprop import BOUNDED_GRADIENT, generic
+from .rmsprop import BOUNDED_GRADIENT
 
 DERIVED = Source("derived", "derived in this project (proofs_notes/adam.det.md) under De et al.'s assumptions "
                             "(L-smooth, bounded gradients); De et al.'s bound and beta1 regime NOT FOUND")
@@ -31,7 +31,6 @@ DMU = Source("claim", "De, Mukherjee, Ullah 2018 (arXiv 1807.06766) abstract [P-
 a, e, dl = sp.symbols("a e delta", positive=True)   # ||grad f(x_t)||, ||mhat - g||, a lag bound
 u = sp.Symbol("u", real=True)                         # beta1^k, bounded by the step's assumptions
 k = sp.Symbol("k", positive=True, integer=True)
-s, j = sp.symbols("s j", integer=True, nonnegative=True)
 
 delta = L * lr * G2 * beta1 / (xi * (1 - beta1))        # bound on ||mhat_k - grad f(x_{k-1})||
 coef = lr * (sp.Rational(3, 4) / (G + xi) - L * lr / xi ** 2)
@@ -55,8 +54,11 @@ def descent(lag):
 
 young_gap = lr * (a / (2 * sp.sqrt(G + xi)) - dl * sp.sqrt(G + xi) / xi) ** 2 + L * lr ** 2 * (a - dl) ** 2 / (2 * xi ** 2)
 eps_min = sp.sqrt(2 * floor_b / coef)                    # the accuracy the momentum floor allows
-weights = generic(sp.summation((1 - beta1) * beta1 ** (k - s), (s, 1, k))) / (1 - beta1 ** k)
-mean_lag = generic(sp.summation((1 - beta1) * beta1 ** j * j, (j, 0, k - 1))) / (1 - beta1 ** k)
+# closed forms, each proved by induction in the chain: sum_{s=1}^k (1 - beta1) beta1^(k-s) = 1 - beta1^k
+# and A(k) = sum_{j=0}^{k-1} j beta1^j = (beta1 - k beta1^k + (k - 1) beta1^(k+1))/(1 - beta1)^2
+weight_sum = 1 - beta1 ** k
+age_sum = (beta1 - k * beta1 ** k + (k - 1) * beta1 ** (k + 1)) / (1 - beta1) ** 2
+mean_lag = (1 - beta1) * age_sum / weight_sum     # sum_s w_s (k - s), the weights' mean age
 
 HYPERPARAMETERS = (Quantity(xi, "denominator shift sqrt(vhat) + xi (torch eps)"),
                    Quantity(beta1, "first-moment EMA coefficient", sp.Integer(0), sp.Integer(1), closed_lo=True),
@@ -88,14 +90,17 @@ det = Theorem(
     complexity=Formula(sp.ceiling(T_eps), DERIVED),
     chain=(
         ChainStep("bias-corrected averages",
-                  "the weights (1 - beta1) beta1^(k-s)/(1 - beta1^k), s = 1..k, sum to one (likewise for beta2): "
+                  "the weights (1 - beta1) beta1^(k-s), s = 1..k, sum to 1 - beta1^k (induction), so after bias "
+                  "correction they sum to one (likewise for beta2): "
                   "mhat and vhat are convex combinations, so |mhat_i| <= G, ||mhat||_2 <= G2, vhat_i <= G^2 and "
                   "D_i = sqrt(vhat_i) + xi lies in [xi, G + xi]; each step moves x by at most lr G2/xi",
-                  (zero(weights, 1, "the weights sum to one"),), DERIVED),
+                  by_induction(weight_sum, 1 - beta1, (1 - beta1) * beta1 ** k, k), DERIVED),
         ChainStep("mean lag",
-                  "under those weights the mean age k - s of a gradient is at most beta1/(1 - beta1): "
+                  "under those weights the mean age k - s of a gradient, (1 - beta1) A(k)/(1 - beta1^k) with "
+                  "A(k) = sum_{j<k} j beta1^j (closed form by induction), is at most beta1/(1 - beta1): "
                   "beta1/(1-beta1) - mean age = k beta1^k/(1 - beta1^k) >= 0 (u = beta1^k lies in (0, 1))",
-                  (zero(beta1 / (1 - beta1) - mean_lag, k * beta1 ** k / (1 - beta1 ** k)),
+                  (*by_induction(age_sum, 0, k * beta1 ** k, k),
+                   zero(beta1 / (1 - beta1) - mean_lag, k * beta1 ** k / (1 - beta1 ** k)),
                    le(0, k * u / (1 - u), "k u/(1 - u) >= 0")),
                   DERIVED, assume=(Condition(sp.StrictGreaterThan(u, 0), "u = beta1^k > 0"),
                                    Condition(sp.StrictLessThan(u, 1), "u = beta1^k < 1"))),

@@ -15,7 +15,7 @@ The one idea: the diagonal preconditioner 1/D_i, D_i = sqrt(v_i) + xi, is pinned
 import sympy as sp
 
 from ..model import (Assumption, ChainStep, Claim, Condition, Formula, OneStep, Quantity, Rate, Source,
-                     Theorem, le, lt, zero)
+                     Theorem, by_induction, le, lt, zero)
 from ..symbols import Delta, G, L, T, beta2, eps, f, f_next, grad_sq, lr, sigma, xi
 from ..baselines.gd_smooth import BOUNDED_BELOW, SMOOTH
 
@@ -30,22 +30,18 @@ BOUNDED_GRADIENT = Assumption("bounded gradient", "||grad f(x)||_inf <= G for ev
 
 # per-coordinate symbols of the chain: g_i^2, D_i = sqrt(v_i) + xi, the step index t
 gi2, D, v = sp.symbols("g_i2 D_i v_i", positive=True)
-t, s = sp.symbols("t s", positive=True, integer=True)
-
-
-def generic(expr):
-    """SymPy's geometric sums come as Piecewise((beta = 1 branch), (general branch)); beta < 1 here."""
-    return expr.replace(sp.Piecewise, lambda *pairs: pairs[-1][0])
+t = sp.Symbol("t", positive=True, integer=True)
 
 
 # -- the preconditioner's range, shared with the stochastic theorem ---------------------------
-EMA_WEIGHTS = generic(sp.summation((1 - beta2) * beta2 ** (t - s), (s, 1, t)))
+# W(t) = sum_{s=1}^t (1 - beta2) beta2^(t-s) = sum_{j<t} (1 - beta2) beta2^j: the weights by age j
+EMA_WEIGHTS = 1 - beta2 ** t
 PRECONDITIONER = ChainStep(
     "preconditioner range",
-    "v_t,i = sum_{s<=t} (1 - beta2) beta2^(t-s) g_s,i^2 with weights summing to 1 - beta2^t <= 1, so "
-    "0 <= v_t,i <= G^2 and D_i = sqrt(v_t,i) + xi lies in [xi, G + xi]",
-    (zero(EMA_WEIGHTS, 1 - beta2 ** t, "the EMA weights sum to 1 - beta2^t"),
-     le(1 - beta2 ** t, 1, "1 - beta2^t <= 1")),
+    "v_t,i = sum_{s<=t} (1 - beta2) beta2^(t-s) g_s,i^2; its weights sum to W(t) = 1 - beta2^t <= 1 (by "
+    "induction on t), so 0 <= v_t,i <= G^2 and D_i = sqrt(v_t,i) + xi lies in [xi, G + xi]",
+    (*by_induction(EMA_WEIGHTS, 1 - beta2, (1 - beta2) * beta2 ** t, t),
+     le(EMA_WEIGHTS, 1, "1 - beta2^t <= 1")),
     DERIVED)
 
 # -- rmsprop.det --------------------------------------------------------------------------------
