@@ -3,7 +3,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from convcheck.testing import admissible, assert_satisfies, smooth_objectives
+import numpy as np
+
+from convcheck.testing import admissible, assert_satisfies, bounded_gradient_objectives, smooth_objectives
 from reference.optimizers import Optimizer
 
 
@@ -35,3 +37,33 @@ def test_admissible_refuses_an_unbounded_name():
 
     with pytest.raises(ValueError, match="no condition bounding 'momentum'"):
         admissible("gd.smooth", "momentum", objectives.get("sin_squared"), 0.5)
+
+
+def user_adam(stale=False):
+    """A user's textbook Adam (m and v bias-corrected); the bug steps with the moments from before
+    this gradient (an off-by-one), so the first step is zero and later ones lag."""
+
+    def init(x0, hp):
+        return {"x": x0, "m": 0 * x0, "v": 0 * x0}
+
+    def step(s, g, hp, t):
+        b1, b2 = hp["beta1"], hp["beta2"]
+        m, v = b1 * s["m"] + (1 - b1) * g, b2 * s["v"] + (1 - b2) * g * g
+        mu, nu = (s["m"], s["v"]) if stale else (m, v)
+        mhat, vhat = mu / (1 - b1 ** (t + 1)), nu / (1 - b2 ** (t + 1))
+        return {"x": s["x"] - hp["lr"] * mhat / (np.sqrt(vhat) + hp["xi"]), "m": m, "v": v}
+
+    return Optimizer("user_adam", init, step, {"lr": None, "beta1": 0.9, "beta2": 0.999, "xi": 1e-8})
+
+
+@given(objective=bounded_gradient_objectives(), beta1=st.sampled_from([0.0, 0.5, 0.9]))
+def test_a_correct_user_adam_satisfies_adam_det(objective, beta1):
+    assert_satisfies("adam.det", user_adam(), objective, hp={"xi": 0.1, "beta1": beta1, "beta2": 0.99},
+                     runs=8, steps=60)
+
+
+def test_a_user_adam_with_stale_moments_is_caught():
+    with pytest.raises(AssertionError, match="user_adam does not satisfy adam.det") as err:
+        assert_satisfies("adam.det", user_adam(stale=True), hp={"xi": 0.1, "beta1": 0.0, "beta2": 0.999},
+                         runs=16, steps=100)
+    assert "one-step" in str(err.value) and "violated" in str(err.value)
