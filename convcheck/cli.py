@@ -167,11 +167,11 @@ def cmd_run(args):
     opt = optimizers.get(args.optimizer)
     hp = {k: as_float(k, v) for k, v in parse_sets(args.set).items()}
     note = ""
-    if "lr" in opt.defaults and "lr" not in hp:
+    if "lr" in opt.defaults and "lr" not in hp and opt.defaults["lr"] is None:  # Adam keeps its 1e-3
         L = obj.constants.get("L")
         if L:
             hp["lr"] = 1.0 / L
-        elif opt.defaults["lr"] is None:  # no L published (e.g. the autoencoder): a small fixed step, said aloud
+        else:  # no L published (e.g. the autoencoder): a small fixed step, said aloud
             hp["lr"] = DEFAULT_LR_WITHOUT_L
             note = f" (lr = {DEFAULT_LR_WITHOUT_L:g}: {obj.name} publishes no L; set it with --set lr=VALUE)"
     x0 = obj.initial_points(args.runs, seed=args.seed)
@@ -196,13 +196,18 @@ def _user_setups(args, thm):
     custom = args.objective or args.oracle or args.runs or args.steps or args.set
     if not custom:
         return None
+    if thm.kind in ("property", "lower"):
+        raise BadInput(f"{thm.id} is checked by its own fixed procedure; it takes no --objective/--oracle/--runs/"
+                       f"--steps/--set")
     base = default_setups(thm.id)
     proto = base[0] if base else Setup(_objective("sin_squared", {}))
     obj = _objective(args.objective, parse_sets(args.param)) if args.objective else proto.objective
     orc = _oracle(args.oracle, args.sigma, args.batch, args.tau) if args.oracle else proto.oracle
-    hp = {k: as_float(k, v) for k, v in parse_sets(args.set).items()}
+    hp = {**proto.hp, **{k: as_float(k, v) for k, v in parse_sets(args.set).items()}}
+    # the default setup's fixed hyperparameters stay unless overridden; lr is swept unless given
     return [Setup(obj, orc, runs=args.runs or proto.runs, steps=args.steps or proto.steps, x0=proto.x0,
-                  sweep=proto.sweep and not hp, hp=hp, seed=args.seed)]
+                  sweep=proto.sweep and "lr" not in hp, hp=hp, seed=args.seed, radius=proto.radius,
+                  eps_ladder=proto.eps_ladder, label=proto.label if not args.objective else "")]
 
 
 def cmd_check(args):
@@ -374,7 +379,7 @@ def main(argv=None) -> int:
             if v is not None and v < 1:
                 raise BadInput(f"--{name} must be a positive integer; got {v}")
         args.fn(args)
-    except (BadInput, InvalidInput, ValueError, KeyError) as err:
+    except (BadInput, InvalidInput, ValueError, KeyError, ArithmeticError, OSError) as err:
         msg = err.args[0] if err.args else str(err)
         print(f"convcheck: error: {msg}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -49,14 +49,15 @@ def show(thm, cert=None) -> str:
     sources = {f.source.ref: f.source.tag for f in thm.formulas().values()}
     if thm.one_step:
         sources[thm.one_step.source.ref] = thm.one_step.source.tag
+    for step in thm.chain:  # a property theorem's only formulas are its chain's
+        sources.setdefault(step.source.ref, step.source.tag)
     out.append("provenance:")
     out += [f"  [{tag}] {ref}" for ref, tag in sources.items()]
     for c in thm.claims:
         out.append(f"claim [{c.source.tag}]: {c.statement}")
     rel = order_against_lower(thm)
     if rel:
-        on_eps = [str(c) for c in thm.conditions if thm.eps in c.relation.free_symbols]
-        out.append(f"lower bound: {rel}" + (f" (only where {'; '.join(on_eps)})" if on_eps else ""))
+        out.append(f"lower bound: {rel}")
     for other in siblings(thm):
         ratio = looseness(thm, other)
         if ratio is not None and ratio.is_number and ratio != 1:
@@ -82,9 +83,16 @@ def certificate(cert) -> str:
     return "\n".join(out)
 
 
+def _prescribed(v) -> str:
+    """A prescribed value; beta2 -> 1 prescriptions print as 1 - (1 - beta2) rather than a rounded 1.0."""
+    v = sp.sympify(v)
+    return "1 - " + fmt(1 - v) if v.is_real and 0 < 1 - v < sp.Rational(1, 10 ** 6) else fmt(v)
+
+
 def bound(ev: Evaluation) -> str:
     thm = theory.get(ev.theorem)
-    vals = ", ".join(f"{k} = {fmt(v)}{' (prescribed)' if k in ev.prescribed else ''}" for k, v in ev.values.items())
+    vals = ", ".join(f"{k} = {_prescribed(v) if k in ev.prescribed else fmt(v)}{' (prescribed)' if k in ev.prescribed else ''}"
+                     for k, v in ev.values.items())
     out = [f"{ev.theorem} with {vals}"]
     if not ev.applies:
         out.append(f"does not apply: condition {ev.failed_condition}")
@@ -96,6 +104,8 @@ def bound(ev: Evaluation) -> str:
     if ev.complexity is not None:
         what = "necessary (lower bound)" if thm.kind == "lower" else "suffice"
         out.append(f"complexity: T(eps = {fmt(ev.eps)}) = {fmt(ev.complexity)} steps {what}")
+    elif ev.failed_condition:
+        out.append(f"complexity: T(eps = {fmt(ev.eps)}) does not apply: condition {ev.failed_condition}")
     out += [f"note: {n}" for n in ev.notes]
     return "\n".join(out)
 

@@ -14,7 +14,7 @@ import theory
 from convcheck import orders, properties
 from convcheck.checker import check, check_setup
 from convcheck.setups import Setup
-from reference import objectives, oracles
+from reference import objectives, optimizers, oracles
 from theory.adaptive import adam, rmsprop, scale_free
 from theory.evaluate import evaluate
 from theory.model import Condition
@@ -63,8 +63,9 @@ def test_rmsprop_det_bound_is_exact_at_the_prescription():
 
 def test_adam_det_refuses_an_accuracy_below_the_momentum_floor():
     consts = {"L": "3", "G": "2", "G2": "6", "Delta": "10", "xi": "0.5", "beta2": "0.999"}
-    heavy = evaluate(theory.get("adam.det"), {**consts, "beta1": "0.9"}, eps="0.1")
-    assert not heavy.applies and "momentum floor" in heavy.failed_condition
+    heavy = evaluate(theory.get("adam.det"), {**consts, "beta1": "0.9"}, eps="0.1", T=1000)
+    # below the floor T(eps) does not apply; the rate still does
+    assert heavy.complexity is None and "momentum floor" in heavy.failed_condition and heavy.rate > 0.1 ** 2
     light = evaluate(theory.get("adam.det"), {**consts, "beta1": "0.001"}, eps="0.1")
     assert light.applies and light.complexity > 0
     # the floor is linear in beta1/(1 - beta1): 10x the ratio moves eps_min 10x
@@ -72,6 +73,13 @@ def test_adam_det_refuses_an_accuracy_below_the_momentum_floor():
                                                      adam.lr: sp.Rational(1, 80)}))
     r = lambda b: b / (1 - b)
     assert math.isclose(floor(0.5) / floor(1 / 11), r(0.5) / r(1 / 11), rel_tol=1e-12)
+
+
+def test_conditions_are_decided_exactly_not_at_30_digits():
+    """At torch's xi = 1e-8 the prescribed beta2 = 1 - 4e-39 clears 1 - 6e-34; 30 digits round both to 1."""
+    ev = evaluate(theory.get("rmsprop.stoch"), {"L": "3", "G": "2", "Delta": "10", "xi": "1e-8", "sigma": "1"},
+                  eps="0.1")
+    assert ev.applies and ev.complexity > 10 ** 22
 
 
 def test_rmsprop_stoch_prescription_is_taken_at_the_smallest_eps_that_fits():
@@ -115,19 +123,28 @@ def test_adam_det_one_step_and_rate_hold(xi_value, beta1_value, seed):
     assert {p.name for p in rep.parts} >= {"one-step", "rate", "complexity"}
 
 
-def test_slope_and_bootstrap_on_an_exact_power_law():
+def test_slope_on_an_exact_power_law():
     x = np.array([1.0, 2.0, 4.0, 8.0])
     assert orders.slope(x, 3 * x ** 2.5) == pytest.approx(2.5, abs=1e-12)
-    p, sd = orders.bootstrap_slope(x, [np.full(9, 3 * v ** 2.5) for v in x])
-    assert p == pytest.approx(2.5, abs=1e-12) and sd == pytest.approx(0.0, abs=1e-12)
+
+
+def test_order_fit_of_gd_on_a_quadratic_matches_the_theory():
+    """GD with lr = 1/2 on f = x^2 (no noise): x_t = 0, so the running average is ||grad f(x_0)||^2/T =
+    4/T: T(eps) = 4/eps^2 exactly, p = 2, and with identical runs the bootstrap spread is 0."""
+    fit = orders.hitting_order(optimizers.get("gd"), objectives.get("quadratic", eigs=[2.0], b=[0.0]),
+                               oracles.Exact(), (0.5, 0.25, 0.125), lambda eps: {"lr": 0.5}, runs=4, steps=300,
+                               radius=1.0)
+    x0_sq = 4 * objectives.get("quadratic", eigs=[2.0], b=[0.0]).initial_points(1, seed=0, radius=1.0)[0, 0] ** 2
+    expected = [np.ceil(x0_sq / e ** 2) for e in (0.5, 0.25, 0.125)]
+    assert fit.spread == 0.0 and fit.exponent == pytest.approx(orders.slope(fit.x, expected), rel=0.05)
 
 
 def test_order_fit_refutes_a_planted_too_fast_claim():
     stoch = theory.get("adam.stoch")
     claim = dataclasses.replace(stoch.claims[0], eps_exponent=sp.Integer(1))
     planted = dataclasses.replace(stoch, claims=(claim,))
-    setup = Setup(objectives.get("logcosh_sin", d=10, kappa=10.0, seed=0), oracles.Gaussian(1.0), runs=32,
-                  steps=3000, hp={"xi": 1e-8, "beta1": 0.9, "beta2": 0.999}, eps_ladder=(0.8, 0.5, 0.3))
+    setup = Setup(objectives.get("logcosh_sin", d=10, kappa=10.0, seed=0), oracles.Gaussian(1.0), runs=16,
+                  steps=3000, hp={"xi": 1e-8, "beta1": 0.9, "beta2": 0.999}, eps_ladder=(0.8, 0.56, 0.4))
     assert check_setup(planted, setup).verdict == "violated"
     assert check_setup(stoch, setup).verdict == "holds"
 
@@ -140,3 +157,39 @@ def test_property_checks():
     limit = next(p for p in rep.setups[0].parts if p.name == "limit")
     errors = limit.worst["errors"]
     assert all(b < a for a, b in zip(errors, errors[1:])) and limit.worst["order"] > 0.5
+
+
+def _cli(capsys, *args):
+    from convcheck.cli import main
+
+    try:
+        rc = main(list(args))
+    except SystemExit as e:  # check exits with its verdict
+        rc = e.code
+    out = capsys.readouterr()
+    return rc, out.out + out.err
+
+
+def test_cli_check_keeps_the_default_hyperparameters_when_runs_are_changed(capsys):
+    rc, out = _cli(capsys, "check", "adam.det", "--runs", "8", "--steps", "200")
+    assert rc == 0 and "adam.det: HOLDS" in out and "xi=0.5" in out and "8 runs x 200 steps" in out
+
+
+def test_cli_check_refuses_a_hyperparameter_the_bound_does_not_cover(capsys):
+    rc, out = _cli(capsys, "check", "rmsprop.det", "--set", "momentum=0.9", "--runs", "8", "--steps", "50")
+    assert "DOES NOT APPLY" in out and "no hyperparameter momentum" in out
+
+
+def test_cli_property_checks_take_no_setup_and_bad_betas_are_named(capsys):
+    rc, out = _cli(capsys, "check", "adamw.scale_free", "--runs", "3")
+    assert rc == 2 and "takes no --objective" in out
+    rc, out = _cli(capsys, "run", "--optimizer", "adam", "--set", "beta1=1")
+    assert rc == 2 and "beta1 must lie in [0, 1); got 1" in out
+
+
+def test_schedule_decay_needs_a_nonzero_first_lr():
+    from reference.optimizers import adamw
+
+    opt = adamw(decay="schedule")
+    with pytest.raises(ValueError, match="needs lr_0 > 0"):
+        opt.init(np.ones((1, 2)), opt.hyperparameters({"lr": 0.0}))

@@ -87,8 +87,6 @@ def fmt(x, digits: int = 6) -> str:
         return str(int(x))
     if x in (sp.oo, -sp.oo, sp.zoo) or x.has(sp.nan):
         return str(x)
-    if x.is_real and 0 < 1 - x < sp.Rational(1, 10 ** 4):  # a beta2 -> 1 prescription: show 1 - (1 - x)
-        return "1 - " + mpmath.nstr(mpmath.mpf(sp.Float(1 - x, 30)), digits)
     return mpmath.nstr(mpmath.mpf(sp.Float(x, 30)), digits)
 
 
@@ -115,8 +113,13 @@ def _domain_error(q: Quantity, value) -> str | None:
 
 
 def _condition_holds(c: Condition, subs: Mapping[sp.Symbol, sp.Expr]) -> bool:
-    lhs, rhs = (sp.N(side.subs(subs), 30) for side in (c.relation.lhs, c.relation.rhs))
-    return bool(type(c.relation)(lhs, rhs))
+    """Exactly when SymPy can decide it (inputs are exact rationals: beta2 = 1 - 4e-39 against 1 - 6e-34
+    must not round to 1 = 1), else at 100 digits."""
+    lhs, rhs = (side.subs(subs) for side in (c.relation.lhs, c.relation.rhs))
+    decided = type(c.relation)(lhs, rhs)
+    if decided in (sp.true, sp.false):
+        return bool(decided)
+    return bool(type(c.relation)(sp.N(lhs, 100), sp.N(rhs, 100)))
 
 
 def evaluate(thm: Theorem, values: Mapping[str, object] | None = None, eps=None, T=None,
@@ -191,6 +194,7 @@ def evaluate(thm: Theorem, values: Mapping[str, object] | None = None, eps=None,
         subs[q.symbol] = formula.subs(subs)  # exact: the inputs are exact rationals
         prescribed.append(q.name)
 
+    eps_failed = False
     shown = {s.name: v for s, v in subs.items() if s.name in known and s.name != "c"}
     ev = Evaluation(thm.id, shown, tuple(prescribed), True, eps=eps_v, T=T_v, notes=notes)
     for c in thm.conditions:
@@ -198,8 +202,11 @@ def evaluate(thm: Theorem, values: Mapping[str, object] | None = None, eps=None,
             continue  # e.g. a condition on eps when no eps was asked for
         if not _condition_holds(c, subs):
             rhs = sp.N(c.relation.rhs.subs(subs), 30)
-            ev.applies = False
             ev.failed_condition = f"{c} (here {c.symbol.name} = {fmt(subs[c.symbol])}, bound = {fmt(rhs)})"
+            if c.symbol == thm.eps:  # a condition on the accuracy: T(eps) does not apply, the rate still does
+                eps_failed = True
+                continue
+            ev.applies = False
             return ev
 
     def value(expr):
@@ -210,7 +217,7 @@ def evaluate(thm: Theorem, values: Mapping[str, object] | None = None, eps=None,
 
     if thm.rate is not None and T_v is not None:
         ev.rate = value(thm.rate.bound.expr)
-        if thm.rate_at_prescription is not None and prescribed:
+        if thm.rate_at_prescription is not None and prescribed and not any(n in given for n in thm.prescription):
             ev.rate_at_prescription = value(thm.rate_at_prescription.expr)
     # T(eps) is stated at the prescribed hyperparameters when it does not mention them: with a
     # hyperparameter given instead, only the rate applies
@@ -219,7 +226,7 @@ def evaluate(thm: Theorem, values: Mapping[str, object] | None = None, eps=None,
     if overridden and eps_v is not None:
         notes.append(f"T(eps) is stated at the prescribed {', '.join(overridden)}; with "
                      f"{'it' if len(overridden) == 1 else 'them'} given, use the rate (--T)")
-    elif thm.complexity is not None and eps_v is not None:
+    elif thm.complexity is not None and eps_v is not None and not eps_failed:
         ev.complexity = value(thm.complexity.expr)
     return ev
 

@@ -23,6 +23,7 @@ import math
 import random
 import signal
 import threading
+import time
 from dataclasses import dataclass, field
 
 import mpmath
@@ -419,13 +420,17 @@ def _time_limit(seconds: float):
     def expire(*_):
         raise _OutOfTime
 
+    outer_left, _ = signal.getitimer(signal.ITIMER_REAL)  # an enclosing timer (e.g. pytest-timeout) keeps running
+    started = time.monotonic()
     old = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, min(seconds, outer_left) if outer_left else seconds)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
+        if outer_left:
+            signal.setitimer(signal.ITIMER_REAL, max(outer_left - (time.monotonic() - started), 1e-6))
 
 
 def prove(kind: str, expr: sp.Expr, bounds=(), samples: int = 2000) -> Proof:

@@ -18,6 +18,10 @@ def order_against_lower(thm: Theorem) -> str | None:
         return None
     p = eps_exponent(thm)
     q = next(c.eps_exponent for c in low.claims if c.kind == "order")
+    on_eps = [str(c) for c in thm.conditions if thm.eps in c.relation.free_symbols]
+    if on_eps:  # T(eps) holds only above a floor, so its exponent is not the order as eps -> 0
+        return (f"T(eps) = Theta(eps^-{p}) against the lower bound {low.id} (eps^-{q}), but only where "
+                f"{'; '.join(on_eps)}; as eps -> 0 see the claims")
     if p == q:
         return f"eps-order eps^-{p} matches the lower bound {low.id} (eps^-{q}): optimal in eps"
     if p > q:

@@ -43,9 +43,8 @@ optimizer that leaves the saddle at the start raises lambda_min.
 """
 from __future__ import annotations
 
-import math
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np

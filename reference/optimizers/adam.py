@@ -66,6 +66,14 @@ def _amsgrad_form(amsgrad, factory: str):
     raise ValueError(f"{factory} amsgrad must be False, True, 'torch' or 'optax'; got {amsgrad!r}")
 
 
+def _first_lr(lr, name):
+    """lr_0, the denominator of the schedule multiplier eta_t = lr_t / lr_0: it must not vanish."""
+    if np.any(np.asarray(lr) == 0):
+        raise ValueError(f"{name} decays by lambda lr_t/lr_0 and needs lr_0 > 0 (a warm-up from 0 has no "
+                         f"multiplier); use adamw(decay='lr') for torch's lambda lr_t")
+    return lr
+
+
 def _adam_core(bias_correction: bool, amsgrad):
     """(init, step_terms): the moments and the Adam step, in torch's order (module doc).
 
@@ -184,7 +192,7 @@ def adamw(decay: str = "lr", bias_correction: bool = True, amsgrad=False) -> Opt
     def init(x0, hp):
         state = init_moments(x0, hp)
         if by_schedule:
-            state["lr0"] = hp["lr"]  # scalar or (R, 1) column: the lr at t = 0, for eta_t
+            state["lr0"] = _first_lr(hp["lr"], "adamw(decay='schedule')")  # scalar or (R, 1) column
         return state
 
     def step(state, g, hp, t):
@@ -217,7 +225,7 @@ def adamprox(bias_correction: bool = True, amsgrad=False) -> Optimizer:
 
     def init(x0, hp):
         state = init_moments(x0, hp)
-        state["lr0"] = hp["lr"]
+        state["lr0"] = _first_lr(hp["lr"], "adamprox")
         return state
 
     def step(state, g, hp, t):

@@ -10,10 +10,31 @@ runner resolves schedules to their value at ``t`` before calling ``step``.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
+import numpy as np
+
 State = dict  # name -> (R, d) array; "x" is the measured iterate
+
+# The admissible range of each hyperparameter name (lo, hi, lo included, hi included), checked on the
+# values given (a schedule at t = 0): a beta of 1 divides by zero in bias correction, a negative
+# shift or decay has no meaning.
+DOMAINS = {"lr": (0.0, math.inf, True, False), "beta1": (0.0, 1.0, True, False), "beta2": (0.0, 1.0, True, False),
+           "xi": (0.0, math.inf, True, False), "xi_root": (0.0, math.inf, True, False),
+           "weight_decay": (0.0, math.inf, True, False), "momentum": (0.0, 1.0, True, False),
+           "dampening": (0.0, 1.0, True, True)}
+
+
+def _check_domain(name: str, value) -> None:
+    lo, hi, lo_in, hi_in = DOMAINS[name]
+    v = np.asarray(value(0) if callable(value) else value, dtype=float)
+    ok = (v >= lo if lo_in else v > lo) & (v <= hi if hi_in else v < hi)
+    if not np.all(ok):
+        bad = v.flat[int(np.argmin(ok.ravel()))] if v.ndim else float(v)
+        interval = f"{'[' if lo_in else '('}{lo:g}, {hi:g}{']' if hi_in else ')'}"
+        raise ValueError(f"hyperparameter {name} must lie in {interval}; got {bad:g}")
 
 
 @dataclass(frozen=True)
@@ -43,6 +64,9 @@ class Optimizer:
         missing = sorted(k for k, v in full.items() if v is None)
         if missing:
             raise ValueError(f"optimizer {self.name!r} needs hyperparameter {missing[0]!r}")
+        for k, v in hp.items():
+            if k in DOMAINS:
+                _check_domain(k, v)
         return full
 
     def describe(self) -> str:

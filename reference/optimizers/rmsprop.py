@@ -9,7 +9,8 @@ formed before the lr scaling, which saves an array). With t = 0, 1, ... and v_0 
     v_{t+1}    = beta2 v_t + (1 - beta2) g_t^2
     gbar_{t+1} = beta2 gbar_t + (1 - beta2) g_t              (centered only)
     den        = sqrt(v_{t+1}) + xi                           (plain)
-               = sqrt(v_{t+1} - gbar_{t+1}^2) + xi            (centered)
+               = sqrt(v_{t+1} - gbar_{t+1}^2) + xi            (centered; v - gbar^2 can round below 0
+                                                               for a near-constant gradient: NaN, as torch)
     momentum = 0:  x_{t+1} = x_t - lr g_t / den
     momentum mu:   b_{t+1} = mu b_t + g_t / den,   x_{t+1} = x_t - lr b_{t+1}
 

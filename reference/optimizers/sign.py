@@ -7,7 +7,8 @@
 sign(0) = 0, as numpy, jax and torch define it. signum's m is optax's: an EMA with weight
 (1 - beta1) on g and no bias correction (the sign ignores the positive factor 1/(1 - beta1^(t+1)));
 Bernstein et al.'s signum is the same. torch has neither. signGD is Adam's small-lr limit with
-beta1, beta2 fixed (card adamw_sde_signgd.md section 3.4) and Adam's first step exactly.
+beta1, beta2 fixed (card adamw_sde_signgd.md section 3.4), and Adam's first step exactly when xi = 0
+and no gradient coordinate is zero (there Adam gives 0/0).
 """
 from __future__ import annotations
 

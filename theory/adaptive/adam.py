@@ -26,7 +26,7 @@ DERIVED = Source("derived", "derived in this project (proofs_notes/adam.det.md) 
                             "(L-smooth, bounded gradients); De et al.'s bound and beta1 regime NOT FOUND")
 DMU = Source("claim", "De, Mukherjee, Ullah 2018 (arXiv 1807.06766) abstract [P-abs]: deterministic ADAM reaches "
                       "criticality in bounded time on smooth nonconvex objectives; its beta1 condition and bound "
-                      "NOT FOUND (recollection R3, unverified: beta1 below an eps- and G-dependent threshold)")
+                      "NOT FOUND")
 
 a, e, dl = sp.symbols("a e delta", positive=True)   # ||grad f(x_t)||, ||mhat - g||, a lag bound
 u = sp.Symbol("u", real=True)                         # beta1^k, bounded by the step's assumptions
@@ -105,8 +105,12 @@ det = Theorem(
                   DERIVED, assume=(Condition(sp.StrictGreaterThan(u, 0), "u = beta1^k > 0"),
                                    Condition(sp.StrictLessThan(u, 1), "u = beta1^k < 1"))),
         ChainStep("momentum error",
-                  "||mhat_k - g_k|| <= sum_s w_s ||g_s - g_k|| <= sum_s w_s L (k - s) lr G2/xi <= delta",
-                  (zero(L * lr * G2 / xi * beta1 / (1 - beta1), delta),), DERIVED),
+                  "||mhat_k - g_k|| <= sum_s w_s ||g_s - g_k|| <= sum_s w_s L (k - s) lr G2/xi = (L lr G2/xi) "
+                  "(mean age) <= delta, by the mean lag",
+                  (le(L * lr * G2 / xi * mean_lag.subs(beta1 ** k, u).subs(beta1 ** (k + 1), beta1 * u), delta,
+                      "(L lr G2/xi) mean age <= delta"),),
+                  DERIVED, assume=(Condition(sp.StrictGreaterThan(u, 0), "u = beta1^k > 0"),
+                                   Condition(sp.StrictLessThan(u, 1), "u = beta1^k < 1"))),
         ChainStep("descent lemma",
                   "with D_i in [xi, G+xi]: <g, mhat/D> >= ||g||^2/(G+xi) - ||g|| ||mhat - g||/xi and "
                   "||mhat/D||^2 <= (||g|| + ||mhat - g||)^2/xi^2; the bound increases in ||mhat - g|| <= delta",

@@ -29,7 +29,7 @@ DMU = Source("claim", "De, Mukherjee, Ullah 2018 (arXiv 1807.06766) abstract [P-
 BOUNDED_GRADIENT = Assumption("bounded gradient", "||grad f(x)||_inf <= G for every x", ("G",))
 
 # per-coordinate symbols of the chain: g_i^2, D_i = sqrt(v_i) + xi, the step index t
-gi2, D, v = sp.symbols("g_i2 D_i v_i", positive=True)
+gi2, D = sp.symbols("g_i2 D_i", positive=True)
 t = sp.Symbol("t", positive=True, integer=True)
 
 
@@ -185,8 +185,9 @@ stoch = Theorem(
                   DERIVED_STOCH),
     ),
     claims=(Claim("order", "De et al. [P-abs]: stochastic RMSProp reaches criticality with a running-time bound "
-                           "(order NOT FOUND); checked: our T(eps) has the stochastic lower-bound order eps^-4 "
-                           "(lower.stoch), so nothing better is possible", DMU, sp.Integer(4)),),
+                           "(order NOT FOUND); checked: our T(eps) has order eps^-4, the order of lower.stoch (stated "
+                           "for bounded-variance oracles; whether it binds a.s.-bounded ones is not checked here)",
+                  DMU, sp.Integer(4)),),
     summary="Stochastic RMSProp with beta2 -> 1 and lr ~ eps^2 reaches E||grad f||^2 <= eps^2 in "
             "O(L Delta (G + xi)^2 sigma^2/(xi^2 eps^4)) steps; at fixed beta2 < 1 its floor does not vanish.",
 )
