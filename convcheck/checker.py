@@ -22,6 +22,7 @@ import sympy as sp
 
 import theory
 from reference import optimizers, run
+from reference.optimizers.base import check_domains
 from theory.evaluate import condition_margin
 from theory.numeric import compile_expr
 
@@ -391,6 +392,12 @@ def _complexity(thm, env, tr, thresholds) -> Part:
                                        f"others = {tight:.3g}", tight)
 
 
+def _complexity_covers(thm, setup: Setup) -> bool:
+    """T(eps) speaks of the setup's hyperparameters: each given one is in it, or was not prescribed."""
+    names = {sym.name for sym in thm.complexity.expr.free_symbols}
+    return all(k in names or k not in thm.prescription for k in setup.hp)
+
+
 def _expected_complexity(thm, env, tr, level) -> Part:
     """eps with N(eps) <= steps (the prescribed eps, or by bisection), then E measure at N = steps <= eps^2."""
     eps = float(np.max(env["eps"])) if "eps" in env else _eps_within(thm, env, tr.steps[-1])
@@ -422,12 +429,14 @@ def order_fit(thm, setup: Setup, optimizer=None) -> Part:
                                hp_of_eps, runs=setup.runs, steps=setup.steps, seed=setup.seed, radius=setup.radius)
     p, sd, claimed = fit.exponent, fit.spread, float(claim.eps_exponent)
     ladder = [round(1 / v, 4) for v in fit.x]
+    per_eps = [n for n in thm.prescription if n not in setup.hp]
     if fit.censored:
         return Part("order (empirical)", "inconclusive", f"{fit.censored} of the accuracies {ladder} were not reached "
                                                          f"within {setup.steps} steps", worst=fit.to_dict())
     text = (f"{fit.describe()} over eps = {ladder} (T = first T with mean over runs of (1/T) sum_t "
             f"||grad f(x_t)||^2 <= eps^2: {', '.join(f'{t:.0f}' for t in fit.y)}); claimed O(eps^-{claim.eps_exponent}), "
-            f"with hyperparameters prescribed per eps (the exponent reflects that regime)")
+            + (f"with {', '.join(per_eps)} prescribed per eps (the exponent reflects that regime)" if per_eps
+               else "at fixed hyperparameters"))
     verdict = "violated" if p - 2 * sd > claimed else "holds" if p + 2 * sd <= claimed else "inconclusive"
     relation = {"violated": "exceeds", "holds": "is within", "inconclusive": "is not clearly within"}[verdict]
     return Part("order (empirical)", verdict, f"{text}: the fitted exponent {relation} the claimed order "
@@ -437,6 +446,7 @@ def order_fit(thm, setup: Setup, optimizer=None) -> Part:
 def check_setup(thm, setup: Setup, level: float = 0.99, progress: bool = False, optimizer=None) -> SetupReport:
     t0 = time.perf_counter()
     report = SetupReport(setup.describe(), "holds")
+    check_domains(setup.hp)  # a beta of 1 is an error in the input, named before any bound is evaluated
     unknown = sorted(set(setup.hp) - set(thm.quantities))
     if unknown:  # e.g. momentum for rmsprop.det, xi_root for adam.det: the bound assumes their defaults
         report.verdict = "does not apply"
@@ -500,7 +510,7 @@ def check_setup(thm, setup: Setup, level: float = 0.99, progress: bool = False, 
                 if thm.rate_at_prescription is not None and prescribed:
                     report.parts.append(_expected_rate("rate at prescription", thm.rate_at_prescription.expr,
                                                        T, values, env, level, only_last=True))
-                if thm.complexity is not None:
+                if thm.complexity is not None and _complexity_covers(thm, setup):
                     report.parts.append(_expected_complexity(thm, env, tr, level))
             else:
                 report.parts.append(_deterministic_rate("rate", thm.rate.bound.expr, T, values, env, tr))

@@ -22,7 +22,8 @@ def show(thm, cert=None) -> str:
                                     f"oracle {thm.oracle}; {kind}"]
     if thm.summary:
         out.append(f"  {thm.summary}")
-    out.append("assumptions:")
+    if thm.assumptions:
+        out.append("assumptions:")
     out += [f"  - {a.name}: {a.statement}" for a in thm.assumptions]
     out.append("constants and hyperparameters:")
     out += [f"  - {q.describe_domain()}: {q.meaning}" for q in thm.quantities.values()]
@@ -83,16 +84,15 @@ def certificate(cert) -> str:
     return "\n".join(out)
 
 
-def _prescribed(v) -> str:
-    """A prescribed value; beta2 -> 1 prescriptions print as 1 - (1 - beta2) rather than a rounded 1.0."""
+def _value(v) -> str:
+    """A constant or hyperparameter; one within 1e-6 of 1 (beta2 -> 1) prints as 1 - (1 - v), not a rounded 1.0."""
     v = sp.sympify(v)
     return "1 - " + fmt(1 - v) if v.is_real and 0 < 1 - v < sp.Rational(1, 10 ** 6) else fmt(v)
 
 
 def bound(ev: Evaluation) -> str:
     thm = theory.get(ev.theorem)
-    vals = ", ".join(f"{k} = {_prescribed(v) if k in ev.prescribed else fmt(v)}{' (prescribed)' if k in ev.prescribed else ''}"
-                     for k, v in ev.values.items())
+    vals = ", ".join(f"{k} = {_value(v)}{' (prescribed)' if k in ev.prescribed else ''}" for k, v in ev.values.items())
     out = [f"{ev.theorem} with {vals}"]
     if not ev.applies:
         out.append(f"does not apply: condition {ev.failed_condition}")

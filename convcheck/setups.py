@@ -39,7 +39,7 @@ class Setup:
     def describe(self) -> str:
         if self.eps_ladder:
             return (f"{self.objective.name}(d={self.objective.d}), {self.oracle.describe()}, order fit over "
-                    f"{len(self.eps_ladder)} accuracies x {self.runs} runs, <= {self.steps} steps")
+                    f"{len(self.eps_ladder)} accuracies x {self.runs} runs from a shared x0, <= {self.steps} steps")
         fixed = ", ".join(f"{k}={v}" for k, v in self.hp.items())
         how = ("lr swept over its range" + (f", {fixed}" if fixed else "")) if self.sweep else \
             fixed or "prescribed hyperparameters"

@@ -44,7 +44,7 @@ class Evaluation:
         d = {"theorem": self.theorem, "applies": self.applies,
              "values": {k: as_json_number(v) for k, v in self.values.items()},
              "prescribed": list(self.prescribed)}
-        if not self.applies:
+        if self.failed_condition:  # not applying at all, or (a condition on eps) T(eps) alone refused
             d["failed_condition"] = self.failed_condition
         for k in ("rate", "rate_at_prescription", "complexity"):
             v = getattr(self, k)

@@ -27,6 +27,13 @@ DOMAINS = {"lr": (0.0, math.inf, True, False), "beta1": (0.0, 1.0, True, False),
            "dampening": (0.0, 1.0, True, True)}
 
 
+def check_domains(hp: Mapping[str, Any]) -> None:
+    """Raise ValueError naming the first hyperparameter outside its domain (names not in DOMAINS pass)."""
+    for k, v in hp.items():
+        if k in DOMAINS:
+            _check_domain(k, v)
+
+
 def _check_domain(name: str, value) -> None:
     lo, hi, lo_in, hi_in = DOMAINS[name]
     v = np.asarray(value(0) if callable(value) else value, dtype=float)
@@ -64,9 +71,7 @@ class Optimizer:
         missing = sorted(k for k, v in full.items() if v is None)
         if missing:
             raise ValueError(f"optimizer {self.name!r} needs hyperparameter {missing[0]!r}")
-        for k, v in hp.items():
-            if k in DOMAINS:
-                _check_domain(k, v)
+        check_domains(hp)
         return full
 
     def describe(self) -> str:
