@@ -14,6 +14,10 @@ CONSTANTS = {
     "G": "a bound on the gradient oracle's answers: ||g||_inf <= G almost surely (exact oracle: ||grad f(x)||_inf <= G)",
     "G2": "the same bound in the Euclidean norm: ||g||_2 <= G2 almost surely",
     "tau": "almost-surely bounded noise: ||g - grad f(x)||_2 <= tau",
+    "L0": "(L0,L1)-smoothness: ||Hess f(x)|| <= L0 + L1 ||grad f(x)|| (coordinate-wise: per coordinate)",
+    "L1": "(L0,L1)-smoothness: the gradient-proportional part of the local smoothness",
+    "D0": "affine noise variance: E g_i^2 <= D0 + D1 (d_i f)^2 per coordinate (card: D0 = sigma^2)",
+    "D1": "affine noise variance: the gradient-proportional part (card: D1 = 1 + s^2)",
     "c": "the unknown universal constant of a lower bound",
     "gap": "f(x_0) - f(x_T) on the run itself",
 }
@@ -26,6 +30,8 @@ HYPERPARAMETERS = {
     "beta2": "second-moment EMA coefficient: v = beta2 v + (1 - beta2) g^2 (torch RMSprop's alpha)",
     "xi": "denominator shift added outside the square root, sqrt(v) + xi (torch's eps; De et al.'s xi)",
     "xi_root": "shift added inside the square root, sqrt(v + xi_root) (optax's eps_root)",
+    "clip": "clipping threshold gamma: steps min(lr, clip * lr/||g||) (hard) or the soft form",
+    "nu": "weight of the momentum direction in the clipping framework (nu = 0: clipped GD)",
     "weight_decay": "weight decay lambda (coupled L2, decoupled AdamW, or proximal; the optimizer's convention says which)",
 }
 
@@ -53,12 +59,17 @@ FUNCTION_CLASSES = {
     "L-smooth": "differentiable with L-Lipschitz gradient",
     "nonsmooth-tame": "locally Lipschitz, semialgebraic (tame); grad is a Clarke-subgradient selection",
     "smooth": "twice differentiable, no global smoothness constant claimed (e.g. neural-network losses)",
+    "(L0,L1)-smooth": "twice differentiable with ||Hess f(x)|| <= L0 + L1 ||grad f(x)||",
+    "coordinate-wise (L0,L1)-smooth": "separable-style: |d_ii f| and gradient changes bounded per coordinate by "
+                                      "L0_i + L1_i |d_i f| (Zhang-Zhou-Zou's class)",
 }
 
 ORACLES = {
     "exact": "g = grad f(x)",
     "bounded_variance": "unbiased, E||g - grad f||^2 <= sigma^2, independent across steps",
     "bounded": "unbiased, E||g - grad f||^2 <= sigma^2, independent across steps, and ||g||_inf <= G almost surely",
+    "bounded_noise": "unbiased with ||g - grad f||_2 <= tau almost surely, independent across steps",
+    "affine_variance": "unbiased, per coordinate E g_i^2 <= D0 + D1 (d_i f)^2, independent across steps",
 }
 
 NAMES = {**CONSTANTS, **HYPERPARAMETERS, **HORIZON, **MEASURED}
