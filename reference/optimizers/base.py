@@ -24,7 +24,8 @@ State = dict  # name -> (R, d) array; "x" is the measured iterate
 DOMAINS = {"lr": (0.0, math.inf, True, False), "beta1": (0.0, 1.0, True, False), "beta2": (0.0, 1.0, True, False),
            "xi": (0.0, math.inf, True, False), "xi_root": (0.0, math.inf, True, False),
            "weight_decay": (0.0, math.inf, True, False), "momentum": (0.0, 1.0, True, False),
-           "dampening": (0.0, 1.0, True, True)}
+           "dampening": (0.0, 1.0, True, True), "clip": (0.0, math.inf, False, False),
+           "nu": (0.0, 1.0, True, True)}
 
 
 def check_domains(hp: Mapping[str, Any]) -> None:
