@@ -16,6 +16,7 @@ CONSTANTS = {
     "tau": "almost-surely bounded noise: ||g - grad f(x)||_2 <= tau",
     "L0": "(L0,L1)-smoothness: ||Hess f(x)|| <= L0 + L1 ||grad f(x)|| (coordinate-wise: per coordinate)",
     "L1": "(L0,L1)-smoothness: the gradient-proportional part of the local smoothness",
+    "c_r": "radius factor of the (L0,L1) descent lemma: it holds for ||y - x|| <= c_r / L1",
     "D0": "affine noise variance: E g_i^2 <= D0 + D1 (d_i f)^2 per coordinate (card: D0 = sigma^2)",
     "D1": "affine noise variance: the gradient-proportional part (card: D1 = 1 + s^2)",
     "c": "the unknown universal constant of a lower bound",

@@ -3,6 +3,9 @@
 adamw.scale_free: AdamW, AdamProx and Adam run with xi = 0 on an oracle multiplied coordinate-wise
 by c > 0 must reproduce the unscaled iterates (exactly, for powers of two); Adam-L2 must not.
 
+l0l1.descent: the gradient-difference and quadratic-model inequalities within radius c/L1, on random
+pairs of points of every registered (L0,L1)-smooth objective.
+
 adam.signgd_limit: Adam with xi = 0 on f = (x1^2 + 10 x2^2)/2 from (1, 1), read at t = k lr, is
 compared with the signGD flow x(t) = (1 - t, 1 - t) (t < 1) for a ladder of lr; the error must
 shrink, and its fitted order in lr is reported.
@@ -103,4 +106,45 @@ def signgd_limit(t_end: float = 0.5, lrs=(1e-3, 3e-4, 1e-4, 3e-5), beta1: float 
     return parts
 
 
-CHECKS = {"adamw.scale_free": scale_free, "adam.signgd_limit": signgd_limit}
+def l0l1_descent(c_values=(0.5, 1.0, 2.0), pairs: int = 2000, seed: int = 0):
+    """Both inequalities of l0l1.descent on every registered (L0,L1)-smooth objective (default instance),
+    at random x and y = x + r u with r up to c/L1, and how close the worst pair comes to each bound."""
+    import math
+
+    from .checker import Part
+
+    rng = np.random.default_rng(seed)
+    parts = []
+    for name in objectives.NAMES:
+        obj = objectives.get(name)
+        if "(L0,L1)" not in obj.function_class:
+            continue
+        L0, L1 = obj.constants["L0"], obj.constants["L1"]
+        x = obj.initial_points(pairs, seed=seed)
+        u = rng.standard_normal(x.shape)
+        u /= np.linalg.norm(u, axis=1, keepdims=True)
+        for c in c_values:
+            r = (c / L1) * rng.random((pairs, 1))
+            y = x + r * u
+            gx, gy = obj.grad(x), obj.grad(y)
+            local = L0 + L1 * np.linalg.norm(gx, axis=1)
+            r1 = r[:, 0]
+            grad_bound = local * np.expm1(L1 * r1) / L1
+            quad_bound = local * (np.expm1(L1 * r1) - L1 * r1) / L1 ** 2
+            grad_gap = np.linalg.norm(gy - gx, axis=1)
+            quad_gap = obj.value(y) - obj.value(x) - np.einsum("ij,ij->i", gx, y - x)
+            tol = 1e-9 * (1 + np.abs(obj.value(x)) + np.abs(obj.value(y)))
+            bad = (grad_gap > grad_bound * (1 + 1e-10) + 1e-12) | (quad_gap > quad_bound + tol)
+            A = math.expm1(c) / c
+            first_order = np.linalg.norm(gy - gx, axis=1) <= A * local * r1 * (1 + 1e-10) + 1e-12
+            tight = float(np.max(grad_gap / grad_bound))
+            verdict = "violated" if bad.any() or not first_order.all() else "holds"
+            parts.append(Part(f"{name}, c = {c:g}", verdict,
+                              f"{pairs} pairs with ||y - x|| <= c/L1 (L0 = {L0:g}, L1 = {L1:g}): both inequalities and "
+                              f"the A(c) form held; worst gradient difference / bound = {tight:.3g}"
+                              if verdict == "holds" else
+                              f"{int(bad.sum())} of {pairs} pairs break an inequality", tightness=tight))
+    return parts
+
+
+CHECKS = {"adamw.scale_free": scale_free, "adam.signgd_limit": signgd_limit, "l0l1.descent": l0l1_descent}

@@ -3,7 +3,9 @@
 Each oracle states its noise constants under the glossary's names (``sigma``: E||g - grad f||^2
 <= sigma^2, with E[g] = grad f). The runner computes the true gradient at the query point anyway
 (it measures ||grad f||^2), so oracles receive it and add noise; the minibatch oracle instead
-averages component gradients; the bounded oracle's noise is almost surely at most ``tau``.
+averages component gradients; the bounded oracle's noise is almost surely at most ``tau`` (it
+publishes "tau" for the "bounded_noise" assumption, and "sigma" too); the affine-variance oracle
+publishes D0, D1 (E g_i^2 <= D0 + D1 (d_i f)^2) and no sigma, its variance being unbounded.
 """
 from __future__ import annotations
 
@@ -137,8 +139,42 @@ class BoundedNoise(Oracle):
         return f"bounded(tau={self.tau:g})"
 
 
+class AffineVariance(Oracle):
+    """g_i = d_i f(x) (1 + s xi_i) + sigma zeta_i with xi, zeta ~ N(0, I_d) independent, fresh each call
+    (generalized-smoothness card section 9, [D]).
+
+    Unbiased (E xi = E zeta = 0), and per coordinate, exactly,
+    Var(g_i) = s^2 (d_i f)^2 + sigma^2 and E g_i^2 = (1 + s^2)(d_i f)^2 + sigma^2,
+    so the affine second-moment bound E g_i^2 <= D0 + D1 (d_i f)^2 holds with equality for
+    D0 = sigma^2, D1 = 1 + s^2 (card test vector: s = 0.5, sigma = 0.1 give D0 = 0.01, D1 = 1.25).
+    The total variance E||g - grad f||^2 = s^2 ||grad f||^2 + d sigma^2 is *not* bounded when s > 0 and
+    ||grad f|| is unbounded, so no "sigma" (bounded variance) is published: bounded-variance theorems
+    must not apply. (The attribute ``sigma`` is this oracle's additive level, not the glossary's.)
+    """
+
+    name = "affine_variance"
+
+    def __init__(self, s: float, sigma: float):
+        from .objectives._checks import nonneg_float
+
+        self.s = nonneg_float(s, "s")
+        self.sigma = nonneg_float(sigma, "sigma")
+
+    def constants(self, objective):
+        return {"D0": self.sigma**2, "D1": 1.0 + self.s**2}
+
+    def __call__(self, objective, X, grad, rng, t):
+        xi = rng.standard_normal(X.shape)
+        zeta = rng.standard_normal(X.shape)
+        return grad * (1.0 + self.s * xi) + self.sigma * zeta
+
+    def describe(self):
+        return f"affine_variance(s={self.s:g}, sigma={self.sigma:g})"
+
+
 def get(name: str, **kw) -> Oracle:
-    table = {"exact": Exact, "gaussian": Gaussian, "minibatch": Minibatch, "bounded": BoundedNoise}
+    table = {"exact": Exact, "gaussian": Gaussian, "minibatch": Minibatch, "bounded": BoundedNoise,
+             "affine_variance": AffineVariance}
     if name not in table:
         raise ValueError(f"unknown oracle {name!r}; known: {', '.join(table)}")
     return table[name](**kw)

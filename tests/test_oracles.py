@@ -157,3 +157,63 @@ def test_bounded_noise_with_zero_tau_is_exact():
     obj = LogCoshSin(d=3)
     X = obj.initial_points(5)
     assert np.array_equal(answer(oracles.BoundedNoise(0.0), obj, X, 0), obj.grad(X))
+
+
+# -- affine variance ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("s, sigma, seed", [(0.5, 0.1, 0), (2.0, 0.0, 1), (0.0, 1.5, 2), (1.0, 0.7, 3)])
+def test_affine_variance_is_unbiased_with_second_moment_d1_grad_squared_plus_d0(s, sigma, seed):
+    """g_i = d_i f (1 + s xi_i) + sigma zeta_i: E g_i = d_i f, E g_i^2 = (1 + s^2)(d_i f)^2 + sigma^2
+    per coordinate (card test vector point grad f = (0, 0.3, -2, 10)). g_i ~ N(m, v) with m = d_i f,
+    v = s^2 m^2 + sigma^2, so Var(g_i) = v and Var(g_i^2) = 2 v^2 + 4 m^2 v."""
+    from reference.objectives import CoordinatewiseL0L1
+
+    obj = CoordinatewiseL0L1(kinds="quartic", d=4, a=1.0)
+    target = np.array([0.0, 0.3, -2.0, 10.0])
+    X = np.repeat(np.cbrt(target)[None, :], ROWS, axis=0)  # quartic: d_i f = x_i^3
+    m = obj.grad(X[:1])[0]
+    assert np.allclose(m, target, rtol=1e-14, atol=1e-14)
+    oracle = oracles.AffineVariance(s, sigma)
+    g = answer(oracle, obj, X, seed)
+    v = s**2 * m**2 + sigma**2
+    c = oracle.constants(obj)
+    assert c == {"D0": sigma**2, "D1": 1 + s**2} and set(c) <= set(glossary.CONSTANTS)
+    assert "sigma" not in c  # E||g - grad f||^2 = s^2 ||grad f||^2 + d sigma^2 is unbounded: no bounded variance
+    second = c["D0"] + c["D1"] * m**2
+    assert_mean_near(g, m, np.sqrt(v / ROWS) + 1e-300, "mean of g")
+    assert_mean_near(g**2, second, np.sqrt((2 * v**2 + 4 * m**2 * v) / ROWS) + 1e-300, "E g_i^2")
+    if s == 0 and sigma > 0:
+        assert np.all(g[:, 0] != 0)  # additive part present even where d_i f = 0
+
+
+def test_affine_variance_card_test_vector_and_factory():
+    o = oracles.get("affine_variance", s=0.5, sigma=0.1)
+    assert isinstance(o, oracles.AffineVariance) and o.describe() == "affine_variance(s=0.5, sigma=0.1)"
+    c = o.constants(None)
+    assert c["D0"] == pytest.approx(0.01, rel=1e-15) and c["D1"] == 1.25
+
+
+def test_affine_variance_with_zero_noise_is_exact_and_reproducible():
+    obj = LogCoshSin(d=3)
+    X = obj.initial_points(5)
+    assert np.array_equal(answer(oracles.AffineVariance(0.0, 0.0), obj, X, 0), obj.grad(X))
+    o = oracles.AffineVariance(0.5, 0.2)
+    one, again, other = (answer(o, obj, X, s) for s in (7, 7, 8))
+    assert np.array_equal(one, again) and not np.array_equal(one, other)
+
+
+@pytest.mark.parametrize("build, argument", [
+    (lambda: oracles.AffineVariance(-0.1, 1.0), "s"),
+    (lambda: oracles.AffineVariance(float("nan"), 1.0), "s"),
+    (lambda: oracles.AffineVariance(0.5, -1.0), "sigma"),
+    (lambda: oracles.AffineVariance(0.5, float("inf")), "sigma"),
+])
+def test_affine_variance_bad_arguments_are_named(build, argument):
+    with pytest.raises(ValueError, match=rf"\b{argument}\b"):
+        build()
+
+
+def test_bounded_noise_publishes_tau_for_the_bounded_noise_assumption():
+    """The "bounded_noise" oracle class needs tau (||g - grad f||_2 <= tau a.s.); the oracle keeps sigma."""
+    assert {"tau", "sigma"} <= set(oracles.BoundedNoise(0.3).constants(SinSquared(d=2)))
+    assert "bounded_noise" in glossary.ORACLES and "affine_variance" in glossary.ORACLES

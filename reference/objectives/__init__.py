@@ -12,7 +12,9 @@ import inspect
 from .autoencoder import Autoencoder
 from .base import Objective
 from .bounded_grad import LogCoshSin
+from .coordinatewise import CoordinatewiseL0L1
 from .cosine_sum import CosineSum
+from .l0l1 import CoshSum, ExpSum, MexicanHat, QuarticSum
 from .logistic import LogisticNonconvex
 from .nonsmooth import AbsQuadratic
 from .quadratic import Quadratic
@@ -27,6 +29,11 @@ _CLASSES = {
     "abs_quadratic": AbsQuadratic,
     "logcosh_sin": LogCoshSin,
     "autoencoder": Autoencoder,
+    "cosh": CoshSum,
+    "quartic": QuarticSum,
+    "mexican_hat": MexicanHat,
+    "exp_sum": ExpSum,
+    "coordinatewise_l0l1": CoordinatewiseL0L1,
 }
 NAMES = tuple(_CLASSES)
 
@@ -55,4 +62,5 @@ def get(name: str, **params) -> Objective:
 
 
 __all__ = ["Objective", "SinSquared", "Quadratic", "CosineSum", "LogisticNonconvex", "AbsQuadratic",
-           "LogCoshSin", "Autoencoder", "get", "NAMES"]
+           "LogCoshSin", "Autoencoder", "CoshSum", "QuarticSum", "MexicanHat", "ExpSum",
+           "CoordinatewiseL0L1", "get", "NAMES"]
