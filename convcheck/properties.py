@@ -147,4 +147,37 @@ def l0l1_descent(c_values=(0.5, 1.0, 2.0), pairs: int = 2000, seed: int = 0):
     return parts
 
 
-CHECKS = {"adamw.scale_free": scale_free, "adam.signgd_limit": signgd_limit, "l0l1.descent": l0l1_descent}
+def gd_l0l1_lower(eps: float = 1e-3, fractions=(0.25, 0.5, 0.9, 0.99, 1.01)):
+    """GD at fixed steps lr = fraction x h_max from each witness objective's start (card section 10):
+    no run may reach ||grad f|| <= eps before K_LB steps; clipped GD at Zhang et al.'s parameters is run
+    for contrast."""
+    import math
+
+    from .checker import Part
+
+    parts = []
+    for name, R in (("cosh", 10.0), ("quartic", 30.0), ("mexican_hat", 30.0)):
+        obj = objectives.get(name, witness=1)
+        hm, K = obj.h_max(R), obj.K_LB(eps, R)
+        steps = int(math.ceil(K))
+        x0 = np.repeat(obj.witness_start(R), len(fractions), axis=0)
+        lrs = hm * np.asarray(fractions)[:, None]
+        tr = run(optimizers.get("gd"), obj, x0, steps, hp={"lr": lrs}, thresholds=[eps ** 2], record=[0, steps])
+        hits = tr.hitting_times[eps ** 2]
+        early = (hits >= 0) & (hits < K)
+        L0, L1 = obj.constants["L0"], obj.constants["L1"]
+        eta = 1 / (10 * L0)
+        clip = min(1 / eta, 1 / (10 * L1 * eta))
+        tc = run(optimizers.get("clipped_gd"), obj, obj.witness_start(R), steps, hp={"lr": eta, "clip": clip},
+                 thresholds=[eps ** 2], record=[0, steps])
+        k_clip = int(tc.hitting_times[eps ** 2][0])
+        parts.append(Part(f"{name}, R = {R:g}", "violated" if early.any() else "holds",
+                          f"K_LB = {K:.6g} (h_max = {hm:.6g}); GD at {list(fractions)} x h_max reached eps at "
+                          f"{[int(h) if h >= 0 else None for h in hits]} (None: not within K_LB); clipped GD "
+                          f"(Theorem 3) at step {k_clip if k_clip >= 0 else 'not within K_LB'}",
+                          worst={"K_LB": K, "h_max": hm, "gd_hits": hits.tolist(), "clipped_gd_hit": k_clip}))
+    return parts
+
+
+CHECKS = {"adamw.scale_free": scale_free, "adam.signgd_limit": signgd_limit, "l0l1.descent": l0l1_descent,
+          "gd.l0l1.lower": gd_l0l1_lower}

@@ -36,3 +36,24 @@ def test_clipped_gd_holds_and_l0l1_descent_holds_on_every_l0l1_objective():
     parts = check("l0l1.descent").setups[0].parts
     assert len(parts) >= 12 and all(p.verdict == "holds" for p in parts)
     assert max(p.tightness for p in parts) > 0.5  # the A(c) bound is nearly attained somewhere (cosh)
+
+
+def test_gd_lower_bound_is_certified_and_never_beaten_on_the_witnesses():
+    assert theory.certify(theory.get("gd.l0l1.lower")).level == "symbolic"
+    parts = check("gd.l0l1.lower").setups[0].parts
+    assert [p.verdict for p in parts] == ["holds"] * 3
+    assert [p.worst["clipped_gd_hit"] for p in parts] == [157, 1076, 990]  # card section 10.2
+
+
+def test_gd_at_099_h_max_takes_the_cards_4285_steps_on_cosh_R10():
+    """Card 10.2, objective A, R = 10: GD at 0.99 h_max needs 4285 steps, above K_LB = 3800.38."""
+    import numpy as np
+
+    from reference import objectives, optimizers, run
+
+    obj = objectives.get("cosh", witness=1)
+    tr = run(optimizers.get("gd"), obj, obj.witness_start(10.0), 5000, hp={"lr": 0.99 * obj.h_max(10.0)},
+             thresholds=[1e-6], record=[0, 5000])
+    hit = int(tr.hitting_times[1e-6][0])
+    assert hit == 4285 and hit >= obj.K_LB(1e-3, 10.0)
+    assert np.isclose(obj.K_LB(1e-3, 10.0), 3800.38, rtol=1e-6)

@@ -236,7 +236,8 @@ def test_order_against_lower_bound():
 
 
 def test_registry_filters_and_unknown_id():
-    assert [t.id for t in theory.theorems(algorithm="gd")] == ["gd.smooth", "gd.smooth.pep"]
+    assert [t.id for t in theory.theorems(algorithm="gd", function_class="L-smooth")] == ["gd.smooth", "gd.smooth.pep"]
+    assert [t.id for t in theory.theorems(algorithm="gd", kind="property")] == ["gd.l0l1.lower"]
     assert {t.id for t in theory.theorems(oracle="bounded_variance")} == {"sgd.smooth", "lower.stoch", "adam.stoch"}
     with pytest.raises(KeyError, match="unknown theorem 'adam.nope'; known: adam.det, .*gd.smooth"):
         theory.get("adam.nope")
