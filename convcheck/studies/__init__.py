@@ -5,6 +5,8 @@ proofs_notes/studies/.
     convcheck study de2018        Adam (beta1 0.9 / 0.99) against tuned NAG on toy autoencoders:
                                   De, Mukherjee, Ullah's claims E1-E3
     convcheck study adam-regimes  Adam's late-phase regimes over a (beta1, beta2) grid (Ma, Wu, E)
+    convcheck study clipping-gap  GD at its best safe fixed step vs clipped GD vs the clipping framework
+                                  over the starting radius (clipping card section 10.2)
 
 ``run(name, out, quick=False, progress=...)`` runs one and returns its result (also written to
 ``out/<name>.json``); ``table`` renders it for humans, ``summary`` keeps the headline numbers.
@@ -13,9 +15,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import adam_regimes, de2018
+from . import adam_regimes, clipping_gap, de2018
 
-STUDIES = {"de2018": de2018, "adam-regimes": adam_regimes}
+STUDIES = {"de2018": de2018, "adam-regimes": adam_regimes, "clipping-gap": clipping_gap}
 
 
 def _module(name: str):
@@ -39,6 +41,8 @@ def summary(name: str, result: dict) -> dict:
     """The headline numbers (no curves, no per-run arrays), JSON-ready."""
     from .common import jsonable
 
+    if name == "clipping-gap":
+        return jsonable(clipping_gap.summary(result))
     if name == "de2018":
         keep = ("label", "lr", "lr_at_grid_edge", "median_final_train", "median_final_test", "median_min_grad_norm",
                 "median_lambda_min", "lambda_min_trend", "diverged")
