@@ -76,7 +76,7 @@ def default_setups(theorem_id: str) -> list[Setup]:
         return [Setup(objectives.get("logcosh_sin", d=10, kappa=10.0, seed=0), oracles.Gaussian(1.0), runs=32,
                       steps=12000, hp={"xi": 1e-8, "beta1": 0.9, "beta2": 0.999},
                       eps_ladder=(0.8, 0.56, 0.4, 0.28))]
-    if theorem_id == "clipped_gd.l0l1":
+    if theorem_id in ("clipped_gd.l0l1", "normalized_gd.l0l1"):
         # the card's objectives A, B, C (section 10): exponential, quartic and Mexican-hat growth
         return [Setup(objectives.get(name), runs=64, steps=2000, sweep=True, radius=radius)
                 for name, radius in (("cosh", 5.0), ("quartic", 5.0), ("mexican_hat", 3.0))]

@@ -10,7 +10,7 @@ from theory.model import Condition
 
 
 def test_l0l1_theorems_certify_symbolically():
-    for tid in ("l0l1.descent", "clipped_gd.l0l1"):
+    for tid in ("l0l1.descent", "clipped_gd.l0l1", "normalized_gd.l0l1"):
         cert = theory.certify(theory.get(tid))
         assert cert.ok and cert.level == "symbolic", [(s.name, s.level) for s in cert.steps]
 
@@ -57,3 +57,13 @@ def test_gd_at_099_h_max_takes_the_cards_4285_steps_on_cosh_R10():
     hit = int(tr.hitting_times[1e-6][0])
     assert hit == 4285 and hit >= obj.K_LB(1e-3, 10.0)
     assert np.isclose(obj.K_LB(1e-3, 10.0), 3800.38, rtol=1e-6)
+
+
+def test_normalized_gd_holds_and_fails_with_too_small_a_shift():
+    assert check("normalized_gd.l0l1").verdict == "holds"
+    from theory.generalized import normalized_gd
+
+    loose = dataclasses.replace(normalized_gd.theorem, conditions=(
+        normalized_gd.theorem.conditions[0],
+        Condition(sp.GreaterThan(normalized_gd.xi, descent.L0 * normalized_gd.lr), "xi >= L0 lr")))
+    assert "local factor" in {c.name for c in theory.certify(loose).failures()}
