@@ -23,9 +23,7 @@ flow). The cards print 10 significant digits; we match to half a unit in the las
 from __future__ import annotations
 
 import copy
-import json
 import math
-import pathlib
 
 import numpy as np
 import pytest
@@ -35,81 +33,14 @@ from hypothesis import strategies as st
 from reference import optimizers as opts
 from reference import run
 from reference.objectives import SinSquared
-from reference.objectives.base import Objective, check_points
 from reference.optimizers import adam, adam_l2, adamprox, adamw, rmsprop, signgd, signum
 from reference.schedules import Schedule, power
 
-GOLDEN_DIR = pathlib.Path(__file__).parent / "golden"
-TORCH = json.loads((GOLDEN_DIR / "torch_adaptive.json").read_text())
-OPTAX = json.loads((GOLDEN_DIR / "optax_adaptive.json").read_text())
-TORCH_CASES = {c["name"]: c for c in TORCH["cases"]}
-OPTAX_CASES = {c["name"]: c for c in OPTAX["cases"]}
-TOL = 1e-12
+from golden_support import TOL, at, drive, hp_of, load, max_abs, objective_of, piecewise
 
+TORCH, TORCH_CASES = load("torch_adaptive.json")
+OPTAX, OPTAX_CASES = load("optax_adaptive.json")
 
-class Quadratic(Objective):
-    """f(x) = sum_i x_i^2, the golden files' "quad" problem; a test-local objective for the runner."""
-
-    name = "quad"
-
-    @property
-    def constants(self):
-        return {"L": 2.0, "f_star": 0.0}
-
-    def value(self, X):
-        check_points(X, self.d)
-        return (X * X).sum(axis=1)
-
-    def grad(self, X):
-        return 2.0 * X
-
-
-def objective_of(golden, problem: str) -> Objective:
-    spec = golden["problems"][problem]
-    if problem == "quad":
-        return Quadratic(spec["d"])
-    assert spec["objective"] == "SinSquared"
-    return SinSquared(**spec["params"])
-
-
-def piecewise(lrs) -> Schedule:
-    # run() also resolves hyperparameters at t = steps (where no step is taken): repeat the last value
-    return Schedule("piecewise", lambda t: lrs[min(t, len(lrs) - 1)], {"values": list(lrs)})
-
-
-def hp_of(case) -> dict:
-    hp = dict(case["hp"])
-    if hp["lr"] is None:
-        hp["lr"] = piecewise(case["lr_per_step"])
-    return hp
-
-
-def at(v, t):
-    return v(t) if isinstance(v, Schedule) else v
-
-
-def drive(opt, grad, x0, hp, steps):
-    """x_0..x_T from the optimizer's pure init/step with gradients ``grad(x, t)``; checks that step
-    mutates neither the state nor the gradient it is handed."""
-    hp = opt.hyperparameters(hp)
-    state = opt.init(x0, {k: at(v, 0) for k, v in hp.items()})
-    xs = [state["x"].copy()]
-    for t in range(steps):
-        hp_t = {k: at(v, t) for k, v in hp.items()}
-        before = copy.deepcopy(state)
-        g = grad(opt.query(state, hp_t), t)
-        g_before = g.copy()
-        new = opt.step(state, g, hp_t, t)
-        for k, arr in before.items():
-            np.testing.assert_array_equal(state[k], arr, err_msg=f"{opt.name} step mutated state[{k!r}]")
-        np.testing.assert_array_equal(g, g_before, err_msg=f"{opt.name} step mutated the gradient")
-        state = new
-        xs.append(state["x"].copy())
-    return np.stack(xs)
-
-
-def max_abs(a, b) -> float:
-    return float(np.max(np.abs(np.asarray(a, dtype=float) - np.asarray(b, dtype=float))))
 
 
 def printed_close(value: float, printed: float) -> bool:
@@ -134,7 +65,7 @@ def test_torch_golden_file_is_complete():
     sin = TORCH_CASES["sin_squared/adamw"]
     assert sin["steps"] == 50 and np.shape(sin["x"]) == (51, 3, 5)
     # the problems and starting points are record_torch.py's
-    sgd = json.loads((GOLDEN_DIR / "torch_sgd.json").read_text())
+    sgd = load("torch_sgd.json")[0]
     for prob in ("quad", "sin_squared"):
         for key in ("d", "params", "x0", "objective"):
             assert TORCH["problems"][prob][key] == sgd["problems"][prob][key] == OPTAX["problems"][prob][key]

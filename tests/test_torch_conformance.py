@@ -17,88 +17,28 @@ NAG iterates for a constant lr, and differ under a schedule.
 """
 from __future__ import annotations
 
-import copy
-import json
-import pathlib
-
 import numpy as np
 import pytest
 
+from golden_support import TOL, Quadratic, drive, hp_of, load, max_abs, objective_of as golden_objective, piecewise
 from reference import run
 from reference.objectives import SinSquared
-from reference.objectives.base import Objective, check_points
 from reference.optimizers import gd, heavy_ball, nag
-from reference.schedules import Schedule
 
-GOLDEN = json.loads((pathlib.Path(__file__).parent / "golden" / "torch_sgd.json").read_text())
-CASES = {c["name"]: c for c in GOLDEN["cases"]}
-TOL = 1e-12
+GOLDEN, CASES = load("torch_sgd.json")
 
 
-class Quadratic(Objective):
-    """f(x) = sum_i x_i^2 (card B5's 1/2 * 2 x^2); a test-local objective for the runner."""
-
-    name = "quad"
-
-    @property
-    def constants(self):
-        return {"L": 2.0, "f_star": 0.0}
-
-    def value(self, X):
-        check_points(X, self.d)
-        return (X * X).sum(axis=1)
-
-    def grad(self, X):
-        return 2.0 * X
+def objective_of(problem: str):
+    return golden_objective(GOLDEN, problem)
 
 
-def objective_of(problem: str) -> Objective:
-    spec = GOLDEN["problems"][problem]
-    if problem == "quad":
-        return Quadratic(spec["d"])
-    assert spec["objective"] == "SinSquared"
-    return SinSquared(**spec["params"])
+def replay(opt, objective, x0, hp, steps):
+    """(x_0..x_T, states) through init/step with exact gradients (purity checked by drive)."""
+    return drive(opt, lambda x, t: objective.grad(x), x0, hp, steps, keep_states=True)
 
 
 def optimizer_of(case):
     return {"gd": gd, "heavy_ball": heavy_ball, "nag": lambda: nag(form="torch")}[case["optimizer"]]()
-
-
-def hp_of(case) -> dict:
-    """The case's hyperparameters, lr as a scalar or as a Schedule over the recorded list."""
-    hp = dict(case["hp"])
-    lrs = list(case["lr_per_step"])
-    if hp["lr"] is None:
-        # run() also resolves hyperparameters at t = steps (where no step is taken), so the
-        # schedule must be defined there; the last value is repeated and never used.
-        hp["lr"] = Schedule("piecewise", lambda t: lrs[min(t, len(lrs) - 1)], {"values": lrs})
-    return hp
-
-
-def at(v, t):
-    return v(t) if isinstance(v, Schedule) else v
-
-
-def drive(opt, objective, x0, hp, steps):
-    """x_0..x_T from the optimizer's pure init/step, querying exact gradients; checks purity."""
-    state = opt.init(x0, {k: at(v, 0) for k, v in hp.items()})
-    xs, states = [state["x"].copy()], [state]
-    for t in range(steps):
-        hp_t = {k: at(v, t) for k, v in hp.items()}
-        before = copy.deepcopy(state)
-        g = objective.grad(opt.query(state, hp_t))
-        g_before = g.copy()
-        state = opt.step(state, g, hp_t, t)
-        for k, arr in before.items():  # step must not mutate the state it was handed
-            np.testing.assert_array_equal(states[-1][k], arr, err_msg=f"step mutated state[{k!r}]")
-        np.testing.assert_array_equal(g, g_before, err_msg="step mutated the gradient")
-        xs.append(state["x"].copy())
-        states.append(state)
-    return np.stack(xs), states
-
-
-def max_abs(a, b) -> float:
-    return float(np.max(np.abs(np.asarray(a) - np.asarray(b))))
 
 
 # -- the golden data itself ------------------------------------------------------------------------
@@ -137,7 +77,7 @@ def test_init_step_reproduce_torch_iterates(name):
     case = CASES[name]
     obj = objective_of(case["problem"])
     x0 = np.asarray(GOLDEN["problems"][case["problem"]]["x0"], dtype=np.float64)
-    xs, _ = drive(optimizer_of(case), obj, x0, hp_of(case), case["steps"])
+    xs, _ = replay(optimizer_of(case), obj, x0, hp_of(case), case["steps"])
     err = max_abs(xs, case["x"])
     assert err <= TOL, f"{name}: max |x_ours - x_torch| = {err:.3e}"
 
@@ -162,13 +102,13 @@ def test_card_b5_vectors_from_our_optimizers():
     card = GOLDEN["card_b5"]
     obj, x0 = Quadratic(1), np.array([[1.0]])
     const = {"lr": 0.1, "momentum": 0.9}
-    xs, _ = drive(nag(form="torch"), obj, x0, const, 3)
+    xs, _ = replay(nag(form="torch"), obj, x0, const, 3)
     assert max_abs(xs[1:].ravel(), card["nag_torch"]) < TOL
-    xs, _ = drive(heavy_ball(), obj, x0, {**const, "dampening": 0.0}, 3)
+    xs, _ = replay(heavy_ball(), obj, x0, {**const, "dampening": 0.0}, 3)
     assert max_abs(xs[1:].ravel(), card["heavy_ball"]) < TOL
     lrs = card["schedule"]
-    sched = {"lr": Schedule("piecewise", lambda t: lrs[t]), "momentum": 0.9}
-    xs, _ = drive(nag(form="torch"), obj, x0, sched, 3)
+    sched = {"lr": piecewise(lrs), "momentum": 0.9}
+    xs, _ = replay(nag(form="torch"), obj, x0, sched, 3)
     assert max_abs(xs[1:].ravel(), card["nag_torch_schedule"]) < TOL
 
 
@@ -179,7 +119,7 @@ def sutskever_lookahead(case):
     obj = objective_of(case["problem"])
     x0 = np.asarray(GOLDEN["problems"][case["problem"]]["x0"], dtype=np.float64)
     hp = hp_of(case)
-    _, states = drive(nag(form="sutskever"), obj, x0, hp, case["steps"])
+    _, states = replay(nag(form="sutskever"), obj, x0, hp, case["steps"])
     mu = hp["momentum"]
     return np.stack([s["x"] + mu * s["v"] for s in states])
 

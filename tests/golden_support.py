@@ -1,0 +1,91 @@
+"""Shared by the conformance tests that replay recorded torch/optax trajectories (tests/golden/*.json):
+the golden files' problems, their lr schedules, and a driver of an optimizer's pure init/step pair that
+also checks a step mutates neither the state nor the gradient it is handed."""
+from __future__ import annotations
+
+import copy
+import json
+import pathlib
+
+import numpy as np
+
+from reference.objectives import SinSquared
+from reference.objectives.base import Objective, check_points
+from reference.schedules import Schedule
+
+GOLDEN_DIR = pathlib.Path(__file__).parent / "golden"
+TOL = 1e-12
+
+
+def load(filename: str) -> tuple[dict, dict]:
+    """The golden file and its cases by name."""
+    golden = json.loads((GOLDEN_DIR / filename).read_text())
+    return golden, {c["name"]: c for c in golden["cases"]}
+
+
+class Quadratic(Objective):
+    """f(x) = sum_i x_i^2, the golden files' "quad" problem (card B5's 1/2 * 2 x^2)."""
+
+    name = "quad"
+
+    @property
+    def constants(self):
+        return {"L": 2.0, "f_star": 0.0}
+
+    def value(self, X):
+        check_points(X, self.d)
+        return (X * X).sum(axis=1)
+
+    def grad(self, X):
+        return 2.0 * X
+
+
+def objective_of(golden: dict, problem: str) -> Objective:
+    spec = golden["problems"][problem]
+    if problem == "quad":
+        return Quadratic(spec["d"])
+    assert spec["objective"] == "SinSquared"
+    return SinSquared(**spec["params"])
+
+
+def piecewise(lrs) -> Schedule:
+    # run() also resolves hyperparameters at t = steps (where no step is taken): repeat the last value
+    lrs = list(lrs)
+    return Schedule("piecewise", lambda t: lrs[min(t, len(lrs) - 1)], {"values": lrs})
+
+
+def hp_of(case) -> dict:
+    """The case's hyperparameters, lr as a scalar or as a Schedule over the recorded per-step list."""
+    hp = dict(case["hp"])
+    if hp["lr"] is None:
+        hp["lr"] = piecewise(case["lr_per_step"])
+    return hp
+
+
+def at(v, t):
+    return v(t) if isinstance(v, Schedule) else v
+
+
+def drive(opt, grad, x0, hp, steps, keep_states: bool = False):
+    """x_0..x_T (and the states, if asked) from the optimizer's pure init/step with gradients
+    ``grad(x, t)`` at its query points; checks that step mutates neither its state nor its gradient."""
+    hp = opt.hyperparameters(hp)
+    state = opt.init(x0, {k: at(v, 0) for k, v in hp.items()})
+    xs, states = [state["x"].copy()], [state]
+    for t in range(steps):
+        hp_t = {k: at(v, t) for k, v in hp.items()}
+        before = copy.deepcopy(state)
+        g = grad(opt.query(state, hp_t), t)
+        g_before = g.copy()
+        new = opt.step(state, g, hp_t, t)
+        for k, arr in before.items():
+            np.testing.assert_array_equal(state[k], arr, err_msg=f"{opt.name} step mutated state[{k!r}]")
+        np.testing.assert_array_equal(g, g_before, err_msg=f"{opt.name} step mutated the gradient")
+        state = new
+        xs.append(state["x"].copy())
+        states.append(state)
+    return (np.stack(xs), states) if keep_states else np.stack(xs)
+
+
+def max_abs(a, b) -> float:
+    return float(np.max(np.abs(np.asarray(a, dtype=float) - np.asarray(b, dtype=float))))
