@@ -380,7 +380,9 @@ def main(argv=None) -> int:
                 raise BadInput(f"--{name} must be a positive integer; got {v}")
         args.fn(args)
     except (BadInput, InvalidInput, ValueError, KeyError, ArithmeticError, OSError) as err:
-        msg = err.args[0] if err.args else str(err)
+        if isinstance(err, BrokenPipeError):  # output piped into e.g. head: nothing left to say
+            return 0
+        msg = str(err) if isinstance(err, OSError) or not err.args else err.args[0]
         print(f"convcheck: error: {msg}", file=sys.stderr)
         return EXIT_BAD_INPUT
     return 0

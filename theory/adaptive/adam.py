@@ -21,6 +21,7 @@ from ..model import (Assumption, ChainStep, Claim, Condition, Formula, OneStep, 
 from ..symbols import Delta, G, G2, L, T, beta1, beta2, eps, f, f_next, grad_sq, lr, sigma, xi
 from ..baselines.gd_smooth import BOUNDED_BELOW, SMOOTH
 from .rmsprop import BOUNDED_GRADIENT
+from .rmsprop import det as rmsprop_det
 
 DERIVED = Source("derived", "derived in this project (proofs_notes/adam.det.md) under De et al.'s assumptions "
                             "(L-smooth, bounded gradients); De et al.'s bound and beta1 regime NOT FOUND")
@@ -71,10 +72,7 @@ det = Theorem(
     algorithm="adam",
     function_class="L-smooth",
     oracle="exact",
-    constants=(Quantity(L, "gradient Lipschitz constant (L-smooth)"),
-               Quantity(Delta, "initial gap f(x_0) - f* (or an upper bound on it)"),
-               Quantity(G, "gradient bound ||grad f||_inf <= G"),
-               Quantity(G2, "gradient bound ||grad f||_2 <= G2")),
+    constants=(*rmsprop_det.constants, Quantity(G2, "gradient bound ||grad f||_2 <= G2")),
     hyperparameters=HYPERPARAMETERS,
     assumptions=(SMOOTH, BOUNDED_BELOW, BOUNDED_GRADIENT,
                  Assumption("bounded gradient (l2)", "||grad f(x)||_2 <= G2 for every x", ("G2",))),

@@ -17,7 +17,7 @@ import sympy as sp
 from ..model import (Assumption, ChainStep, Claim, Condition, Formula, OneStep, Quantity, Rate, Source,
                      Theorem, by_induction, le, lt, zero)
 from ..symbols import Delta, G, L, T, beta2, eps, f, f_next, grad_sq, lr, sigma, xi
-from ..baselines.gd_smooth import BOUNDED_BELOW, SMOOTH
+from ..baselines.gd_smooth import BOUNDED_BELOW, CONSTANTS, SMOOTH
 
 DERIVED = Source("derived", "derived in this project (proofs_notes/rmsprop.det.md) under De et al.'s assumptions "
                             "(L-smooth, bounded gradients); De et al.'s own bound NOT FOUND")
@@ -57,9 +57,7 @@ det = Theorem(
     algorithm="rmsprop",
     function_class="L-smooth",
     oracle="exact",
-    constants=(Quantity(L, "gradient Lipschitz constant (L-smooth)"),
-               Quantity(Delta, "initial gap f(x_0) - f* (or an upper bound on it)"),
-               Quantity(G, "gradient bound ||grad f||_inf <= G")),
+    constants=(*CONSTANTS, Quantity(G, "gradient bound ||grad f||_inf <= G")),  # L, Delta, G
     hyperparameters=(Quantity(xi, "denominator shift sqrt(v) + xi (torch eps)"),
                      Quantity(beta2, "second-moment EMA coefficient (torch alpha)", sp.Integer(0), sp.Integer(1),
                               closed_lo=True),

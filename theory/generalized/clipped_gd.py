@@ -15,10 +15,11 @@ T(eps) = Delta/(kappa0 lr eps^2) + Delta/(kappa0 clip lr eps).
 """
 import sympy as sp
 
-from ..model import (Assumption, ChainStep, Claim, Condition, Formula, OneStep, Quantity, Rate, Source, Theorem,
+from ..model import (ChainStep, Claim, Condition, Formula, OneStep, Quantity, Rate, Source, Theorem,
                      le, lt, zero)
 from ..symbols import Delta, T, eps, f, f_next, grad_sq, lr
-from .descent import L0, L1
+from ..baselines.gd_smooth import BOUNDED_BELOW, CONSTANTS
+from .descent import L0, L0L1_CONSTANTS, L0L1_SMOOTH, L1
 
 DERIVED = Source("derived", "derived in this project from l0l1.descent (proofs_notes/clipped_gd.l0l1.md); "
                             "Zhang et al.'s Theorem 3 bound NOT FOUND")
@@ -54,12 +55,9 @@ theorem = Theorem(
     algorithm="clipped_gd",
     function_class="(L0,L1)-smooth",
     oracle="exact",
-    constants=(Quantity(L0, "(L0,L1)-smoothness constant L0"), Quantity(L1, "(L0,L1)-smoothness constant L1"),
-               Quantity(Delta, "initial gap f(x_0) - f* (or an upper bound on it)")),
+    constants=(*L0L1_CONSTANTS, CONSTANTS[1]),  # L0, L1 and Delta
     hyperparameters=(Quantity(lr, "step size eta_c"), Quantity(clip, "clipping threshold gamma on ||g||")),
-    assumptions=(Assumption("(L0,L1)-smooth", "||Hess f(x)|| <= L0 + L1 ||grad f(x)|| on a neighbourhood of the "
-                                              "sublevel set", ("L0", "L1")),
-                 Assumption("bounded below", "Delta >= f(x_0) - f*", ("Delta",))),
+    assumptions=(L0L1_SMOOTH, BOUNDED_BELOW),
     prescription={"lr": Formula(PAPER[lr], ZHSJ), "clip": Formula(PAPER[clip], ZHSJ)},
     conditions=(Condition(sp.LessThan(lr, 1 / (10 * L0)), "lr <= 1/(10 L0)"),
                 Condition(sp.LessThan(clip, 1 / (10 * L1 * lr)), "clip <= 1/(10 L1 lr)  (displacement <= 1/(10 L1))")),

@@ -30,16 +30,18 @@ q = s * sp.exp(s) - sp.exp(s) + 1                 # s^2 (d/ds)(e^s - 1)/s: >= 0 
 p = (s - 2) * sp.exp(s) + s + 2                   # s^3 (d/ds)(e^s - 1 - s)/s^2: >= 0 makes B increasing
 envelope = (L0 + L1 * u0) * sp.exp(L1 * r * t)    # comparison solution for L0 + L1 ||grad f(x + t(y - x))||
 
+L0L1_CONSTANTS = (Quantity(L0, "(L0,L1)-smoothness constant L0"), Quantity(L1, "(L0,L1)-smoothness constant L1"))
+L0L1_SMOOTH = Assumption("(L0,L1)-smooth", "twice differentiable, ||Hess f(x)|| <= L0 + L1 ||grad f(x)|| (for the "
+                                           "methods: on a neighbourhood of the sublevel set)", ("L0", "L1"))
+
 theorem = Theorem(
     id="l0l1.descent",
     title="Descent inequalities of (L0,L1)-smooth functions within radius c_r/L1 (derived)",
     algorithm="any",
     function_class="(L0,L1)-smooth",
     oracle="exact",
-    constants=(Quantity(L0, "(L0,L1)-smoothness constant L0"), Quantity(L1, "(L0,L1)-smoothness constant L1"),
-               Quantity(c_r, "radius factor: the inequalities hold for ||y - x|| <= c_r/L1")),
-    assumptions=(Assumption("(L0,L1)-smooth", "twice differentiable, ||Hess f(x)|| <= L0 + L1 ||grad f(x)||",
-                            ("L0", "L1")),),
+    constants=(*L0L1_CONSTANTS, Quantity(c_r, "radius factor: the inequalities hold for ||y - x|| <= c_r/L1")),
+    assumptions=(L0L1_SMOOTH,),
     kind="property",
     chain=(
         ChainStep("Groenwall envelope",

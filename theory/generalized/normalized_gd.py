@@ -10,10 +10,11 @@ min_{t<T} ||g_t||^2 <= 2 xi Delta/(kappa1 lr T) + (2 Delta/(kappa1 lr T))^2.
 """
 import sympy as sp
 
-from ..model import Assumption, ChainStep, Claim, Condition, Formula, OneStep, Quantity, Rate, Source, Theorem, le, lt, zero
+from ..model import ChainStep, Claim, Condition, Formula, OneStep, Quantity, Rate, Source, Theorem, le, lt, zero
 from ..symbols import Delta, T, eps, f, f_next, grad_sq, lr, xi
 from .clipped_gd import B_TENTH
-from .descent import L0, L1
+from ..baselines.gd_smooth import BOUNDED_BELOW, CONSTANTS
+from .descent import L0, L0L1_CONSTANTS, L0L1_SMOOTH, L1
 
 DERIVED = Source("derived", "derived in this project from l0l1.descent (proofs_notes/normalized_gd.l0l1.md); the "
                             "paper omits NGD's theorems (equivalence with clipped GD, [P])")
@@ -33,13 +34,10 @@ theorem = Theorem(
     algorithm="normalized_gd",
     function_class="(L0,L1)-smooth",
     oracle="exact",
-    constants=(Quantity(L0, "(L0,L1)-smoothness constant L0"), Quantity(L1, "(L0,L1)-smoothness constant L1"),
-               Quantity(Delta, "initial gap f(x_0) - f* (or an upper bound on it)")),
+    constants=(*L0L1_CONSTANTS, CONSTANTS[1]),  # L0, L1 and Delta
     hyperparameters=(Quantity(lr, "step scale eta_n (the largest displacement)"),
                      Quantity(xi, "denominator shift beta in lr/(||g|| + beta)")),
-    assumptions=(Assumption("(L0,L1)-smooth", "||Hess f(x)|| <= L0 + L1 ||grad f(x)|| on a neighbourhood of the "
-                                              "sublevel set", ("L0", "L1")),
-                 Assumption("bounded below", "Delta >= f(x_0) - f*", ("Delta",))),
+    assumptions=(L0L1_SMOOTH, BOUNDED_BELOW),
     prescription={"lr": Formula(1 / (10 * L1), DERIVED), "xi": Formula(L0 / L1, DERIVED)},
     conditions=(Condition(sp.LessThan(lr, 1 / (10 * L1)), "lr <= 1/(10 L1)  (displacement <= 1/(10 L1))"),
                 Condition(sp.GreaterThan(xi, 10 * L0 * lr), "xi >= 10 L0 lr")),
