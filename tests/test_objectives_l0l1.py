@@ -328,3 +328,137 @@ def test_factory_builds_each_family():
         assert isinstance(obj, cls) and obj.name == name
     assert objectives.get("cosh", d=3, a=2.0, witness=1).constants["L0"] == 4.0
     assert objectives.get("coordinatewise_l0l1").function_class == "coordinate-wise (L0,L1)-smooth"
+
+
+# == the gradient bound on sublevel sets (ZHSJ assumption A4) ========================================
+
+@given(obj=scalar_l0l1(), data=st.data())
+def test_grad_norm_sup_bounds_the_gradient_on_the_sublevel_set(obj, data):
+    """z lies in its own sublevel set {f <= f(z)}, so ||grad f(z)|| <= M(f(z)). The computed f(z) may sit
+    ulps below the true value and M has a square-root corner at inf f, so the level gets a rounding
+    allowance of 1e-14 (1 + |f|); away from inf f (f - f* >= 1e-2 (1 + |f|)) the bare f(z) is used."""
+    X = data.draw(points(obj.d, rows=4, radius=3.0))
+    f, g = obj.value(X), row_norm(obj.grad(X))
+    assert np.all(g <= obj.grad_norm_sup(f + 1e-14 * (1 + np.abs(f))) * (1 + 1e-12))
+    far = f - obj.constants["f_star"] >= 1e-2 * (1 + np.abs(f))
+    assert np.all(g[far] <= obj.grad_norm_sup(f[far]) * (1 + 1e-12))
+
+
+def _u_attaining(obj, s):
+    """A u-block with phi(u) = s and ||grad phi(u)||^2 = S(s) (exp_sum with m > 1: within ~1e-8)."""
+    u = np.zeros(obj.m)
+    if isinstance(obj, CoshSum):
+        u[0] = np.arccosh(s - obj.m + 1) / obj.a
+    elif isinstance(obj, QuarticSum):
+        u[0] = (4 * s) ** 0.25
+    elif isinstance(obj, MexicanHat):
+        u[0] = math.sqrt(1 + 2 * math.sqrt(s))
+    else:  # all of phi on u_1 but a sliver delta on each other coordinate (e^{a u_i} > 0)
+        delta = 1e-8 * s
+        u[:] = math.log(delta / obj.c) / obj.a
+        u[0] = math.log((s - (obj.m - 1) * delta) / obj.c) / obj.a
+    return u
+
+
+def _u_minimising(obj):
+    """argmin phi (exp_sum: phi(u) = m 1e-12, the infimum 0 is not attained)."""
+    u = np.zeros(obj.m)
+    if isinstance(obj, MexicanHat):
+        u[0] = 1.0
+    elif isinstance(obj, ExpSum):
+        u[:] = math.log(1e-12 / obj.c) / obj.a
+    return u
+
+
+def _approached_only(obj):
+    return isinstance(obj, ExpSum) and obj.m > 1
+
+
+@pytest.mark.parametrize("obj, level", [
+    (CoshSum(d=1, a=1.3), 4.0), (CoshSum(d=3, a=0.4), 3.5), (CoshSum(d=2, a=2.0), 50.0),
+    (QuarticSum(d=1, L1=0.5), 0.3), (QuarticSum(d=3), 7.0),
+    (MexicanHat(d=1), 0.02), (MexicanHat(d=2, L1=1.0), 0.1), (MexicanHat(d=3), 5.0),
+    (ExpSum(d=1, a=1.3, c=0.4), 2.5), (ExpSum(d=3, a=0.7, c=2.0), 4.0),     # m > 1: approached only
+])
+def test_grad_norm_sup_is_attained_without_witness(obj, level):
+    z = _u_attaining(obj, level)[None, :]
+    assert obj.value(z)[0] == pytest.approx(level, rel=1e-13)
+    M, g = obj.grad_norm_sup(level), row_norm(obj.grad(z))[0]
+    assert g <= M * (1 + 1e-12)
+    if _approached_only(obj):
+        assert M * (1 - 1e-6) <= g < M
+    else:
+        assert g == pytest.approx(M, rel=1e-12)
+
+
+@pytest.mark.parametrize("obj, level, top_wins", [
+    (CoshSum(d=3, a=1.0, witness=1, mu=5.0), 3.0, False),     # S = e(e + 2) = 3 < 2 mu e = 10
+    (CoshSum(d=3, a=1.0, witness=1, mu=5.0), 22.0, True),     # 440 > 200
+    (QuarticSum(d=3, L1=2.0, witness=2, mu=3.0), 0.25, False),  # 8 s^1.5 vs 6 s: switch at s = 9/16
+    (QuarticSum(d=3, L1=2.0, witness=2, mu=3.0), 4.0, True),
+    (MexicanHat(d=3, witness=1, mu=4.0), 0.1, False),         # 4s + 8 s^1.5 vs 8 s: switch at s = 1/4
+    (MexicanHat(d=3, witness=1, mu=4.0), 2.0, True),
+    (MexicanHat(d=2, witness=1, mu=1.0), 0.01, True),         # mu = 1: 2 mu s < S(s) always
+    (ExpSum(d=2, witness=1, mu=2.0), 1.0, False),             # s^2 vs 4 s: switch at s = 4
+    (ExpSum(d=2, witness=1, mu=2.0), 10.0, True),             # m = 1: attained
+    (ExpSum(d=3, a=0.5, c=2.0, witness=1, mu=1.0), 2.0, False),  # 0.25 s^2 vs 2 s: switch at s = 8
+    (ExpSum(d=3, a=0.5, c=2.0, witness=1, mu=1.0), 20.0, True),  # m = 2: approached only
+])
+def test_grad_norm_sup_with_witness_is_the_better_endpoint(obj, level, top_wins):
+    """M^2 = max(S(level), 2 mu (level - phi_min)): z_top = (u*, 0) with phi(u*) = level and
+    z_min = (argmin phi, y) with q(y) = level - phi_min both lie on the level set; the larger of their
+    gradient norms is M (exp_sum: approached)."""
+    z_top = np.zeros((1, obj.d))
+    z_top[0, :obj.m] = _u_attaining(obj, level)
+    z_min = np.zeros((1, obj.d))
+    z_min[0, :obj.m] = _u_minimising(obj)
+    z_min[0, obj.m] = math.sqrt(2 * (level - obj.value(z_min)[0]) / obj.mu)
+    assert obj.value(z_min)[0] == pytest.approx(level, rel=1e-13)
+    assert obj.value(z_top)[0] == pytest.approx(level, rel=1e-13)
+    g_top, g_min = row_norm(obj.grad(z_top))[0], row_norm(obj.grad(z_min))[0]
+    assert (g_top > g_min) == top_wins
+    M = obj.grad_norm_sup(level)
+    assert max(g_top, g_min) <= M * (1 + 1e-12)
+    if isinstance(obj, ExpSum) and (obj.m > 1 or not top_wins):
+        assert M * (1 - 1e-6) <= max(g_top, g_min) < M
+    else:
+        assert max(g_top, g_min) == pytest.approx(M, rel=1e-12)
+
+
+@pytest.mark.parametrize("m", [1, 3])
+def test_mexican_hat_sup_matches_a_dense_radial_grid(m):
+    """Independent of the formula 4s (1 + 2 sqrt s): maximise ||grad f|| over radii r e_1 (r in [0, 3],
+    spacing 7.5e-6) with f <= s, from the objective's own value and grad. The levels straddle s = 1/9,
+    where the t = r^2 = 1/3 bump (||grad||^2 = 4/27) enters the sublevel set; it never wins."""
+    obj = MexicanHat(d=m)
+    r = np.linspace(0.0, 3.0, 400_001)
+    X = np.zeros((r.size, m))
+    X[:, 0] = r
+    f, g = obj.value(X), row_norm(obj.grad(X))
+    for s in (0.01, 0.05, 0.1, 1 / 9, 0.12, 0.3, 1.0, 3.0, 12.0):
+        grid = g[f <= s].max()
+        M = obj.grad_norm_sup(s)
+        assert grid <= M * (1 + 1e-12) and grid >= M * (1 - 1e-4)
+    assert g[(r * r >= 1 / 3 - 1e-9) & (r * r <= 1)].max() == pytest.approx(math.sqrt(4 / 27), rel=1e-9)
+
+
+def test_grad_norm_sup_is_vectorised_and_checks_level():
+    obj = CoshSum(d=3, a=0.7, witness=1, mu=2.0)              # inf f = m = 2
+    levels = np.array([[2.0, 2.5], [7.0, 40.0]])
+    out = obj.grad_norm_sup(levels)
+    assert out.shape == (2, 2)
+    assert np.array_equal(out, [[obj.grad_norm_sup(float(v)) for v in row] for row in levels])
+    assert isinstance(obj.grad_norm_sup(2.5), float) and obj.grad_norm_sup(np.float64(2.5)) == out[0, 1]
+    assert obj.grad_norm_sup([2.5]).shape == (1,)
+    assert obj.grad_norm_sup(2.0) == 0.0 and obj.grad_norm_sup(math.inf) == math.inf
+    assert obj.grad_norm_sup(40.0) == pytest.approx(0.7 * math.sqrt(38 * 40), rel=1e-14)  # a^2 e (e + 2)
+    assert QuarticSum(d=2).grad_norm_sup(0.0) == 0.0
+    for bad_obj, bad in [(obj, 1.999), (obj, [3.0, 1.0]), (QuarticSum(d=2), -1e-12), (obj, math.nan),
+                         (MexicanHat(d=2), np.array([[0.5, -0.1]])), (ExpSum(d=2), 0.0), (obj, "high")]:
+        with pytest.raises(ValueError, match=r"\blevel\b"):
+            bad_obj.grad_norm_sup(bad)
+    with pytest.raises(ValueError, match=r"inf f = 2\.0"):
+        obj.grad_norm_sup(1.5)
+    with pytest.raises(ValueError, match="not attained"):
+        ExpSum(d=2, witness=1).grad_norm_sup(0.0)
+    assert ExpSum(d=1, a=2.0).grad_norm_sup(1e-300) == pytest.approx(2e-300, rel=1e-14)

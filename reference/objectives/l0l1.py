@@ -33,6 +33,11 @@ gives \|\nabla f(z_k)\| >= mu \|y_0\| |1 - h mu|^k, hence at least ln(mu \|y_0\|
 steps (``gd_lower_bound``). h_max: cosh, min(2R/(a sinh(aR)), 2/mu); u^4/4, min(2/R^2, 2/mu);
 Mexican hat, min(2/(R^2 - 1), 2/mu) (R > 1). The other u-coordinates start at 0 and stay there (the
 u-gradient vanishes on the axis' complement), so the 1-D argument of the card applies verbatim.
+
+Gradient bound on sublevel sets (ZHSJ assumption A4, [D]): ``grad_norm_sup(level)`` is
+M(level) = sup{\|\nabla f(z)\| : f(z) <= level}, exact (attained, or approached for exp_sum), the M of
+ZHSJ's fixed step 1/(2(M L1 + L0)) with level = f(x0). Proofs in ``_Witnessed.grad_norm_sup`` (witness
+block) and each family's ``_grad_sq_sup_phi`` (S(s) = sup{\|\nabla phi(u)\|^2 : phi(u) <= s}).
 """
 from __future__ import annotations
 
@@ -192,6 +197,57 @@ class _Witnessed(Objective):
             return Hu
         return xp.concatenate([Hu, self.mu * V[:, self.m:]], axis=1)
 
+    # -- the gradient bound on sublevel sets (ZHSJ A4) -------------------------------------------
+    _phi_attained: bool = True  # whether inf phi is attained (exp_sum: no)
+
+    def _grad_sq_sup_phi(self, s: np.ndarray) -> np.ndarray:
+        r"""S(s) = sup{\|\nabla phi(u)\|^2 : phi(u) <= s} for s >= inf phi (elementwise, numpy)."""
+        raise NotImplementedError
+
+    def grad_norm_sup(self, level):
+        r"""M(level) = sup{\|\nabla f(z)\|_2 : f(z) <= level} (ZHSJ A4 with level = f(x0)); a float or an
+        array of levels, answered in the same shape. Exact: attained, except for exp_sum, where it is
+        approached (attained only when d - witness = 1 and the S(level) term below is the larger).
+
+        Proof ([D]). No witness: M^2 = S(level), S(s) = sup{\|\nabla phi\|^2 : phi <= s} (each family's
+        ``_grad_sq_sup_phi``). Witness: \|\nabla f\|^2 = \|\nabla phi(u)\|^2 + 2 mu q(y), q = (mu/2)\|y\|^2.
+        At a point with phi(u) = s <= level, q(y) <= level - s, so \|\nabla f\|^2 <= S(s) + 2 mu (level - s),
+        with equality approached by u near-optimal for S(s) and q(y) = level - s. S is convex on
+        [inf phi, level] (checked per family: S'' >= 0), so S(s) + 2 mu (level - s) is convex in s and its
+        sup over s is at an endpoint:
+
+            M^2 = max(S(level), S(phi_min) + 2 mu (level - phi_min)),   S(phi_min) = 0 (all four families),
+
+        phi_min = inf phi: (u*, 0) with phi(u*) = level gives the first, (argmin phi, y) with
+        q(y) = level - phi_min the second (for exp_sum u -> -inf: approached, not attained).
+
+        Raises ValueError naming ``level`` for NaN, for level < inf f (empty sublevel set), and for
+        level = inf f when inf f is not attained (exp_sum: {f <= 0} is empty). level = +inf gives inf.
+        """
+        try:
+            lv = np.asarray(level, dtype=float)
+        except (TypeError, ValueError):
+            raise ValueError(f"level must be a float or an array of floats; got {level!r}") from None
+        if np.isnan(lv).any():
+            raise ValueError(f"level must not be NaN; got {level!r}")
+        lo = self._phi_star
+        bad = lv < lo if self._phi_attained else lv <= lo
+        if bad.any():
+            first = float(lv[bad].flat[0]) if lv.ndim else float(lv)
+            if self._phi_attained:
+                why = f"level must be >= inf f = {lo!r} (the sublevel set {{f <= level}} is empty below it)"
+            else:
+                why = (f"level must be > inf f = {lo!r}: {self.name}'s infimum is not attained, so "
+                       f"{{f <= level}} is empty for level <= {lo!r}")
+            raise ValueError(f"{why}; got level = {first!r}")
+        with np.errstate(over="ignore"):
+            sq = self._grad_sq_sup_phi(lv)
+            if self.witness:
+                sq = np.maximum(sq, self._grad_sq_sup_phi(np.asarray(lo, dtype=float))
+                                + 2.0 * self.mu * (lv - lo))
+        out = np.sqrt(sq)
+        return float(out) if out.ndim == 0 else out
+
     # -- the witness lower bound (card 10.1) ----------------------------------------------------
     def _h_max_u(self, R: float) -> float:
         raise NotImplementedError(f"{self.name} has no witness step bound h_max (card 10.1 covers cosh, "
@@ -277,6 +333,16 @@ class CoshSum(_Witnessed):
     def _hvp_phi(self, xp, U, V):
         return self.a**2 * xp.cosh(self.a * U) * V
 
+    def _grad_sq_sup_phi(self, s):
+        r"""S(s) = a^2 ((s - m + 1)^2 - 1), s >= m = d - witness ([D]). \|\nabla phi\|^2
+        = a^2 \sum (C_i^2 - 1) with C_i = cosh(a u_i), which ranges over [1, inf) independently; the convex
+        \sum C_i^2 on the simplex {C_i >= 1, \sum C_i <= s} is maximal at a vertex, the best being all
+        excess on one coordinate, C = (s - m + 1, 1, ..., 1): attained at u = (arccosh(s - m + 1)/a, 0, ...).
+        Computed as a^2 e (e + 2), e = s - m (no cancellation). S' = 2a^2(e + 1) > 0, S'' = 2a^2: convex;
+        S(m) = 0."""
+        e = s - float(self.m)
+        return self.a**2 * e * (e + 2.0)
+
     def _h_max_u(self, R):
         if not R > 0:
             raise ValueError(f"R must be > 0; got {R!r}")
@@ -312,6 +378,12 @@ class QuarticSum(_Witnessed):
 
     def _hvp_phi(self, xp, U, V):
         return 3.0 * U * U * V
+
+    def _grad_sq_sup_phi(self, s):
+        r"""S(s) = (4s)^{3/2} ([D]). \|\nabla phi\|^2 = \sum u_i^6 = \sum (4 p_i)^{3/2}, p_i = u_i^4/4 >= 0 free;
+        convex in p, so maximal on the simplex {p >= 0, \sum p_i <= s} at a vertex: p = s e_1, attained at
+        u = ((4s)^{1/4}, 0, ...). S' = 12 sqrt s >= 0, S'' = 6/sqrt s > 0: convex; S(0) = 0."""
+        return 8.0 * s * np.sqrt(s)
 
     def _h_max_u(self, R):
         if not R > 0:
@@ -358,6 +430,15 @@ class MexicanHat(_Witnessed):
         s = (U * U).sum(axis=1) - 1.0
         return s[:, None] * V + 2.0 * (U * V).sum(axis=1)[:, None] * U
 
+    def _grad_sq_sup_phi(self, s):
+        r"""S(s) = 4s (1 + 2 sqrt s) ([D]). With t = r^2: \|\nabla phi\|^2 = g(t) = t (t - 1)^2 and
+        {phi <= s} = {t >= 0, |t - 1| <= 2 sqrt s}. g' = (t - 1)(3t - 1): g rises on [0, 1/3] to the bump
+        g(1/3) = 4/27, falls on [1/3, 1], rises on [1, inf). So the sup is g(1 + 2 sqrt s) = 4s (1 + 2 sqrt s)
+        unless the bump beats it: t = 1/3 is feasible only when 1 - 2 sqrt s <= 1/3, i.e. s >= 1/9, and
+        there g(1 + 2 sqrt s) >= g(1 + 2/3) = 20/27 > 4/27 (sympy). Attained at \|w\| = sqrt(1 + 2 sqrt s)
+        (phi = s there). S = 4s + 8 s^{3/2}: S' = 4 + 12 sqrt s > 0, S'' = 6/sqrt s > 0: convex; S(0) = 0."""
+        return 4.0 * s * (1.0 + 2.0 * np.sqrt(s))
+
     def _h_max_u(self, R):
         if not R > 1:
             raise ValueError(f"R must be > 1 for the Mexican hat's witness bound; got {R!r}")
@@ -392,5 +473,15 @@ class ExpSum(_Witnessed):
     def _dphi(self, xp, U):
         return (self.a * self.c) * xp.exp(self.a * U)
 
+    _phi_attained = False
+
     def _hvp_phi(self, xp, U, V):
         return (self.a**2 * self.c) * xp.exp(self.a * U) * V
+
+    def _grad_sq_sup_phi(self, s):
+        r"""S(s) = (a s)^2, s > 0 ([D]). \partial_i phi = a p_i with p_i = c e^{a u_i} > 0, so
+        \|\nabla phi\|^2 = a^2 \sum p_i^2 <= a^2 (\sum p_i)^2 = a^2 phi^2 <= a^2 s^2. Approached with
+        p_1 -> s, the other p_i -> 0 (u_i -> -inf); attained (u = ln(s/c)/a) only when d - witness = 1, since
+        \sum p_i^2 < (\sum p_i)^2 once two p_i are > 0. S'' = 2a^2: convex; S(0) = 0 (the limit; {phi <= 0}
+        is empty)."""
+        return (self.a * s) ** 2
