@@ -16,6 +16,7 @@ CONSTANTS = {
     "tau": "almost-surely bounded noise: ||g - grad f(x)||_2 <= tau",
     "L0": "(L0,L1)-smoothness: ||Hess f(x)|| <= L0 + L1 ||grad f(x)|| (coordinate-wise: per coordinate)",
     "L1": "(L0,L1)-smoothness: the gradient-proportional part of the local smoothness",
+    "M": "sup ||grad f(x)|| on the sublevel set {f <= f(x_0)} (assumption A4 of fixed-step GD; per run)",
     "mu": "curvature of the quadratic witness block (mu/2)||y||^2 of the clipping card's objectives",
     "h_max": "largest fixed GD step that can converge from the witness start (card section 10.1)",
     "y0": "norm of the witness block at the start, ||y_0||",
@@ -57,6 +58,7 @@ MEASURES = {
     "min_grad_sq_before_T": "min_{0<=t<T} ||grad f(x_t)||^2 (T gradients, at x_0..x_{T-1})",
     "min_grad_sq_through_T": "min_{0<=t<=T} ||grad f(x_t)||^2 (T steps, T+1 gradients)",
     "expected_grad_sq_random_index": "E||grad f(x_R)||^2 with R uniform on the first T iterates",
+    "mean_grad_norm_before_T": "(1/T) sum_{t<T} E||grad f(x_t)|| (not squared: reaches eps, not eps^2)",
 }
 
 FUNCTION_CLASSES = {

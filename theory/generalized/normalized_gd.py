@@ -10,11 +10,11 @@ min_{t<T} ||g_t||^2 <= 2 xi Delta/(kappa1 lr T) + (2 Delta/(kappa1 lr T))^2.
 """
 import sympy as sp
 
-from ..model import ChainStep, Claim, Condition, Formula, OneStep, Quantity, Rate, Source, Theorem, le, lt, zero
+from ..model import ChainStep, Claim, Condition, Formula, OneStep, Quantity, Rate, Source, Theorem, le, zero
 from ..symbols import Delta, T, eps, f, f_next, grad_sq, lr, xi
 from .clipped_gd import B_TENTH
 from ..baselines.gd_smooth import BOUNDED_BELOW, CONSTANTS
-from .descent import L0, L0L1_CONSTANTS, L0L1_SMOOTH, L1
+from .descent import L0, L0L1_CONSTANTS, L0L1_SMOOTH, L1, descent_step
 
 DERIVED = Source("derived", "derived in this project from l0l1.descent (proofs_notes/normalized_gd.l0l1.md); the "
                             "paper omits NGD's theorems (equivalence with clipped GD, [P])")
@@ -22,7 +22,7 @@ ZHSJ = Source("claim", "Zhang, He, Sra, Jadbabaie 2020 [P]: NGD equals clipped G
                        "so clipped GD's O(L0 Delta eps^-2 + L1^2 Delta/L0) transfers")
 
 a, h = sp.symbols("a h", positive=True)            # ||g|| and the step
-xr, pr, Br, ar = sp.symbols("x_r p_r B_r a_r", real=True)  # bounded on both sides by a step's assumptions
+xr, ar = sp.symbols("x_r a_r", real=True)  # bounded on both sides by a step's assumptions
 KAPPA1 = 1 - B_TENTH / 20
 rate = 2 * xi * Delta / (KAPPA1 * lr * T) + (2 * Delta / (KAPPA1 * lr * T)) ** 2
 T1, T2 = 2 * xi * Delta / (KAPPA1 * lr * eps ** 2), 2 * Delta / (KAPPA1 * lr * eps)
@@ -52,13 +52,7 @@ theorem = Theorem(
                   (le(lr * a / (a + xi), lr),), DERIVED),
         ChainStep("local factor", "h (L0 + L1 ||g||) = lr (L0 + L1 a)/(a + xi) <= 1/10 under both conditions",
                   (le(lr * (L0 + L1 * a) / (a + xi), sp.Rational(1, 10)),), DERIVED),
-        ChainStep("descent", "with p = h (L0 + L1 a) <= 1/10 and B(c) <= B(1/10): -h a^2 + B(c) p h a^2/2 <= "
-                  "-kappa1 h a^2",
-                  (le(-h * a ** 2 + Br * pr * h * a ** 2 / 2, -KAPPA1 * h * a ** 2), lt(0, KAPPA1, "kappa1 > 0")),
-                  DERIVED, assume=(Condition(sp.StrictGreaterThan(pr, 0), "p > 0"),
-                                   Condition(sp.LessThan(pr, sp.Rational(1, 10)), "p <= 1/10"),
-                                   Condition(sp.StrictGreaterThan(Br, 0), "B(c) > 0"),
-                                   Condition(sp.LessThan(Br, B_TENTH), "B(c) <= B(1/10)"))),
+        descent_step(h, KAPPA1, sp.Rational(1, 10), B_TENTH, DERIVED, "kappa1"),
         ChainStep("two regimes", "a^2/(a + xi) >= a^2/(2 xi) when a <= xi and >= a/2 when a >= xi",
                   (le(ar ** 2 / (2 * xi), ar ** 2 / (ar + xi)),), DERIVED,
                   assume=(Condition(sp.StrictGreaterThan(ar, 0), "a > 0"), Condition(sp.LessThan(ar, xi), "a <= xi"))),
