@@ -47,7 +47,8 @@ class Trace:
 
     At record k, ``steps[k]`` is the iterate index n (x_n is reached after n steps):
     ``f`` = f(x_n), ``grad_sq`` = ||grad f(x_n)||^2, ``min_grad_sq`` = min_{0<=t<=n} ||grad f(x_t)||^2,
-    ``sum_grad_sq`` = sum_{0<=t<=n} ||grad f(x_t)||^2, ``decrease`` = f(x_n) - f(x_{n+1}) (NaN at the
+    ``sum_grad_sq`` = sum_{0<=t<=n} ||grad f(x_t)||^2, ``sum_grad_norm`` = sum_{0<=t<=n} ||grad f(x_t)||
+    (the non-squared measure of clipping theorems), ``decrease`` = f(x_n) - f(x_{n+1}) (NaN at the
     last iterate). ``hitting_times[thr][r]`` is the first n with ||grad f(x_n)||^2 <= thr (-1 if none);
     ``diverged_at[r]`` the first n with f(x_n) non-finite or beyond the blow-up level (-1 if none).
     """
@@ -63,6 +64,7 @@ class Trace:
     grad_sq: np.ndarray
     min_grad_sq: np.ndarray
     sum_grad_sq: np.ndarray
+    sum_grad_norm: np.ndarray
     decrease: np.ndarray
     hitting_times: dict
     diverged_at: np.ndarray
@@ -165,11 +167,13 @@ def run(optimizer: Optimizer, objective, x0, steps: int, hp: Mapping[str, Any] |
     hp_t = _resolve(hp_dev, 0, xp)
     state = optimizer.init(x0, hp_t)
     K = len(rec)
-    out = {k: np.full((K, R), np.nan) for k in ("f", "grad_sq", "min_grad_sq", "sum_grad_sq", "decrease")}
+    out = {k: np.full((K, R), np.nan) for k in ("f", "grad_sq", "min_grad_sq", "sum_grad_sq", "sum_grad_norm",
+                                                 "decrease")}
     hit = {thr: xp.full(R, -1, dtype=np.int64) for thr in thresholds}
     diverged_at = xp.full(R, -1, dtype=np.int64)
     min_g2 = xp.full(R, np.inf)
     sum_g2 = xp.zeros(R)
+    sum_g = xp.zeros(R)
     rec_pos = {int(s): i for i, s in enumerate(rec)}
     f_every_step = bool(monitors)
 
@@ -199,6 +203,8 @@ def run(optimizer: Optimizer, objective, x0, steps: int, hp: Mapping[str, Any] |
                 mark_diverged(f, t)
             xp.minimum(min_g2, g2, out=min_g2)
             sum_g2 += g2
+            gn = xp.sqrt(g2)
+            sum_g += gn
             for thr, h in hit.items():
                 hit[thr] = xp.where((h < 0) & (g2 <= thr), t, h)
 
@@ -207,7 +213,10 @@ def run(optimizer: Optimizer, objective, x0, steps: int, hp: Mapping[str, Any] |
                 q = optimizer.query(state, hp_t)
                 gq = gx if q is x else objective.grad(q)
                 g = oracle(objective, q, gq, rng, t)
-                state = optimizer.step(state, g, hp_t, t)
+                if optimizer.takes_norm and g is gx:  # ||g|| is the norm just reduced: not a second time
+                    state = optimizer.step(state, g, hp_t, t, norm=gn[:, None])
+                else:
+                    state = optimizer.step(state, g, hp_t, t)
                 x_next = state["x"]
                 if f_every_step or t in rec_pos or t + 1 in rec_pos:
                     f_next = objective.value(x_next)
@@ -222,7 +231,8 @@ def run(optimizer: Optimizer, objective, x0, steps: int, hp: Mapping[str, Any] |
             if t in rec_pos:
                 i = rec_pos[t]
                 dead = be.to_numpy(diverged_at >= 0)
-                for name, arr in (("f", f), ("grad_sq", g2), ("min_grad_sq", min_g2), ("sum_grad_sq", sum_g2)):
+                for name, arr in (("f", f), ("grad_sq", g2), ("min_grad_sq", min_g2), ("sum_grad_sq", sum_g2),
+                                  ("sum_grad_norm", sum_g)):
                     out[name][i] = np.where(dead, np.nan, be.to_numpy(arr))
                 if f_next is not None:
                     out["decrease"][i] = np.where(dead, np.nan, be.to_numpy(f - f_next))

@@ -125,7 +125,7 @@ def claim_checks(thm: Theorem, samples: int = 2000) -> list[Check]:
         if gap in r.free_symbols:
             obligations.append(le(0, sp.diff(r, gap), "the rate increases in the gap f(x0) - f(xT) <= Delta"))
             r = r.subs(gap, sp.Symbol("Delta", positive=True))
-        obligations.append(le(r.subs(thm.T, thm.complexity_real()), thm.target, "rate(T(eps)) <= eps^2"))
+        obligations.append(le(r.subs(thm.T, thm.complexity_real()), thm.target, f"rate(T(eps)) <= {thm.target}"))
         out.append(_check("rate at complexity", "after T(eps) steps the rate guarantees ||grad f|| <= eps",
                           obligations, ctx, samples=samples))
     for c in thm.claims:

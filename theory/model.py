@@ -52,14 +52,15 @@ class Quantity:
     lo: sp.Expr = sp.Integer(0)
     hi: sp.Expr = sp.oo
     closed_lo: bool = False  # e.g. sigma >= 0
+    closed_hi: bool = False  # e.g. nu <= 1
 
     @property
     def name(self) -> str:
         return self.symbol.name
 
     def describe_domain(self) -> str:
-        left = "[" if self.closed_lo else "("
-        return f"{self.name} in {left}{self.lo}, {self.hi})"
+        left, right = "[" if self.closed_lo else "(", "]" if self.closed_hi else ")"
+        return f"{self.name} in {left}{self.lo}, {self.hi}{right}"
 
 
 @dataclass(frozen=True)
@@ -166,7 +167,8 @@ class Rate:
 
     Measures (glossary): ``min_grad_sq_before_T`` = min_{0<=t<T} ||grad f(x_t)||^2 (T gradients);
     ``min_grad_sq_through_T`` = min_{0<=t<=T} ||grad f(x_t)||^2 (T steps, T+1 gradients);
-    ``expected_grad_sq_random_index`` = E||grad f(x_R)||^2, R uniform on the first T iterates.
+    ``expected_grad_sq_random_index`` = E||grad f(x_R)||^2, R uniform on the first T iterates;
+    ``mean_grad_norm_before_T`` = (1/T) sum_{t<T} E||grad f(x_t)|| (the one non-squared measure).
     """
 
     measure: str
@@ -226,7 +228,10 @@ class Theorem:
 
     @property
     def target(self) -> sp.Expr:
-        """Accuracy convention: eps is a gradient-norm accuracy, so the squared measure must reach eps^2."""
+        """Accuracy convention: eps is a gradient-norm accuracy, so a squared measure must reach eps^2
+        and the non-squared one (mean_grad_norm_before_T) eps."""
+        if self.rate is not None and self.rate.measure == "mean_grad_norm_before_T":
+            return self.eps
         return self.eps ** 2
 
     def complexity_real(self) -> sp.Expr | None:

@@ -216,6 +216,8 @@ def prove_symbolic(kind: str, expr: sp.Expr, bounds: dict[sp.Symbol, Bound]) -> 
         return all(prove_symbolic(kind, a, bounds) for a in expr.args)
     if isinstance(expr, sp.Max):
         return any(prove_symbolic(kind, a, bounds) for a in expr.args)
+    if expr.is_positive or (kind == "nonneg" and expr.is_nonnegative):  # cheap: SymPy's assumptions, no rewriting
+        return True
     if sp.simplify(expr) == 0:
         return kind == "nonneg"
     bounds = _complete(expr, bounds)
@@ -303,7 +305,12 @@ def prove_interval(kind: str, expr: sp.Expr, bounds: dict[sp.Symbol, Bound], bud
     """Branch and bound on the box; returns (proved, box description)."""
     bounds = _complete(expr, bounds)
     subs, box = _box_parametrisation(bounds)
-    e = sp.simplify(expr.xreplace(subs))
+    e = expr.xreplace(subs)
+    try:  # simplifying first narrows the intervals; like the symbolic stage it may not come back
+        with _time_limit(SYMBOLIC_SECONDS):
+            e = sp.simplify(e)
+    except _OutOfTime:
+        pass
     variables = sorted(box, key=str)
     described = {str(s): f"[{sp.sstr(bounds[s].lo)}, {sp.sstr(bounds[s].hi) if not bounds[s].hi.is_infinite else sp.sstr(bounds[s].lo) + ' + 1e3'}]"
                  for s in bounds}
