@@ -87,7 +87,7 @@ def fmt(x, digits: int = 6) -> str:
         return str(int(x))
     if x in (sp.oo, -sp.oo, sp.zoo) or x.has(sp.nan):
         return str(x)
-    return mpmath.nstr(mpmath.mpf(sp.Float(x, 30)), digits)
+    return mpmath.nstr(mpmath.mpf(sp.N(x, 30)), digits)
 
 
 def as_json_number(x):
@@ -95,7 +95,7 @@ def as_json_number(x):
     x = sp.sympify(x)
     if x.is_Integer and abs(x) < 2 ** 53:
         return int(x)
-    v = float(sp.Float(x, 20))
+    v = float(sp.N(x, 20))
     return v if math.isfinite(v) and v != 0 or x == 0 else fmt(x, 17)
 
 
@@ -107,8 +107,8 @@ def _domain_error(q: Quantity, value) -> str | None:
     if not lo_ok:
         op = ">=" if q.closed_lo else ">"
         return f"{name} must be {op} {q.lo} ({meaning}); got {fmt(v)}"
-    if not (v < q.hi):
-        return f"{name} must be < {q.hi} ({meaning}); got {fmt(v)}"
+    if not (v <= q.hi if q.closed_hi else v < q.hi):
+        return f"{name} must be {'<=' if q.closed_hi else '<'} {q.hi} ({meaning}); got {fmt(v)}"
     return None
 
 
