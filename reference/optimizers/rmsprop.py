@@ -114,3 +114,17 @@ def rmsprop(xi_inside: bool = False, centered: bool = False, momentum_form: str 
     return Optimizer("rmsprop", init, step,
                      {"lr": None, "beta2": 0.99, "xi": 1e-8, "momentum": 0.0},
                      {"xi_inside": xi_inside, "centered": centered, "momentum_form": momentum_form})
+
+def rmsprop_root(centered: bool = False, momentum_form: str = "torch") -> Optimizer:
+    """RMSprop with the shift inside the square root under its glossary name ``xi_root``:
+    x_{t+1} = x_t - lr g_t/sqrt(v_{t+1} + xi_root), i.e. rmsprop(xi_inside=True) (optax's default, and the
+    placement Zhang-Zhou-Zou analyse) with ``xi`` renamed, so that a theorem about it names the shift as
+    the glossary does (``xi`` is the shift outside the root)."""
+    base = rmsprop(xi_inside=True, centered=centered, momentum_form=momentum_form)
+
+    def as_base(hp):
+        return {**{k: v for k, v in hp.items() if k != "xi_root"}, "xi": hp["xi_root"]}
+
+    return Optimizer("rmsprop_root", lambda x0, hp: base.init(x0, as_base(hp)),
+                     lambda state, g, hp, t: base.step(state, g, as_base(hp), t),
+                     {"lr": None, "beta2": 0.99, "xi_root": 1e-8, "momentum": 0.0}, dict(base.convention))
