@@ -108,6 +108,10 @@ def _constants(thm, setup: Setup, f0: np.ndarray) -> dict:
             if "f_star" not in published and "f_low" not in published:
                 raise DoesNotApply(f"{obj.name} is not known to be bounded below (no f_star or f_low)")
             env["Delta"] = f0 - obj.f_lower
+        elif q.name == "M":  # depends on the start: sup ||grad f|| on {f <= f(x0)}
+            if not hasattr(obj, "grad_norm_sup"):
+                raise DoesNotApply(f"{obj.name} publishes no M ({q.meaning})")
+            env["M"] = obj.grad_norm_sup(f0)
         elif q.name in published:
             env[q.name] = published[q.name]
         else:
@@ -191,7 +195,7 @@ def _failed_conditions(thm, env: dict) -> tuple[np.ndarray, list[str]]:
         margin, strict = condition_margin(c.relation)
         m = compile_expr(margin)[0](env)
         good = (m > 0) if strict else (m >= 0)
-        good = np.broadcast_to(good, np.shape(env["Delta"]) if "Delta" in env else good.shape)
+        good = np.atleast_1d(np.broadcast_to(good, np.shape(env["Delta"]) if "Delta" in env else good.shape))
         if not good.all():
             r = int(np.argmin(good))
             value = np.broadcast_to(env[c.symbol.name], good.shape)[r]
@@ -277,6 +281,8 @@ def _measure(measure: str, tr):
         return n, tr.min_grad_sq
     if measure == "expected_grad_sq_random_index":
         return n + 1, tr.sum_grad_sq / (n + 1)[:, None]
+    if measure == "mean_grad_norm_before_T":
+        return n + 1, tr.sum_grad_norm / (n + 1)[:, None]
     raise ValueError(f"unknown measure {measure!r}")
 
 
@@ -399,11 +405,11 @@ def _complexity_covers(thm, setup: Setup) -> bool:
 
 
 def _expected_complexity(thm, env, tr, level) -> Part:
-    """eps with N(eps) <= steps (the prescribed eps, or by bisection), then E measure at N = steps <= eps^2."""
+    """eps with N(eps) <= steps (the prescribed eps, or by bisection), then E measure at N = steps <= eps^2
+    (eps for the non-squared measure)."""
     eps = float(np.max(env["eps"])) if "eps" in env else _eps_within(thm, env, tr.steps[-1])
-    values = tr.sum_grad_sq[-1:] / (tr.steps[-1] + 1)
-    part = _expected_rate("complexity", sp.Symbol("eps") ** 2, np.array([tr.steps[-1] + 1.0]), values,
-                          {"eps": eps}, level)
+    T, values = _measure(thm.rate.measure, tr)
+    part = _expected_rate("complexity", thm.target, T[-1:], values[-1:], {"eps": eps}, level)
     part.detail = f"eps = {eps:.4g} has N(eps) <= {tr.steps[-1]}: " + part.detail
     return part
 
@@ -425,6 +431,10 @@ def order_fit(thm, setup: Setup, optimizer=None) -> Part:
                 hp[name] = float(compile_expr(formula.expr)[0]({**env, **hp, "eps": eps}))
         return hp
 
+    for eps in setup.eps_ladder:  # a regime outside the theorem's conditions would fit the wrong thing
+        ok, failed = _failed_conditions(thm, {**env, **hp_of_eps(float(eps)), "eps": float(eps)})
+        if not ok.all():
+            raise DoesNotApply(f"at eps = {eps:g}: " + "; ".join(failed))
     fit = orders.hitting_order(optimizer or optimizers.get(thm.algorithm), obj, setup.oracle, setup.eps_ladder,
                                hp_of_eps, runs=setup.runs, steps=setup.steps, seed=setup.seed, radius=setup.radius)
     p, sd, claimed = fit.exponent, fit.spread, float(claim.eps_exponent)

@@ -76,11 +76,30 @@ def default_setups(theorem_id: str) -> list[Setup]:
         return [Setup(objectives.get("logcosh_sin", d=10, kappa=10.0, seed=0), oracles.Gaussian(1.0), runs=32,
                       steps=12000, hp={"xi": 1e-8, "beta1": 0.9, "beta2": 0.999},
                       eps_ladder=(0.8, 0.56, 0.4, 0.28))]
-    if theorem_id in ("clipped_gd.l0l1", "normalized_gd.l0l1"):
+    if theorem_id in ("clipped_gd.l0l1", "normalized_gd.l0l1", "gd.l0l1.upper", "clip_momentum.l0l1"):
         # the card's objectives A, B, C (section 10): exponential, quartic and Mexican-hat growth
-        return [Setup(objectives.get(name), runs=64, steps=2000, sweep=True, radius=radius)
+        hp = {"beta1": 0.0, "nu": 0.7} if theorem_id == "clip_momentum.l0l1" else {}
+        return [Setup(objectives.get(name), runs=64, steps=2000, sweep=True, radius=radius, hp=hp)
                 for name, radius in (("cosh", 5.0), ("quartic", 5.0), ("mexican_hat", 3.0))]
+    if theorem_id == "clipped_sgd.l0l1":
+        return [Setup(objectives.get(name), oracles.BoundedNoise(0.5), runs=256, steps=2000, x0="shared",
+                      radius=radius) for name, radius in (("cosh", 3.0), ("quartic", 3.0), ("mexican_hat", 2.0))]
+    if theorem_id == "rmsprop.l0l1_affine":
+        # xi_root = D0: with v_0 = 0 and no bias correction a tiny shift makes the early steps AdaGrad's
+        return [Setup(objectives.get("coordinatewise_l0l1"), oracles.AffineVariance(0.5, 1.0), runs=32, steps=2000,
+                      hp={"xi_root": 1.0}, eps_ladder=(1.6, 1.13, 0.8, 0.56)),
+                Setup(_coordinatewise_l1_2(), oracles.AffineVariance(2.0, 1.0), runs=32, steps=5500, radius=1.5,
+                      hp={"xi_root": 1.0}, eps_ladder=(1.6, 1.13, 0.8, 0.56), label="L1=2")]
+    if theorem_id == "adam.l0l1_affine":
+        # the ladder stops at 1.6: there the prescribed beta2 = 0.841 > beta1^2 = 0.81
+        return [Setup(objectives.get("coordinatewise_l0l1"), oracles.AffineVariance(2.0, 1.0), runs=128, steps=4000,
+                      hp={"xi_root": 1.0, "xi": 0.0, "beta1": 0.9}, eps_ladder=(1.6, 1.13, 0.8))]
     return []
+
+
+def _coordinatewise_l1_2():
+    return objectives.get("coordinatewise_l0l1", kinds=("cosh", "exp", "quartic", "double_well") * 2,
+                          a=(2, 2, 2, 2, 1, 1, 1, 1))
 
 
 def _bounded_gradient_problems():

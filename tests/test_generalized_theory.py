@@ -5,12 +5,13 @@ import sympy as sp
 
 import theory
 from convcheck.checker import check
-from theory.generalized import clipped_gd, descent
+from theory.generalized import clipped_gd, clipped_sgd, descent, gd_upper
 from theory.model import Condition
 
 
 def test_l0l1_theorems_certify_symbolically():
-    for tid in ("l0l1.descent", "clipped_gd.l0l1", "normalized_gd.l0l1"):
+    for tid in ("l0l1.descent", "clipped_gd.l0l1", "normalized_gd.l0l1", "gd.l0l1.upper", "clipped_sgd.l0l1",
+                "clip_momentum.l0l1"):
         cert = theory.certify(theory.get(tid))
         assert cert.ok and cert.level == "symbolic", [(s.name, s.level) for s in cert.steps]
 
@@ -67,3 +68,66 @@ def test_normalized_gd_holds_and_fails_with_too_small_a_shift():
         normalized_gd.theorem.conditions[0],
         Condition(sp.GreaterThan(normalized_gd.xi, descent.L0 * normalized_gd.lr), "xi >= L0 lr")))
     assert "local factor" in {c.name for c in theory.certify(loose).failures()}
+
+
+def test_gd_upper_step_is_the_cards_T4_and_its_constant_is_B_of_one_half():
+    """Card T4: M = 100, L0 = L1 = 1 give the step 1/202; kappa2 = 1 - B(1/2)/4 = 1 - 2(e^(1/2) - 3/2)."""
+    from theory.evaluate import evaluate
+
+    ev = evaluate(theory.get("gd.l0l1.upper"), {"M": 100, "L0": 1, "L1": 1, "Delta": 10}, eps=0.01)
+    assert abs(float(ev.values["lr"]) - 1 / 202) < 1e-15
+    assert float(ev.complexity) == float(sp.ceiling(2 * 101 * 10 / (gd_upper.KAPPA2 * 1e-4)))
+    assert sp.simplify(gd_upper.KAPPA2 - (1 - 2 * (sp.exp(sp.Rational(1, 2)) - sp.Rational(3, 2)))) == 0
+
+
+def test_gd_upper_local_factor_fails_at_the_L_smooth_step_and_runs_hold():
+    """The step 1/(M L1 + L0), twice the paper's, makes lr (L0 + L1 M) = 1, beyond the 1/2 the descent uses."""
+    from theory.model import le
+    from theory.prove import prove
+
+    M, L0, L1 = gd_upper.M, descent.L0, descent.L1
+    assert prove("nonneg", le((L0 + L1 * M) * gd_upper.STEP, sp.Rational(1, 2)).expr).level == "symbolic"
+    assert prove("nonneg", le((L0 + L1 * M) * 2 * gd_upper.STEP, sp.Rational(1, 2)).expr).level == "failed"
+    rep = check("gd.l0l1.upper")
+    assert rep.verdict == "holds" and 0 < rep.tightness <= 1
+
+
+def test_clipped_sgd_holds_with_bounded_noise_and_refuses_other_oracles():
+    from convcheck.setups import Setup, default_setups
+    from reference import objectives, oracles
+
+    rep = check("clipped_sgd.l0l1")
+    assert rep.verdict == "holds" and 0 < rep.tightness <= 1
+    assert {p.name for p in rep.setups[0].parts} == {"rate", "rate at prescription", "complexity"}
+    exact = Setup(objectives.get("cosh"), runs=8, steps=50, x0="shared")
+    assert "publishes no tau" in check("clipped_sgd.l0l1", [exact]).setups[0].note
+    # a threshold below 3 tau lets the noise reverse clipped steps: the condition is named
+    tight = dataclasses.replace(default_setups("clipped_sgd.l0l1")[0], hp={"lr": 0.01, "clip": 1.0})
+    assert "clip >= 3 tau" in check("clipped_sgd.l0l1", [tight]).setups[0].note
+    noisy = dataclasses.replace(tight, oracle=oracles.Gaussian(0.5))
+    assert check("clipped_sgd.l0l1", [noisy]).verdict == "does not apply"
+
+
+def test_clipped_sgd_regime_meets_its_conditions_and_has_order_four():
+    """The prescription keeps lr below both caps and clip >= 3 tau, for any constants; T(eps) ~ eps^-4."""
+    import numpy as np
+
+    from theory.numeric import compile_expr
+
+    rng = np.random.default_rng(0)
+    env = {k: 10 ** rng.uniform(-2, 2, 200) for k in ("L0", "L1", "tau", "Delta", "eps")}
+    lr = compile_expr(clipped_sgd.LR)[0](env)
+    clip = compile_expr(clipped_sgd.CLIP)[0](env)
+    assert np.all(lr <= 1 / (10 * env["L0"])) and np.all(lr * clip * env["L1"] <= 0.1 * (1 + 1e-12))
+    assert np.all(clip >= 3 * env["tau"])
+    assert theory.eps_exponent(clipped_sgd.theorem) == 4
+
+
+def test_clip_momentum_holds_without_momentum_and_refuses_it():
+    rep = check("clip_momentum.l0l1")
+    assert rep.verdict == "holds"
+    from convcheck.setups import default_setups
+
+    momentum = dataclasses.replace(default_setups("clip_momentum.l0l1")[0], hp={"beta1": 0.9, "nu": 0.7})
+    note = check("clip_momentum.l0l1", [momentum]).setups[0].note
+    assert "beta1 <= 0" in note and "beta1 = 0.9" in note

@@ -1,4 +1,5 @@
 """Generalized smoothness: (L0,L1)-smooth functions and the methods analysed under it."""
-from . import clipped_gd, descent, gd_lower, normalized_gd
+from . import affine, clip_momentum, clipped_gd, clipped_sgd, descent, gd_lower, gd_upper, normalized_gd
 
-THEOREMS = (descent.theorem, clipped_gd.theorem, gd_lower.theorem, normalized_gd.theorem)
+THEOREMS = (descent.theorem, clip_momentum.theorem, clipped_gd.theorem, clipped_sgd.theorem, gd_lower.theorem, gd_upper.theorem,
+            normalized_gd.theorem, affine.rmsprop, affine.adam)
