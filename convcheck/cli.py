@@ -362,8 +362,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = add("study", cmd_study, "run a study with plots, a JSON of the numbers and a written verdict: de2018 "
                                 "(Adam vs tuned NAG on autoencoders), adam-regimes (Adam's (beta1, beta2) phase "
-                                "diagram), clipping-gap (GD vs clipped GD over the starting radius)")
-    s.add_argument("name", choices=["de2018", "adam-regimes", "clipping-gap"])
+                                "diagram), clipping-gap (GD vs clipped GD over the starting radius), smoothness (local "
+                                "smoothness vs gradient norm along GD, clipped GD and Adam runs)")
+    s.add_argument("name", choices=["de2018", "adam-regimes", "clipping-gap", "smoothness"])
     s.add_argument("--out", metavar="DIR", help="output folder (default ./study-NAME)")
     s.add_argument("--quick", action="store_true", help="a seconds-long miniature (for tests), not for conclusions")
     return p

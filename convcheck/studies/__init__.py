@@ -7,6 +7,8 @@ proofs_notes/studies/.
     convcheck study adam-regimes  Adam's late-phase regimes over a (beta1, beta2) grid (Ma, Wu, E)
     convcheck study clipping-gap  GD at its best safe fixed step vs clipped GD vs the clipping framework
                                   over the starting radius (clipping card section 10.2)
+    convcheck study smoothness    local smoothness against gradient norm along GD, clipped GD and Adam
+                                  (the scatter behind (L0,L1)-smoothness; clipping card section 8)
 
 ``run(name, out, quick=False, progress=...)`` runs one and returns its result (also written to
 ``out/<name>.json``); ``table`` renders it for humans, ``summary`` keeps the headline numbers.
@@ -15,9 +17,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import adam_regimes, clipping_gap, de2018
+from . import adam_regimes, clipping_gap, de2018, smoothness_scatter
 
-STUDIES = {"de2018": de2018, "adam-regimes": adam_regimes, "clipping-gap": clipping_gap}
+STUDIES = {"de2018": de2018, "adam-regimes": adam_regimes, "clipping-gap": clipping_gap,
+           "smoothness": smoothness_scatter}
 
 
 def _module(name: str):
@@ -41,8 +44,8 @@ def summary(name: str, result: dict) -> dict:
     """The headline numbers (no curves, no per-run arrays), JSON-ready."""
     from .common import jsonable
 
-    if name == "clipping-gap":
-        return jsonable(clipping_gap.summary(result))
+    if name in ("clipping-gap", "smoothness"):
+        return jsonable(_module(name).summary(result))
     if name == "de2018":
         keep = ("label", "lr", "lr_at_grid_edge", "median_final_train", "median_final_test", "median_min_grad_norm",
                 "median_lambda_min", "lambda_min_trend", "diverged")

@@ -34,7 +34,6 @@ with 1/(clip lr), one maximal step per unit of distance); and the same fits for 
 """
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
