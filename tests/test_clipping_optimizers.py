@@ -386,6 +386,27 @@ def test_one_row_reduction_per_clipped_direction_per_step(monkeypatch, name, ste
     assert len(calls) == 2 * steps
 
 
+@pytest.mark.parametrize("name", ["clipped_gd", "clipped_gd_torch", "clipped_gd_soft", "normalized_gd",
+                                  "clip_momentum"])
+def test_the_runner_hands_its_gradient_norm_to_clipping(monkeypatch, name):
+    """Under reference.run with an exact oracle the batch is reduced once per step, for the record,
+    and the step reuses that norm: the trajectory is the same, bit for bit, as the step's own."""
+    from reference import run, runner
+
+    opt, hp = VARIANTS[name]
+    obj = SinSquared(4, 3.0)
+    x0 = obj.initial_points(64, seed=0)
+    expected = drive(opt, lambda x, t: obj.grad(x), x0, hp, 7)[-1]
+    calls = []
+    for module in (runner, clipping):
+        real = module.row_dot
+        monkeypatch.setattr(module, "row_dot", lambda xp, a, b, real=real: calls.append(1) or real(xp, a, b))
+    tr = run(opt, obj, x0, 7, hp=hp)
+    per_step = 2 if name == "clip_momentum" else 1  # nu = 0.7 there: ||m|| is the framework's own
+    assert len(calls) == 8 + 7 * (per_step - 1)
+    np.testing.assert_array_equal(tr.x_final, expected)
+
+
 # -- names, switches and domains -------------------------------------------------------------------
 
 

@@ -51,7 +51,9 @@ class Optimizer:
 
     init(x0, hp) -> state;  step(state, g, hp, t) -> state;  query(state, hp) -> point to query.
     ``defaults`` lists the hyperparameters (None = required); ``convention`` records the switches
-    in effect, so a trace always says which variant ran.
+    in effect, so a trace always says which variant ran. ``takes_norm``: step also accepts
+    ``norm``, the (R, 1) column of ||g|| per run, which the runner passes when it has it (it reduces
+    ||grad f||^2 for its record anyway), so clipping costs no second reduction over the batch.
     """
 
     name: str
@@ -60,6 +62,7 @@ class Optimizer:
     defaults: Mapping[str, Any]
     convention: Mapping[str, Any] = field(default_factory=dict)
     query: Callable[[State, Mapping], Any] = staticmethod(lambda state, hp: state["x"])
+    takes_norm: bool = False
 
     def hyperparameters(self, hp: Mapping[str, Any] | None = None) -> dict:
         """Fill defaults and reject unknown or missing names, naming them."""

@@ -82,12 +82,13 @@ def _norm_column(xp, a):
     return xp.sqrt(row_dot(xp, a, a))[:, None]
 
 
-def _step_size(xp, a, lr, clip, form: str, denominator: str):
-    """(R, 1) column h(a): hard lr min(1, clip / n), soft lr / (1 + n / clip), n = ||a|| (+ 1e-6).
+def _step_size(xp, a, lr, clip, form: str, denominator: str, norm=None):
+    """(R, 1) column h(a): hard lr min(1, clip / n), soft lr / (1 + n / clip), n = ||a|| (+ 1e-6);
+    ``norm`` is n when the caller has it (the runner's ||grad f||: the same bits as _norm_column).
 
     min(1, clip / n) is formed as clip / max(n, clip): the same bits (clip / n where n > clip,
     exactly 1 otherwise), with no division by a zero norm. torch: min(clip / (n + 1e-6), 1)."""
-    n = _norm_column(xp, a)
+    n = _norm_column(xp, a) if norm is None else norm.copy()  # n is worked on in place
     if form == "soft":
         n /= clip
         n += 1.0
@@ -108,19 +109,19 @@ def clipped_gd(form: str = "hard", denominator: str = "exact") -> Optimizer:
     def init(x0, hp):
         return {"x": x0}
 
-    def step(state, g, hp, t):
+    def step(state, g, hp, t, norm=None):
         xp = backend_of(g).xp
-        h = _step_size(xp, g, hp["lr"], hp["clip"], form, denominator)
+        h = _step_size(xp, g, hp["lr"], hp["clip"], form, denominator, norm)
         return {"x": _x_minus_lr_u(state["x"], h, g)}
 
     return Optimizer("clipped_gd", init, step, {"lr": None, "clip": None},
-                     {"form": form, "denominator": denominator})
+                     {"form": form, "denominator": denominator}, takes_norm=True)
 
 
 def clipped_sgd(form: str = "hard", denominator: str = "exact") -> Optimizer:
     """Alias of clipped_gd(): the oracle, not the update, makes it stochastic."""
     opt = clipped_gd(form, denominator)
-    return Optimizer("clipped_sgd", opt.init, opt.step, opt.defaults, opt.convention)
+    return Optimizer("clipped_sgd", opt.init, opt.step, opt.defaults, opt.convention, takes_norm=True)
 
 
 def normalized_gd() -> Optimizer:
@@ -129,14 +130,14 @@ def normalized_gd() -> Optimizer:
     def init(x0, hp):
         return {"x": x0}
 
-    def step(state, g, hp, t):
+    def step(state, g, hp, t, norm=None):
         xp = backend_of(g).xp
-        den = _norm_column(xp, g)
+        den = _norm_column(xp, g) if norm is None else norm.copy()
         den += hp["xi"]
         den = xp.where(den > 0, den, 1.0)  # only where g = 0 and xi = 0: the step is then 0, not NaN
         return {"x": _x_minus_lr_u(state["x"], hp["lr"] / den, g)}
 
-    return Optimizer("normalized_gd", init, step, {"lr": None, "xi": None})
+    return Optimizer("normalized_gd", init, step, {"lr": None, "xi": None}, takes_norm=True)
 
 
 def _is_scalar(v, value) -> bool:
@@ -151,20 +152,20 @@ def clip_momentum(form: str = "hard", denominator: str = "exact") -> Optimizer:
     def init(x0, hp):
         return {"x": x0, "m": x0 * 0.0}
 
-    def step(state, g, hp, t):
+    def step(state, g, hp, t, norm=None):
         xp = backend_of(g).xp
         lr, clip, nu, b1 = hp["lr"], hp["clip"], hp["nu"], hp["beta1"]
         m = b1 * state["m"]  # fresh: beta1 m + (1 - beta1) g
         m += (1.0 - b1) * g
         if _is_scalar(nu, 0):  # clipped GD exactly: the momentum direction is not clipped nor used
-            x = _x_minus_lr_u(state["x"], _step_size(xp, g, lr, clip, form, denominator), g)
+            x = _x_minus_lr_u(state["x"], _step_size(xp, g, lr, clip, form, denominator, norm), g)
         elif _is_scalar(nu, 1):  # momentum clipping: the gradient direction is not used
             x = _x_minus_lr_u(state["x"], _step_size(xp, m, lr, clip, form, denominator), m)
         else:
             d = (nu * _step_size(xp, m, lr, clip, form, denominator)) * m
-            d += ((1.0 - nu) * _step_size(xp, g, lr, clip, form, denominator)) * g
+            d += ((1.0 - nu) * _step_size(xp, g, lr, clip, form, denominator, norm)) * g
             x = _x_minus_lr_u(state["x"], 1.0, d, u_is_fresh=True)
         return {"x": x, "m": m}
 
     return Optimizer("clip_momentum", init, step, {"lr": None, "clip": None, "beta1": 0.9, "nu": 1.0},
-                     {"form": form, "denominator": denominator, "m_init": "zero"})
+                     {"form": form, "denominator": denominator, "m_init": "zero"}, takes_norm=True)
