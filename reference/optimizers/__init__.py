@@ -4,6 +4,7 @@ from __future__ import annotations
 from .adam import adam, adam_l2, adamprox, adamw
 from .base import Optimizer, State
 from .clipping import clip_momentum, clipped_gd, clipped_sgd, normalized_gd
+from .inna import inna
 from .rmsprop import rmsprop, rmsprop_root
 from .sgd import gd, heavy_ball, nag, sgd
 from .sign import signgd, signum
@@ -12,7 +13,7 @@ _FACTORIES = {"gd": gd, "sgd": sgd, "heavy_ball": heavy_ball, "nag": nag,
               "rmsprop": rmsprop, "rmsprop_root": rmsprop_root, "adam": adam, "adam_l2": adam_l2, "adamw": adamw,
               "adamprox": adamprox, "signgd": signgd, "signum": signum,
               "clipped_gd": clipped_gd, "clipped_sgd": clipped_sgd, "normalized_gd": normalized_gd,
-              "clip_momentum": clip_momentum}
+              "clip_momentum": clip_momentum, "inna": inna}
 NAMES = tuple(_FACTORIES)
 
 
@@ -26,4 +27,4 @@ def get(name: str, **convention) -> Optimizer:
 
 __all__ = ["Optimizer", "State", "get", "NAMES", "gd", "sgd", "heavy_ball", "nag",
            "rmsprop", "rmsprop_root", "adam", "adam_l2", "adamw", "adamprox", "signgd", "signum",
-           "clipped_gd", "clipped_sgd", "normalized_gd", "clip_momentum"]
+           "clipped_gd", "clipped_sgd", "normalized_gd", "clip_momentum", "inna"]
