@@ -19,6 +19,8 @@ from .logistic import LogisticNonconvex
 from .nonsmooth import AbsQuadratic
 from .quadratic import Quadratic
 from .sin_squared import SinSquared
+from .tame import (Abs, AbsDiff, InnaToy, L1Residual, MaxLin1, MaxLin2, NegAbs, ReluNet, ReluPair2,
+                   SpuriousRelu)
 
 
 _CLASSES = {
@@ -34,6 +36,17 @@ _CLASSES = {
     "mexican_hat": MexicanHat,
     "exp_sum": ExpSum,
     "coordinatewise_l0l1": CoordinatewiseL0L1,
+    # the nonsmooth tame catalogue (card section 4, T1-T9) and a tiny ReLU network
+    "abs": Abs,
+    "neg_abs": NegAbs,
+    "abs_diff": AbsDiff,
+    "max_lin1": MaxLin1,
+    "max_lin2": MaxLin2,
+    "l1_residual": L1Residual,
+    "inna_toy": InnaToy,
+    "relu_pair2": ReluPair2,
+    "spurious_relu": SpuriousRelu,
+    "relu_net": ReluNet,
 }
 NAMES = tuple(_CLASSES)
 
@@ -63,4 +76,5 @@ def get(name: str, **params) -> Objective:
 
 __all__ = ["Objective", "SinSquared", "Quadratic", "CosineSum", "LogisticNonconvex", "AbsQuadratic",
            "LogCoshSin", "Autoencoder", "CoshSum", "QuarticSum", "MexicanHat", "ExpSum",
-           "CoordinatewiseL0L1", "get", "NAMES"]
+           "CoordinatewiseL0L1", "Abs", "NegAbs", "AbsDiff", "MaxLin1", "MaxLin2", "L1Residual", "InnaToy",
+           "ReluPair2", "SpuriousRelu", "ReluNet", "get", "NAMES"]
