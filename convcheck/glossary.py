@@ -38,6 +38,7 @@ HYPERPARAMETERS = {
     "clip": "clipping threshold gamma: steps min(lr, clip * lr/||g||) (hard) or the soft form",
     "nu": "weight of the momentum direction in the clipping framework (nu = 0: clipped GD)",
     "weight_decay": "weight decay lambda (coupled L2, decoupled AdamW, or proximal; the optimizer's convention says which)",
+    "q": "decay exponent of the power schedule lr_k = lr (k+1)^-q (reference.schedules.power)",
     "alpha": "INNA/DIN viscous damping alpha > 0 (Castera et al. 2021): the alpha theta' term of DIN "
              "(not torch RMSprop's alpha, which is beta2 here)",
     "beta": "INNA/DIN Hessian damping beta > 0 (Castera et al. 2021): the beta Hess J theta' term of DIN, "

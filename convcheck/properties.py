@@ -17,6 +17,7 @@ import numpy as np
 from reference import objectives, optimizers, run
 from reference.oracles import Oracle
 
+from .nonsmooth_checks import CHECKS as NONSMOOTH_CHECKS
 from .orders import slope
 
 
@@ -180,4 +181,4 @@ def gd_l0l1_lower(eps: float = 1e-3, fractions=(0.25, 0.5, 0.9, 0.99, 1.01)):
 
 
 CHECKS = {"adamw.scale_free": scale_free, "adam.signgd_limit": signgd_limit, "l0l1.descent": l0l1_descent,
-          "gd.l0l1.lower": gd_l0l1_lower}
+          "gd.l0l1.lower": gd_l0l1_lower, **NONSMOOTH_CHECKS}
