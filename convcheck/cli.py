@@ -6,7 +6,9 @@ document for machines. Bad input is one line on stderr and exit status 2, never 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sys
 import time
 
@@ -210,6 +212,14 @@ def _user_setups(args, thm):
                   eps_ladder=proto.eps_ladder, label=proto.label if not args.objective else "")]
 
 
+def _check_one(job):
+    """One theorem of `convcheck check` (a top-level function, so worker processes can run it)."""
+    from .checker import check
+
+    theorem_id, level = job
+    return check(theorem_id, level=level, certify=True)
+
+
 def cmd_check(args):
     from .checker import check
 
@@ -219,16 +229,24 @@ def cmd_check(args):
         emit(args, report.check_report(rep), rep.to_dict())
         sys.exit(0 if rep.verdict in ("holds", "does not apply") else 1)
     t0 = time.perf_counter()
-    reps = []
     thms = theory.theorems()
+    jobs = min(args.jobs or os.cpu_count() or 1, len(thms))
+    todo = [(thm.id, args.level) for thm in thms]
     try:
         from tqdm import tqdm
-
-        it = tqdm(thms, desc="checking", unit="theorem", leave=False, disable=args.json or not sys.stderr.isatty())
     except ImportError:  # pragma: no cover
-        it = thms
-    for thm in it:
-        reps.append(check(thm, level=args.level, certify=True))
+        tqdm = None
+    with contextlib.ExitStack() as stack:
+        if jobs > 1:  # theorems are independent: one process each, as many as there are cores
+            from concurrent.futures import ProcessPoolExecutor
+
+            results = stack.enter_context(ProcessPoolExecutor(jobs)).map(_check_one, todo)
+        else:
+            results = map(_check_one, todo)
+        if tqdm is not None:
+            results = tqdm(results, total=len(todo), desc="checking", unit="theorem", leave=False,
+                           disable=args.json or not sys.stderr.isatty())
+        reps = list(results)
     rows = [[r.theorem, r.certificate, r.verdict, fmt(r.tightness, 3) if r.tightness is not None else "-",
              len(r.setups), f"{sum(s.seconds for s in r.setups):.1f}s"] for r in reps]
     human = report.table(rows, ["theorem", "certificate", "verdict", "tightness", "setups", "time"])
@@ -350,6 +368,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--runs", type=int)
     s.add_argument("--steps", type=int)
     s.add_argument("--level", type=float, default=0.99, help="one-sided confidence level for expectation bounds")
+    s.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help="with no id: theorems checked in N processes (default: one per core)")
 
     s = add("compare", cmd_compare, "compare optimizers on one problem, with bounds drawn in")
     s.add_argument("--optimizers", help="comma-separated, e.g. gd,nag or gd,slow=gd (default gd,heavy_ball,nag)")
@@ -363,8 +383,10 @@ def build_parser() -> argparse.ArgumentParser:
     s = add("study", cmd_study, "run a study with plots, a JSON of the numbers and a written verdict: de2018 "
                                 "(Adam vs tuned NAG on autoencoders), adam-regimes (Adam's (beta1, beta2) phase "
                                 "diagram), clipping-gap (GD vs clipped GD over the starting radius), smoothness (local "
-                                "smoothness vs gradient norm along GD, clipped GD and Adam runs)")
-    s.add_argument("name", choices=["de2018", "adam-regimes", "clipping-gap", "smoothness"])
+                                "smoothness vs gradient norm along GD, clipped GD and Adam runs), inna-toy (INNA's "
+                                "oscillations on the paper's 2-D toy), inna-relu (INNA vs SGD vs Adam on a tiny ReLU "
+                                "net: loss and D-criticality)")
+    s.add_argument("name", choices=["de2018", "adam-regimes", "clipping-gap", "smoothness", "inna-toy", "inna-relu"])
     s.add_argument("--out", metavar="DIR", help="output folder (default ./study-NAME)")
     s.add_argument("--quick", action="store_true", help="a seconds-long miniature (for tests), not for conclusions")
     return p

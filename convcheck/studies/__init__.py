@@ -9,6 +9,10 @@ proofs_notes/studies/.
                                   over the starting radius (clipping card section 10.2)
     convcheck study smoothness    local smoothness against gradient norm along GD, clipped GD and Adam
                                   (the scatter behind (L0,L1)-smoothness; clipping card section 8)
+    convcheck study inna-toy      INNA on the paper's 2-D toy (Fig. 1): transverse / longitudinal oscillations
+                                  against (alpha, beta) (INNA card section 1.8)
+    convcheck study inna-relu     INNA vs SGD vs Adam on a tiny ReLU network: training loss and
+                                  D-criticality dist(0, D J) under power step schedules (INNA card 1.4, 1.8)
 
 ``run(name, out, quick=False, progress=...)`` runs one and returns its result (also written to
 ``out/<name>.json``); ``table`` renders it for humans, ``summary`` keeps the headline numbers.
@@ -17,10 +21,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import adam_regimes, clipping_gap, de2018, smoothness_scatter
+from . import adam_regimes, clipping_gap, de2018, inna_relu, inna_toy, smoothness_scatter
 
 STUDIES = {"de2018": de2018, "adam-regimes": adam_regimes, "clipping-gap": clipping_gap,
-           "smoothness": smoothness_scatter}
+           "smoothness": smoothness_scatter, "inna-toy": inna_toy, "inna-relu": inna_relu}
 
 
 def _module(name: str):
@@ -44,7 +48,7 @@ def summary(name: str, result: dict) -> dict:
     """The headline numbers (no curves, no per-run arrays), JSON-ready."""
     from .common import jsonable
 
-    if name in ("clipping-gap", "smoothness"):
+    if name in ("clipping-gap", "smoothness", "inna-toy", "inna-relu"):
         return jsonable(_module(name).summary(result))
     if name == "de2018":
         keep = ("label", "lr", "lr_at_grid_edge", "median_final_train", "median_final_test", "median_min_grad_norm",
