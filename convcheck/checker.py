@@ -552,8 +552,10 @@ def check_lower(thm) -> CheckReport:
 
 
 def check(theorem, setups: Sequence[Setup] | None = None, level: float = 0.99, progress: bool = False,
-          certify: bool = False, optimizer=None) -> CheckReport:
+          certify: bool = False, optimizer=None, options: dict | None = None) -> CheckReport:
     """Check a theorem (object or id) on the given setups (default: its built-in ones).
+
+    ``options`` go to a property theorem's numeric check (e.g. q, the schedule exponent of inna.d_critical).
 
     ``optimizer`` replaces the reference implementation of the theorem's algorithm (a
     reference.optimizers.Optimizer taking the theorem's hyperparameter names): this is how a
@@ -567,7 +569,11 @@ def check(theorem, setups: Sequence[Setup] | None = None, level: float = 0.99, p
         return rep
     if thm.kind == "property":
         t0 = time.perf_counter()
-        parts = properties.CHECKS[thm.id]()
+        try:
+            parts = properties.CHECKS[thm.id](**(options or {}))
+        except DoesNotApply as why:
+            rep = SetupReport("numeric check of the certified property", "does not apply", note=str(why))
+            return CheckReport(thm.id, "does not apply", [rep], cert)
         rep = SetupReport("numeric check of the certified property", worst_verdict(p.verdict for p in parts), parts,
                           time.perf_counter() - t0)
         return CheckReport(thm.id, rep.verdict, [rep], cert)

@@ -196,7 +196,7 @@ def _user_setups(args, thm):
     from .setups import Setup, default_setups
 
     custom = args.objective or args.oracle or args.runs or args.steps or args.set
-    if not custom:
+    if not custom or (thm.kind == "property" and _property_options(args, thm)):
         return None
     if thm.kind in ("property", "lower"):
         raise BadInput(f"{thm.id} is checked by its own fixed procedure; it takes no --objective/--oracle/--runs/"
@@ -212,6 +212,22 @@ def _user_setups(args, thm):
                   eps_ladder=proto.eps_ladder, label=proto.label if not args.objective else "")]
 
 
+def _property_options(args, thm) -> dict:
+    """--set NAME=VALUE for a property check that takes NAME as a keyword (only --set, nothing else)."""
+    import inspect
+
+    from .properties import CHECKS
+
+    if not args.set or args.objective or args.oracle or args.runs or args.steps:
+        return {}
+    takes = set(inspect.signature(CHECKS[thm.id]).parameters)
+    given = {k: as_float(k, v) for k, v in parse_sets(args.set).items()}
+    unknown = sorted(set(given) - takes)
+    if unknown:
+        raise BadInput(f"{thm.id}'s check takes no {unknown[0]!r}; it takes {', '.join(sorted(takes)) or 'nothing'}")
+    return given
+
+
 def _check_one(job):
     """One theorem of `convcheck check` (a top-level function, so worker processes can run it)."""
     from .checker import check
@@ -225,7 +241,9 @@ def cmd_check(args):
 
     if args.id:
         thm = _theorem(args.id)
-        rep = check(thm, _user_setups(args, thm), level=args.level, progress=not args.json, certify=True)
+        options = _property_options(args, thm) if thm.kind == "property" else {}
+        rep = check(thm, _user_setups(args, thm), level=args.level, progress=not args.json, certify=True,
+                    options=options)
         emit(args, report.check_report(rep), rep.to_dict())
         sys.exit(0 if rep.verdict in ("holds", "does not apply") else 1)
     t0 = time.perf_counter()

@@ -125,7 +125,14 @@ def din_rate(T: float = 1000.0):
     return parts
 
 
-def inna_d_critical(steps: int = 10000, runs: int = 8):
+def inna_d_critical(steps: int = 10000, runs: int = 8, q: float | None = None):
+    """``q``: run the finite sums with gamma_k = 0.05 (k+1)^-q only; a q failing Assumption 1 is refused."""
+    from .checker import DoesNotApply
+
+    if q is not None and stepsize_failures("power", q):
+        raise DoesNotApply("gamma_k = 0.05 (k+1)^-q: " + "; ".join(stepsize_failures("power", q)))
+    qs = (0.5, 0.25) if q is None else (q,)
+    steps, runs = int(steps), int(runs)
     parts = []
     opt = optimizers.get("inna", psi0="code")
     # the spurious D-critical point: J = relu(theta) - relu(-theta) = theta has no critical point
@@ -137,7 +144,7 @@ def inna_d_critical(steps: int = 10000, runs: int = 8):
                        f"INNA from theta0 = 0, psi0 = (1 - alpha beta) theta0 = 0: theta after 1000 steps = "
                        f"{tr.x_final[0, 0]:g}; there dist(0, D J) = {float(sp_obj.d_criticality(x0)[0]):g} but "
                        f"dist(0, dJ) = {float(sp_obj.clarke_distance(x0)[0]):g} (not Clarke-critical)"))
-    for name, q in (("l1_residual", 0.5), ("relu_pair2", 0.5), ("l1_residual", 0.25), ("relu_pair2", 0.25)):
+    for name, q in ((name, q) for q in qs for name in ("l1_residual", "relu_pair2")):
         obj = objectives.get(name)
         X0 = obj.initial_points(runs, seed=0, radius=2.0)
         rec = np.unique(np.geomspace(1, steps, 60).astype(int))

@@ -61,3 +61,18 @@ def test_spurious_point_traps_inna_and_checks_hold():
     spurious = rep.setups[0].parts[0]
     assert "dist(0, D J) = 0" in spurious.detail and "dist(0, dJ) = 1" in spurious.detail
     assert check("inna.stepsize").verdict == "holds"
+
+
+def test_check_refuses_a_schedule_that_fails_assumption_1_naming_the_part(capsys):
+    from convcheck.checker import check
+    from convcheck.cli import main
+
+    rep = check("inna.d_critical", options={"q": 0.0})
+    assert rep.verdict == "does not apply" and "o(1/log k) fails: q = 0.0" in rep.setups[0].note
+    rep = check("inna.d_critical", options={"q": 2.0})
+    assert "sum gamma_k = oo fails" in rep.setups[0].note
+    try:
+        main(["check", "inna.d_critical", "--set", "p=1"])
+    except SystemExit as e:
+        assert e.code == 2
+    assert "takes no 'p'; it takes q, runs, steps" in capsys.readouterr().err
