@@ -90,7 +90,8 @@ def test_relu_fields_finite_and_D_criticality_nonnegative(relu):
     assert {"study", "quick", "config", "versions", "conventions", "grid", "selected", "kinks", "verdict", "files",
             "seconds", "record_steps"} <= set(full)
     labels = [s["label"] for s in full["selected"]]
-    assert labels == [f"inna q={q:g}" for q in inna_relu.QUICK.qs] + [f"sgd q={q:g}" for q in inna_relu.QUICK.qs] + ["adam"]
+    assert labels == ([f"inna q={q:g}" for q in inna_relu.QUICK.qs] + [f"inna_code q={q:g}" for q in inna_relu.QUICK.qs]
+                      + [f"sgd q={q:g}" for q in inna_relu.QUICK.qs] + ["adam"])
     assert full["kinks"]["inexact_records"] == 0 and full["kinks"]["records"] > 0
     for s in full["selected"]:
         assert s["diverged"] == 0

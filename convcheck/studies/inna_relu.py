@@ -48,7 +48,7 @@ from reference import objectives, optimizers
 from . import common
 
 NAME = "inna-relu"
-METHODS = ("inna", "sgd", "adam")
+METHODS = ("inna", "inna_code", "sgd", "adam")  # inna: the paper's psi0; inna_code: the PyTorch code's
 
 
 @dataclass
@@ -64,6 +64,7 @@ class Config:
     alpha: float = 0.5
     beta: float = 0.1
     grids: dict = field(default_factory=lambda: {"inna": [0.003, 0.006, 0.012, 0.024],
+                                                 "inna_code": [0.003, 0.01, 0.03, 0.06],
                                                  "sgd": [3e-4, 1e-3, 3e-3, 1e-2],
                                                  "adam": [1e-3, 3e-3, 1e-2, 3e-2]})
     records: int = 60
@@ -85,11 +86,12 @@ def _batch(method: str, cfg: Config) -> common.Batch:
 def simulate(method: str, obj, cfg: Config, rec: np.ndarray) -> dict:
     """Run one method's batch; J, D-criticality and the kink counts at the ``rec`` steps, (K, R) arrays."""
     b = _batch(method, cfg)
-    opt = optimizers.get("inna", psi0="paper") if method == "inna" else optimizers.get(method)
+    opt = (optimizers.get("inna", psi0="paper" if method == "inna" else "code") if method.startswith("inna")
+           else optimizers.get(method))
     cols = b.columns()
     g0, q = cols["gamma0"], cols["q"]
     hp = {"lr": g0}
-    if method == "inna":
+    if method.startswith("inna"):
         hp.update(alpha=cfg.alpha, beta=cfg.beta)
     hp = opt.hyperparameters(hp)
     seeds = b.run_seeds()
@@ -179,7 +181,8 @@ def run(out: Path, quick: bool = False, progress=common.quiet, config: Config | 
                                            "settings without a diverged seed",
                               "D": "dist(0, D J) by relu_net.d_criticality (exact without >= 2 kinked samples "
                                    "per unit, else an upper bound)",
-                              "inna": f"psi0 = paper, alpha = {cfg.alpha}, beta = {cfg.beta}",
+                              "inna": f"psi0 = paper (inna) or code (inna_code), alpha = {cfg.alpha}, "
+                                      f"beta = {cfg.beta}",
                               "adam": "torch's, betas (0.9, 0.999), eps 1e-8",
                               "null": "NaN (diverged run) or not applicable"},
               "grid": grid_rows, "selected": selected, "kinks": totals}
@@ -207,6 +210,17 @@ def _verdict(selected: list[dict], totals: dict) -> dict:
     lines.append(f"INNA below SGD in final loss at the same q: {wins} of {len(inna)} "
                  "(" + ", ".join(f"q={a['q']:g}: {a['median_final_J_mean']:.3g} vs {b['median_final_J_mean']:.3g}"
                                  for a, b in zip(inna, sgd)) + ")")
+    code = [s for s in selected if s["method"] == "inna_code"]
+    wins_code = sum(a["median_final_J_mean"] < b["median_final_J_mean"] for a, b in zip(code, sgd))
+    out["inna_code_beats_sgd_same_q"] = f"{wins_code}/{len(code)}"
+    lines.append(f"INNA with the code's psi0 below SGD at the same q: {wins_code} of {len(code)} "
+                 "(" + ", ".join(f"q={a['q']:g}: {a['median_final_J_mean']:.3g} vs {b['median_final_J_mean']:.3g}"
+                                 for a, b in zip(code, sgd)) + "); the paper's psi0 starts with velocity "
+                 "-grad J(theta0), a full gradient step of gamma0 on this summed loss")
+    for label in ("inna q=0.25", "inna_code q=0.25"):
+        q4, adam = by.get(label), by.get("adam")
+        if q4 and adam:
+            out[f"{label.split()[0]}_q_quarter_beats_adam"] = bool(q4["median_final_J_mean"] < adam["median_final_J_mean"])
     q4, adam = by.get("inna q=0.25"), by.get("adam")
     if q4 and adam:
         ok = q4["median_final_J_mean"] < adam["median_final_J_mean"]
@@ -227,7 +241,7 @@ def _plot(result: dict, out: Path) -> list[str]:
     steps = np.asarray(result["record_steps"], dtype=float)
     x = np.maximum(steps, 0.5)
     fig, axes = plt.subplots(1, 2, figsize=(13, 5))
-    style = {"inna": "-", "sgd": "--", "adam": ":"}
+    style = {"inna": "-", "inna_code": "-.", "sgd": "--", "adam": ":"}
     for k, s in enumerate(result["selected"]):
         col = f"C{k}"
         for ax, key in zip(axes, ("J_mean", "D")):

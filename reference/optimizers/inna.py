@@ -40,7 +40,9 @@ torch/optax" does not apply. The paper's formula is the one the paper states, re
 experiments with (Keras 2.2.4 / TF 1.13 code, both of which apply it); the PyTorch port's simpler
 initialisation is a later deviation, available as the explicit switch ``psi0="code"``. The
 convergence theorem (Theorem 3) holds for any (theta_0, psi_0), so the choice changes trajectories,
-not the theory checked.
+not the theory checked. It is not scale-free: the first step is a full gradient step gamma_0 grad J(theta_0)
+while later ones weigh the gradient by beta, so on a summed loss with a large initial gradient it can throw
+the run far (proofs_notes/studies/inna_relu.md measures it; psi0="code" does not).
 
 ``weight_decay`` (not in the paper; the PyTorch code's, added in its commit 81635cf) is coupled and
 enters the theta line only, unscaled by beta: theta_{k+1} = theta_k - gamma_k(phase_k + beta g_k +
