@@ -19,8 +19,8 @@ from .logistic import LogisticNonconvex
 from .nonsmooth import AbsQuadratic
 from .quadratic import Quadratic
 from .sin_squared import SinSquared
-from .tame import (Abs, AbsDiff, InnaToy, L1Residual, MaxLin1, MaxLin2, NegAbs, ReluNet, ReluPair2,
-                   SpuriousRelu)
+from .relu_net import ReluNet
+from .tame import Abs, AbsDiff, InnaToy, L1Residual, MaxLin1, MaxLin2, NegAbs, ReluPair2, SpuriousRelu
 
 
 _CLASSES = {
