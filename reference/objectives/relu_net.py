@@ -11,7 +11,6 @@ from ._checks import nonneg_float, positive_int, seeded_rng
 from .base import Objective, check_points
 from .tame import _check_idx
 
-# == a tiny ReLU network ==========================================================================
 
 class ReluNet(Objective):
     r"""J(x) = \sum_{i<n} J_i(x), J_i = 1/2 (v . relu(W a_i + b) + c - y_i)^2: one hidden ReLU layer.
