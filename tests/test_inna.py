@@ -102,6 +102,7 @@ def test_paper_init_equals_code_init_with_the_paper_psi0_bitwise():
         state = code.step(state, grad_fig1(state["x"]), hp_t, t)
         np.testing.assert_array_equal(state["x"], st_paper[t + 1]["x"])
         np.testing.assert_array_equal(state["psi"], st_paper[t + 1]["psi"])
+    assert np.abs(state["x"] - x0).min() > 0  # the runs moved: the equality above is not that of a fixed point
 
 
 # ------------------------------------------------------------------------------------ purity, batching
@@ -120,6 +121,7 @@ def test_pure_batched_and_per_run_columns_equal_separate_runs(psi0):
     for r in range(R):
         one = {k: float(v[r, 0]) for k, v in cols.items()}
         np.testing.assert_array_equal(drive(inna(psi0), grad_fig1, x0[r:r + 1], one, 30)[:, 0], xs[:, r])
+    assert len({tuple(row) for row in xs[-1]}) == R  # the per-run columns made R different trajectories
 
 
 def test_registration_defaults_and_switches():
@@ -138,13 +140,16 @@ def test_registration_defaults_and_switches():
     ({"momentum": 0.9}, "no hyperparameter 'momentum'"),
 ])
 def test_invalid_hyperparameters_are_refused(hp, message):
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(ValueError, match=message) as refused:
         drive(inna(), grad_abs, np.ones((2, 1)), hp, 1)
+    name = next(iter(hp))
+    assert name in str(refused.value)  # the error names the argument it refuses
 
 
 def test_unknown_psi0_is_refused():
-    with pytest.raises(ValueError, match="psi0 must be 'paper' or 'code'"):
+    with pytest.raises(ValueError, match="psi0 must be 'paper' or 'code'") as refused:
         inna("keras")
+    assert "'keras'" in str(refused.value)  # and the value it got
 
 
 # ------------------------------------------------------------------------------------ spurious D-critical point
@@ -228,6 +233,7 @@ def test_rest_points_and_paper_initial_velocity():
     psi0 = din.psi_of_velocity(lambda t: grad_fig1(t), th0, -grad_fig1(th0), a, b)
     np.testing.assert_allclose(psi0, (1 - a * b) * th0 - (b * b - b) * grad_fig1(th0), rtol=1e-14)
     np.testing.assert_allclose(din.din_field(grad_fig1, th0, psi0, a, b)[0], -grad_fig1(th0), rtol=1e-13)
+    assert np.linalg.norm(grad_fig1(th0)) > 100  # a real velocity ((99, 100) at the card's start), not 0 = 0
 
 
 # ------------------------------------------------------------------------------------ DIN: smooth objectives
@@ -404,5 +410,6 @@ def test_din_on_smoothed_abs_decreases_energy_and_approaches_the_minimiser(mu):
 
 
 def test_integrate_din_refuses_bad_parameters():
-    with pytest.raises(ValueError, match="alpha > 0 and beta > 0"):
+    with pytest.raises(ValueError, match="alpha > 0 and beta > 0") as refused:
         din.integrate_din(quad_grad, np.ones(2), np.ones(2), 0.5, 0.0, (0.0, 1.0))
+    assert "beta=0.0" in str(refused.value)  # the failing value is named
