@@ -66,21 +66,27 @@ def at(v, t):
     return v(t) if isinstance(v, Schedule) else v
 
 
-def drive(opt, grad, x0, hp, steps, keep_states: bool = False):
+def drive(opt, grad, x0, hp, steps, keep_states: bool = False, no_alias: bool = False):
     """x_0..x_T (and the states, if asked) from the optimizer's pure init/step with gradients
-    ``grad(x, t)`` at its query points; checks that step mutates neither its state nor its gradient."""
+    ``grad(x, t)`` at its query points; checks that step mutates neither its state, its gradient nor its
+    hyperparameters, and keeps the state's keys; ``no_alias``: no returned array is the caller's gradient
+    (SGD's first torch buffer is g itself, harmless for pure steps, so it is asked only where promised)."""
     hp = opt.hyperparameters(hp)
     state = opt.init(x0, {k: at(v, 0) for k, v in hp.items()})
     xs, states = [state["x"].copy()], [state]
     for t in range(steps):
         hp_t = {k: at(v, t) for k, v in hp.items()}
-        before = copy.deepcopy(state)
+        before, hp_before = copy.deepcopy(state), copy.deepcopy(hp_t)
         g = grad(opt.query(state, hp_t), t)
         g_before = g.copy()
         new = opt.step(state, g, hp_t, t)
         for k, arr in before.items():
             np.testing.assert_array_equal(state[k], arr, err_msg=f"{opt.name} step mutated state[{k!r}]")
         np.testing.assert_array_equal(g, g_before, err_msg=f"{opt.name} step mutated the gradient")
+        for k, v in hp_before.items():
+            np.testing.assert_array_equal(hp_t[k], v, err_msg=f"{opt.name} step mutated hyperparameter {k!r}")
+        assert set(new) == set(state), f"{opt.name} step changed the state's keys"
+        assert not no_alias or all(new[k] is not g for k in new), f"{opt.name} state aliases the caller's gradient"
         state = new
         xs.append(state["x"].copy())
         states.append(state)
