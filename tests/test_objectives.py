@@ -12,7 +12,7 @@ from objective_support import (all_component_grads, assert_rows_close, component
                                points, row_norm)
 from reference import objectives
 from reference.objectives import (AbsQuadratic, CosineSum, LogisticNonconvex, Quadratic,
-                                  SinSquared)
+                                  SinSquared, TeacherStudent)
 
 dims = st.integers(1, 4)
 seeds = st.integers(0, 2**16)
@@ -379,6 +379,42 @@ def test_factory_defaults(name):
     assert all(np.isfinite(v) for v in obj.constants.values())
     X = obj.initial_points(2)
     assert obj.value(X).shape == (2,) and obj.grad(X).shape == X.shape
+
+
+@pytest.mark.parametrize("name", objectives.NAMES)
+def test_value_and_grad_is_value_and_grad_bit_for_bit(name):
+    """The runner calls value_and_grad where it needs both: a shared forward pass must not change a bit."""
+    obj = objectives.get(name)
+    X = obj.initial_points(3, seed=2)
+    f, g = obj.value_and_grad(X)
+    assert np.array_equal(f, obj.value(X)) and np.array_equal(g, obj.grad(X))
+    assert np.isfinite(f).all() and np.any(g != 0)  # a real point, not a trivial zero
+
+
+def test_teacher_student_is_realizable_and_its_gradient_is_right():
+    obj = TeacherStudent(n=20, p=5, hidden=7, teacher=3, seed=4)
+    x_star = obj.teacher_point()
+    assert obj.value(x_star)[0] < 1e-30 and np.abs(obj.grad(x_star)).max() < 1e-15  # f* = 0 up to rounding
+    X = obj.initial_points(2, seed=1)
+    G = obj.grad(X)
+    h = 1e-6
+    E = np.eye(obj.d)
+    fd = np.array([(obj.value(X + h * E[i]) - obj.value(X - h * E[i])) / (2 * h) for i in range(obj.d)]).T
+    np.testing.assert_allclose(G, fd, rtol=1e-6, atol=1e-9)
+
+
+def test_teacher_student_components_are_its_samples():
+    obj = TeacherStudent(n=6, p=3, hidden=4, teacher=2, seed=1)
+    X = obj.initial_points(2, seed=3)
+    every = np.tile(np.arange(obj.n), (2, 1))
+    assert_rows_close(obj.component_grad(X, every), obj.grad(X), rtol=1e-12)
+    G = all_component_grads(obj, X)  # one sample at a time: the mean over drawn indices
+    idx = np.array([[0, 0, 5], [2, 3, 1]])
+    expected = np.take_along_axis(G, idx[:, :, None], axis=1).mean(axis=1)
+    assert_rows_close(obj.component_grad(X, idx), expected, rtol=1e-12)
+    assert not np.allclose(G[:, 0], G[:, 1])  # the samples differ
+    with pytest.raises(ValueError, match="idx"):
+        obj.component_grad(X, every[:1])
 
 
 def test_factory_rejects_unknown_names():

@@ -10,9 +10,8 @@ import pytest
 
 from convcheck.studies import adam_regimes, common, de2018
 from convcheck.studies.adam_regimes import CLASSES, cell_class, classify
-from convcheck.studies.toy import TeacherStudent
 from reference import optimizers, run
-from reference.objectives import Autoencoder
+from reference.objectives import Autoencoder, TeacherStudent
 
 
 def cli(*args):
@@ -230,20 +229,6 @@ def test_a_diverged_run_is_recorded_not_raised():
 
 # ---------------------------------------------------------------------------------------------
 # pieces
-
-
-def test_teacher_student_is_realizable_and_its_gradient_is_right():
-    obj = TeacherStudent(n=20, p=5, hidden=7, teacher=3, seed=4)
-    x_star = obj.teacher_point()
-    assert obj.value(x_star)[0] < 1e-30 and np.abs(obj.grad(x_star)).max() < 1e-15  # f* = 0 up to rounding
-    X = obj.initial_points(2, seed=1)
-    G = obj.grad(X)
-    h = 1e-6
-    E = np.eye(obj.d)
-    fd = np.array([(obj.value(X + h * E[i]) - obj.value(X - h * E[i])) / (2 * h) for i in range(obj.d)]).T
-    np.testing.assert_allclose(G, fd, rtol=1e-6, atol=1e-9)
-    f, g = obj.value_and_grad(X)
-    assert np.array_equal(f, obj.value(X)) and np.array_equal(g, G)
 
 
 def test_trend_and_tau_helpers():

@@ -6,9 +6,10 @@ b >> a, small fast oscillations when a ~ b, divergence when a >> b; and Adam is 
 faster" when beta1 is close to beta2. The paper's own set-up, thresholds and regime boundaries are
 NOT FOUND, so this study's are ours:
 
-* Problem: ``toy.TeacherStudent`` - a tanh network (8 -> 16 -> 1) fitting n = 64 points labelled by
-  a width-4 teacher; realizable, f* = 0, so the late phase is visible down to rounding. (The card
-  notes that a pure quadratic shows no spikes; the autoencoder's noise floor hides them.)
+* Problem: ``reference.objectives.TeacherStudent`` - a tanh network (8 -> 16 -> 1) fitting n = 64
+  points labelled by a width-4 teacher; realizable, f* = 0, so the late phase is visible down to
+  rounding. (The card notes that a pure quadratic shows no spikes; the autoencoder's noise floor
+  hides them.)
 * Adam as torch's (bias-corrected, xi = 1e-8 outside the sqrt), full batch (exact gradients),
   lr eta = 1e-2, 8000 steps, beta1 and beta2 each in {0.5, 0.9, 0.99, 0.999}, i.e. a, b in
   {50, 10, 1, 0.1}; seeds 0, 1, 2 (the seed fixes the Glorot start; the data are fixed).
@@ -48,9 +49,9 @@ from pathlib import Path
 import numpy as np
 
 from reference import optimizers
+from reference.objectives import TeacherStudent
 
 from . import common
-from .toy import TeacherStudent
 
 NAME = "adam-regimes"
 CLASSES = ("smooth", "oscillating", "spiking", "diverging")  # in order of severity

@@ -20,6 +20,7 @@ from .nonsmooth import AbsQuadratic
 from .quadratic import Quadratic
 from .sin_squared import SinSquared
 from .relu_net import ReluNet
+from .teacher_student import TeacherStudent
 from .tame import Abs, AbsDiff, InnaToy, L1Residual, MaxLin1, MaxLin2, NegAbs, ReluPair2, SpuriousRelu
 
 
@@ -31,6 +32,7 @@ _CLASSES = {
     "abs_quadratic": AbsQuadratic,
     "logcosh_sin": LogCoshSin,
     "autoencoder": Autoencoder,
+    "teacher_student": TeacherStudent,
     "cosh": CoshSum,
     "quartic": QuarticSum,
     "mexican_hat": MexicanHat,
@@ -75,6 +77,6 @@ def get(name: str, **params) -> Objective:
 
 
 __all__ = ["Objective", "SinSquared", "Quadratic", "CosineSum", "LogisticNonconvex", "AbsQuadratic",
-           "LogCoshSin", "Autoencoder", "CoshSum", "QuarticSum", "MexicanHat", "ExpSum",
+           "LogCoshSin", "Autoencoder", "TeacherStudent", "CoshSum", "QuarticSum", "MexicanHat", "ExpSum",
            "CoordinatewiseL0L1", "Abs", "NegAbs", "AbsDiff", "MaxLin1", "MaxLin2", "L1Residual", "InnaToy",
            "ReluPair2", "SpuriousRelu", "ReluNet", "get", "NAMES"]

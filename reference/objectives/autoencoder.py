@@ -151,12 +151,17 @@ class Autoencoder(Objective):
 
     def _loss(self, X, D):
         check_points(X, self.d)
-        E = self._forward(X, D)[-1]
-        return 0.5 * (E * E).sum(axis=(-2, -1)) / D.shape[-2]
+        return self._mean_loss(self._forward(X, D)[-1])
 
-    def _backward(self, X, D):
+    @staticmethod
+    def _mean_loss(E):
+        """(1/N) sum_i 1/2 ||E_i||^2 per run, from the residuals E (R, N, p)."""
+        return 0.5 * (E * E).sum(axis=(-2, -1)) / E.shape[-2]
+
+    def _backward(self, X, D, forward=None):
+        """The gradient by backpropagation, from ``forward = self._forward(X, D)`` when already run."""
         xp = backend_of(X).xp
-        layers, inputs, d1, _, E = self._forward(X, D)
+        layers, inputs, d1, _, E = self._forward(X, D) if forward is None else forward
         delta = E / D.shape[-2]  # dLoss/dz_k, shape (R, N, p)
         grads = [None] * len(layers)
         for l in range(len(layers) - 1, -1, -1):
@@ -175,6 +180,13 @@ class Autoencoder(Objective):
     def grad(self, X):
         check_points(X, self.d)
         return self._backward(X, self.param("data", X))
+
+    def value_and_grad(self, X):
+        """(f(X), grad f(X)) from one forward pass: the same numbers as ``value`` and ``grad``."""
+        check_points(X, self.d)
+        D = self.param("data", X)
+        forward = self._forward(X, D)
+        return self._mean_loss(forward[-1]), self._backward(X, D, forward)
 
     def hvp(self, X, V):
         r"""\nabla^2 f(x) v by the R-operator R{.} = d/dt (.)(x + t v) at t = 0, with V's layers

@@ -1,7 +1,8 @@
 """The objective interface: vectorised over rows, publishing its class and proved constants.
 
 An objective evaluates R points at once: ``value(X)`` has shape (R,) and ``grad(X)`` shape (R, d)
-for X of shape (R, d), on whichever backend X lives. It publishes
+for X of shape (R, d), on whichever backend X lives; ``value_and_grad(X)`` gives both (once, where
+they share work). It publishes
 
 * ``function_class``: "L-smooth" or "nonsmooth-tame" (the glossary's names);
 * ``constants``: the glossary names it can vouch for, e.g. ``{"L": 7.0, "f_star": 0.0}``.
@@ -46,6 +47,12 @@ class Objective:
         raise NotImplementedError
 
     # -- optional -----------------------------------------------------------------------------
+    def value_and_grad(self, X):
+        """(value(X), grad(X)). Where the loop needs both at one point it calls this once, so an
+        objective whose two share a forward pass (a network loss) overrides it to run that pass once,
+        returning the same numbers."""
+        return self.value(X), self.grad(X)
+
     def hvp(self, X, V):
         raise NotImplementedError(f"{self.name} has no Hessian-vector product")
 
