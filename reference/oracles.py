@@ -3,9 +3,13 @@
 Each oracle states its noise constants under the glossary's names (``sigma``: E||g - grad f||^2
 <= sigma^2, with E[g] = grad f). The runner computes the true gradient at the query point anyway
 (it measures ||grad f||^2), so oracles receive it and add noise; the minibatch oracle instead
-averages component gradients; the bounded oracle's noise is almost surely at most ``tau`` (it
+averages component gradients (``needs_grad = False``: a run that does not measure ||grad f|| then
+never evaluates the full gradient, and the oracle receives ``grad=None``); the bounded oracle's noise is almost surely at most ``tau`` (it
 publishes "tau" for the "bounded_noise" assumption, and "sigma" too); the affine-variance oracle
 publishes D0, D1 (E g_i^2 <= D0 + D1 (d_i f)^2) and no sigma, its variance being unbounded.
+
+Oracles draw their noise from ``rng`` with batch-first sizes ``(R, ...)``: the batch's Generator, or
+``streams.SeedStreams`` when the runs have seeds of their own (common random numbers across settings).
 """
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from .backend import backend_of, row_dot
 class Oracle:
     name = "oracle"
     stochastic = True
+    needs_grad = True  # whether __call__ uses its ``grad`` argument, the true gradient at X
 
     def constants(self, objective) -> dict[str, float]:
         return {}
@@ -73,6 +78,7 @@ class Minibatch(Oracle):
     """
 
     name = "minibatch"
+    needs_grad = False
 
     def __init__(self, batch_size: int):
         if int(batch_size) != batch_size or batch_size < 1:

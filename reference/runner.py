@@ -9,11 +9,19 @@ arrays, which keep their own reductions.
 
 f(x_t) is evaluated at every step only when a monitor needs it; otherwise only at the recorded
 iterates (and the one after each, for the decrease), so the hot loop does what a plain training
-loop does: one gradient, one row reduction, one optimizer step.
+loop does: one gradient, one row reduction, one optimizer step. Where f and grad f are both needed
+at one point they come from one ``objective.value_and_grad`` call.
+
+It is the only batched loop of convcheck: the studies and checks configure it rather than copy it.
+Besides the records it keeps, when asked, *checkpoints* (the iterates, and chosen optimizer state
+entries, at chosen steps: every step for a trajectory, a few for Hessian spectra), gives each run a
+random stream of its own (``run_seeds``: common random numbers across settings, and a run's numbers
+independent of its batch), and skips the full gradient where only f matters (``measure_grad=False``:
+a minibatch training run then evaluates component gradients only).
 
 A run diverges at step t when ||grad f(x_t)||^2, or f(x_t) where it is evaluated, is not finite or
-exceeds ``blowup``; that step is recorded and the run's records from it on are NaN. Nothing is
-raised from the middle of a batch.
+exceeds ``blowup``; that step is recorded and the run's records and checkpoints from it on are NaN.
+Nothing is raised from the middle of a batch.
 """
 from __future__ import annotations
 
@@ -28,8 +36,10 @@ from .backend import backend_of, row_dot
 from .oracles import Exact, Oracle
 from .optimizers.base import Optimizer
 from .schedules import Schedule
+from .streams import SeedStreams
 
 Monitor = Callable[[Mapping[str, Any]], None]
+BLOWUP = 1e100  # the default divergence level of f and ||grad f||^2
 
 
 def record_steps(steps: int, points: int = 60) -> np.ndarray:
@@ -51,6 +61,12 @@ class Trace:
     (the non-squared measure of clipping theorems), ``decrease`` = f(x_n) - f(x_{n+1}) (NaN at the
     last iterate). ``hitting_times[thr][r]`` is the first n with ||grad f(x_n)||^2 <= thr (-1 if none);
     ``diverged_at[r]`` the first n with f(x_n) non-finite or beyond the blow-up level (-1 if none).
+    Without ``measure_grad`` the gradient records are NaN and there are no hitting times.
+
+    Checkpoints (host arrays): at ``checkpoints[c]`` = n, ``iterates[c]`` (R, d) is x_n and
+    ``states[name][c]`` the optimizer's state entry ``name`` at x_n; NaN for the runs diverged by n.
+    ``run_seeds``: the runs' own oracle streams default_rng([seed, run_seeds[r]]) (None: one stream
+    for the batch, seeded with ``seed``).
     """
 
     optimizer: str
@@ -71,6 +87,10 @@ class Trace:
     x_final: np.ndarray
     seconds: float = 0.0
     meta: dict = field(default_factory=dict)
+    checkpoints: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    iterates: np.ndarray | None = None
+    states: dict = field(default_factory=dict)
+    run_seeds: np.ndarray | None = None
 
     @property
     def runs(self) -> int:
@@ -128,18 +148,45 @@ def _check_hp_shapes(hp: Mapping[str, Any], R: int):
             raise ValueError(f"hyperparameter {k!r} must be a scalar or an ({R}, 1) column; got shape {shape}")
 
 
+def _steps(values, steps: int, what: str) -> np.ndarray:
+    """Sorted distinct iterate indices, each in [0, steps]."""
+    out = np.asarray(sorted(set(int(s) for s in values)), dtype=np.int64)
+    if out.size and (out[0] < 0 or out[-1] > steps):
+        raise ValueError(f"{what} steps must lie in [0, {steps}]")
+    return out
+
+
+def _evaluate(objective, x, with_f: bool, with_grad: bool):
+    """(f(x) or None, grad f(x) or None): one value_and_grad call where both are wanted."""
+    if with_f and with_grad:
+        return objective.value_and_grad(x)
+    return (objective.value(x) if with_f else None), (objective.grad(x) if with_grad else None)
+
+
 def run(optimizer: Optimizer, objective, x0, steps: int, hp: Mapping[str, Any] | None = None,
         oracle: Oracle | None = None, seed: int = 0, record: Sequence[int] | None = None,
         thresholds: Iterable[float] = (), monitors: Sequence[Monitor] = (),
-        blowup: float = 1e100, progress: bool = False) -> Trace:
+        blowup: float = BLOWUP, progress: bool = False, *, checkpoints: Iterable[int] = (),
+        checkpoint_state: Sequence[str] = (), run_seeds: Sequence[int] | None = None,
+        measure_grad: bool = True) -> Trace:
     """Run ``optimizer`` on ``objective`` from the rows of ``x0`` for ``steps`` steps.
 
     ``hp`` values are scalars, (R, 1) columns or Schedules. ``oracle`` defaults to Exact().
-    ``record`` lists the iterate indices to record (default: ``record_steps(steps)``).
+    ``record`` lists the iterate indices to record (default: ``record_steps(steps)``; every step,
+    ``range(steps + 1)``, gives the whole loss curve).
     ``thresholds`` are values of ||grad f||^2 whose hitting times are kept per run.
-    ``monitors`` are called after every step with a dict of device arrays: t, f = f(x_t),
+    ``monitors`` are called after every step with a dict of device arrays: t, x = x_t, f = f(x_t),
     f_next = f(x_{t+1}), grad_sq = ||grad f(x_t)||^2, inner = <grad f(x_t), g_t>, oracle_sq =
     ||g_t||^2 (g_t is the oracle's answer at the optimizer's query point), alive, hp.
+    ``checkpoints`` lists iterate indices n at which x_n, and the state entries named in
+    ``checkpoint_state``, are copied to the Trace.
+    ``run_seeds`` (one integer per run): run r's oracle draws from its own stream
+    default_rng([seed, run_seeds[r]]) (``streams.SeedStreams``), so runs sharing a seed see the same
+    noise and minibatches whatever their hyperparameters, and a run's numbers do not depend on the rest
+    of its batch. Default: one stream for the batch, default_rng(seed).
+    ``measure_grad=False``: grad f is evaluated only where the oracle needs it (the minibatch oracle
+    does not), nothing about ||grad f|| is recorded (grad_sq and inner reach monitors as None), and
+    divergence is judged on f where it is evaluated.
     """
     if not hasattr(x0, "ndim"):
         x0 = np.asarray(x0, dtype=np.float64)
@@ -155,27 +202,43 @@ def run(optimizer: Optimizer, objective, x0, steps: int, hp: Mapping[str, Any] |
     _check_hp_shapes(hp_full, R)
     hp_dev = _to_backend(hp_full, xp)
     scheduled = any(isinstance(v, Schedule) for v in hp_dev.values())
-    rec = np.asarray(record_steps(steps) if record is None else sorted(set(int(s) for s in record)))
-    if rec.size and (rec[0] < 0 or rec[-1] > steps):
-        raise ValueError(f"record steps must lie in [0, {steps}]")
+    rec = record_steps(steps) if record is None else _steps(record, steps, "record")
+    cps = _steps(checkpoints, steps, "checkpoint")
     if not blowup > 0 or math.isnan(blowup):
         raise ValueError(f"blowup must be > 0; got {blowup}")
     thresholds = [float(t) for t in thresholds]
-    rng = be.rng(seed)
+    if thresholds and not measure_grad:
+        raise ValueError("thresholds are hitting times of ||grad f||^2: they need measure_grad=True")
+    if run_seeds is None:
+        rng = be.rng(seed)
+    else:
+        run_seeds = np.asarray(run_seeds)
+        if run_seeds.shape != (R,):
+            raise ValueError(f"run_seeds must give one seed per run ({R}); got shape {run_seeds.shape}")
+        rng = SeedStreams(run_seeds, seed, xp)
 
     x0 = xp.asarray(x0, dtype=np.float64)
     hp_t = _resolve(hp_dev, 0, xp)
     state = optimizer.init(x0, hp_t)
-    K = len(rec)
+    unknown = [k for k in checkpoint_state if k not in state or np.shape(state[k])[:1] != (R,)]
+    if unknown:
+        raise ValueError(f"checkpoint_state {unknown[0]!r} is not a per-run entry of {optimizer.name}'s state; "
+                         f"it holds {sorted(state)}")
+    K, C = len(rec), len(cps)
     out = {k: np.full((K, R), np.nan) for k in ("f", "grad_sq", "min_grad_sq", "sum_grad_sq", "sum_grad_norm",
                                                  "decrease")}
+    iterates = np.full((C, R, objective.d), np.nan)
+    states = {k: np.full((C, *np.shape(state[k])), np.nan) for k in checkpoint_state}
     hit = {thr: xp.full(R, -1, dtype=np.int64) for thr in thresholds}
     diverged_at = xp.full(R, -1, dtype=np.int64)
     min_g2 = xp.full(R, np.inf)
     sum_g2 = xp.zeros(R)
     sum_g = xp.zeros(R)
     rec_pos = {int(s): i for i, s in enumerate(rec)}
+    cp_pos = {int(s): i for i, s in enumerate(cps)}
     f_every_step = bool(monitors)
+    f_at = set(rec_pos) | {s + 1 for s in rec_pos if s < steps}  # x_n recorded, x_{n+1} for the decrease
+    needs_grad = oracle.needs_grad
 
     bar = None
     if progress:
@@ -192,54 +255,72 @@ def run(optimizer: Optimizer, objective, x0, steps: int, hp: Mapping[str, Any] |
     t0 = time.perf_counter()
     with np.errstate(all="ignore"):
         x = state["x"]
-        f = objective.value(x) if f_every_step or 0 in rec_pos else None
+        f, gx = _evaluate(objective, x, f_every_step or 0 in f_at, measure_grad)
+        g2 = gn = None
         for t in range(steps + 1):
             if scheduled and t > 0 and t < steps:
                 hp_t = _resolve(hp_dev, t, xp)
-            gx = objective.grad(x)
-            g2 = row_dot(xp, gx, gx)
-            mark_diverged(g2, t)
+            if measure_grad:
+                g2 = row_dot(xp, gx, gx)
+                mark_diverged(g2, t)
+                xp.minimum(min_g2, g2, out=min_g2)
+                sum_g2 += g2
+                gn = xp.sqrt(g2)
+                sum_g += gn
+                for thr, h in hit.items():
+                    hit[thr] = xp.where((h < 0) & (g2 <= thr), t, h)
             if f is not None:
                 mark_diverged(f, t)
-            xp.minimum(min_g2, g2, out=min_g2)
-            sum_g2 += g2
-            gn = xp.sqrt(g2)
-            sum_g += gn
-            for thr, h in hit.items():
-                hit[thr] = xp.where((h < 0) & (g2 <= thr), t, h)
+
+            if t in cp_pos:  # before the step, while the state is x_t's
+                c = cp_pos[t]
+                dead = be.to_numpy(diverged_at >= 0)
+                iterates[c] = be.to_numpy(x)
+                iterates[c][dead] = np.nan
+                for k, arr in states.items():
+                    arr[c] = be.to_numpy(state[k])
+                    arr[c][dead] = np.nan
 
             f_next = None
             if t < steps:
                 q = optimizer.query(state, hp_t)
-                gq = gx if q is x else objective.grad(q)
+                gq = gx if q is x else None
+                if gq is None and needs_grad:
+                    gq = objective.grad(q)
                 g = oracle(objective, q, gq, rng, t)
-                if optimizer.takes_norm and g is gx:  # ||g|| is the norm just reduced: not a second time
+                if optimizer.takes_norm and g is gx and gn is not None:
+                    # ||g|| is the norm just reduced: not a second time
                     state = optimizer.step(state, g, hp_t, t, norm=gn[:, None])
                 else:
                     state = optimizer.step(state, g, hp_t, t)
                 x_next = state["x"]
-                if f_every_step or t in rec_pos or t + 1 in rec_pos:
-                    f_next = objective.value(x_next)
+                f_next, gx_next = _evaluate(objective, x_next, f_every_step or t + 1 in f_at, measure_grad)
                 if monitors:
-                    quantities = {"t": t, "f": f, "f_next": f_next, "grad_sq": g2,
-                                  "inner": g2 if g is gx else row_dot(xp, gx, g),
-                                  "oracle_sq": g2 if g is gx else row_dot(xp, g, g),
-                                  "alive": diverged_at < 0, "hp": hp_t}
+                    if not measure_grad:
+                        inner, oracle_sq = None, row_dot(xp, g, g)
+                    elif g is gx:
+                        inner = oracle_sq = g2
+                    else:
+                        inner, oracle_sq = row_dot(xp, gx, g), row_dot(xp, g, g)
+                    quantities = {"t": t, "x": x, "f": f, "f_next": f_next, "grad_sq": g2, "inner": inner,
+                                  "oracle_sq": oracle_sq, "alive": diverged_at < 0, "hp": hp_t}
                     for m in monitors:
                         m(quantities)
 
             if t in rec_pos:
                 i = rec_pos[t]
                 dead = be.to_numpy(diverged_at >= 0)
-                for name, arr in (("f", f), ("grad_sq", g2), ("min_grad_sq", min_g2), ("sum_grad_sq", sum_g2),
-                                  ("sum_grad_norm", sum_g)):
-                    out[name][i] = np.where(dead, np.nan, be.to_numpy(arr))
+                out["f"][i] = np.where(dead, np.nan, be.to_numpy(f))
+                if measure_grad:
+                    for name, arr in (("grad_sq", g2), ("min_grad_sq", min_g2), ("sum_grad_sq", sum_g2),
+                                      ("sum_grad_norm", sum_g)):
+                        out[name][i] = np.where(dead, np.nan, be.to_numpy(arr))
                 if f_next is not None:
                     out["decrease"][i] = np.where(dead, np.nan, be.to_numpy(f - f_next))
                 if dead.all():
                     break  # every run has diverged: nothing more to learn
             if t < steps:
-                x, f = x_next, f_next
+                x, f, gx = x_next, f_next, gx_next
             if bar is not None and (t % 256 == 0 or t == steps):
                 bar.n = t
                 bar.refresh()
@@ -250,4 +331,5 @@ def run(optimizer: Optimizer, objective, x0, steps: int, hp: Mapping[str, Any] |
     return Trace(optimizer=optimizer.describe(), objective=objective.name, oracle=oracle.describe(),
                  hyperparameters=_describe_hp(hp_full), seed=seed, backend=be.name, steps=rec,
                  **out, hitting_times={thr: be.to_numpy(h) for thr, h in hit.items()},
-                 diverged_at=be.to_numpy(diverged_at), x_final=be.to_numpy(x), seconds=seconds)
+                 diverged_at=be.to_numpy(diverged_at), x_final=be.to_numpy(x), seconds=seconds,
+                 checkpoints=cps, iterates=iterates, states=states, run_seeds=run_seeds)

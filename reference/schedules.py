@@ -1,14 +1,17 @@
 """Step-size schedules as first-class values.
 
 A schedule is a value ``s`` with ``s(t)`` the hyperparameter at step t = 0, 1, 2, ... It can stand
-wherever a hyperparameter does (``hp={"lr": power(0.1, 0.5)}``). Its base value may be a scalar or
-an ``(R, 1)`` column of per-run values; ``s(t)`` then has the same shape.
+wherever a hyperparameter does (``hp={"lr": power(0.1, 0.5)}``). Its base value (and a power
+schedule's exponent) may be a scalar or an ``(R, 1)`` column of per-run values; ``s(t)`` then has
+that shape.
 """
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
 from typing import Any, Callable
+
+import numpy as np
 
 
 @dataclass(frozen=True)
@@ -30,9 +33,10 @@ def constant(value) -> Schedule:
     return Schedule("constant", lambda t: value, {"value": value})
 
 
-def power(value, q: float) -> Schedule:
-    """s(t) = value * (t + 1)^(-q)  (q = 1/2 is the classical 1/sqrt(t) step)."""
-    if q < 0:
+def power(value, q) -> Schedule:
+    """s(t) = value * (t + 1)^(-q)  (q = 1/2 is the classical 1/sqrt(t) step). q, like value, may be an
+    (R, 1) column: one exponent per run (q = 0 gives a constant step)."""
+    if not np.all(np.asarray(q, dtype=float) >= 0):  # NaN fails too
         raise ValueError(f"power schedule exponent q must be >= 0; got {q}")
     return Schedule("power", lambda t: value * (t + 1.0) ** (-q), {"value": value, "q": q})
 
