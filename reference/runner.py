@@ -272,14 +272,11 @@ def run(optimizer: Optimizer, objective, x0, steps: int, hp: Mapping[str, Any] |
             if f is not None:
                 mark_diverged(f, t)
 
-            if t in cp_pos:  # before the step, while the state is x_t's
+            if t in cp_pos:  # before the step, while the state is x_t's (diverged runs are blanked at the end)
                 c = cp_pos[t]
-                dead = be.to_numpy(diverged_at >= 0)
                 iterates[c] = be.to_numpy(x)
-                iterates[c][dead] = np.nan
                 for k, arr in states.items():
                     arr[c] = be.to_numpy(state[k])
-                    arr[c][dead] = np.nan
 
             f_next = None
             if t < steps:
@@ -327,9 +324,13 @@ def run(optimizer: Optimizer, objective, x0, steps: int, hp: Mapping[str, Any] |
     seconds = time.perf_counter() - t0
     if bar is not None:
         bar.close()
+    diverged_at = be.to_numpy(diverged_at)
+    dead = (diverged_at >= 0) & (cps[:, None] >= diverged_at)  # (C, R): checkpoints at or after divergence
+    for arr in (iterates, *states.values()):
+        arr[dead] = np.nan
 
     return Trace(optimizer=optimizer.describe(), objective=objective.name, oracle=oracle.describe(),
                  hyperparameters=_describe_hp(hp_full), seed=seed, backend=be.name, steps=rec,
                  **out, hitting_times={thr: be.to_numpy(h) for thr, h in hit.items()},
-                 diverged_at=be.to_numpy(diverged_at), x_final=be.to_numpy(x), seconds=seconds,
+                 diverged_at=diverged_at, x_final=be.to_numpy(x), seconds=seconds,
                  checkpoints=cps, iterates=iterates, states=states, run_seeds=run_seeds)
