@@ -65,7 +65,7 @@ def test_toy_transverse_oscillation_decreases_with_beta(toy):
 
 def test_toy_first_step_is_a_gradient_step_and_measures_match_the_path():
     cfg = inna_toy.Config(steps=50, runs=((0.5, 0.1),))
-    path = inna_toy.simulate(cfg, "paper")
+    path = inna_toy.trajectory(cfg, "paper")
     obj = objectives.get("inna_toy")
     x0 = np.array([[-1.0, 1.5]])
     np.testing.assert_allclose(path[1, 0], (x0 - 1e-4 * obj.grad(x0))[0], rtol=1e-12)  # psi0 = paper (card 1.10)

@@ -49,7 +49,9 @@ from pathlib import Path
 import numpy as np
 
 from reference import optimizers
+from reference import run as reference_run
 from reference.objectives import TeacherStudent
+from reference.runner import BLOWUP
 
 from . import common
 
@@ -128,10 +130,10 @@ def classify(loss, thresholds: dict | None = None) -> dict:
     out = {"final": float(np.median(tail)) if np.isfinite(tail).all() else float("nan"),
            "amplitude_decades": float("nan"), "climb_decades": float("nan"), "monotonicity": float("nan"),
            "late_median_over_initial": float("nan"), "late_median_over_early_min": float("nan")}
-    bad = ~(np.abs(L) <= common.BLOWUP)
+    bad = ~(np.abs(L) <= BLOWUP)
     if bad.any():
         return {**out, "class": "diverging",
-                "reason": f"loss not finite or beyond {common.BLOWUP:g} at step {int(np.argmax(bad))}"}
+                "reason": f"loss not finite or beyond {BLOWUP:g} at step {int(np.argmax(bad))}"}
     out["amplitude_decades"] = float(np.log10(max(np.percentile(tail, 95), 1e-300) /
                                               max(np.percentile(tail, 5), 1e-300)))
     early_min, late_med = float(L[:h].min()), float(np.median(L[h:]))
@@ -303,8 +305,10 @@ def run(out: Path, quick: bool = False, progress=common.quiet, config: Config | 
     x0 = common.initial_points(obj, batch.run_seeds())
     opt = optimizers.get("adam")
     progress(f"{obj.describe()}: {opt.describe()}, lr {cfg.lr:g}, {batch.R} runs x {cfg.steps} steps")
-    sim = common.simulate(opt, obj, x0, cfg.steps, batch.columns({"lr": cfg.lr, "xi": cfg.xi}))
-    progress(f"  simulated in {sim.seconds:.1f}s")
+    # the loss at every step, for the spikes
+    tr = reference_run(opt, obj, x0, cfg.steps, hp=batch.columns({"lr": cfg.lr, "xi": cfg.xi}),
+                       record=range(cfg.steps + 1))
+    progress(f"  simulated in {tr.seconds:.1f}s")
     # a diverged run's records are NaN from its divergence step on: the classifier sees that
     runs, cells = [], []
     S = len(cfg.seeds)
@@ -316,11 +320,11 @@ def run(out: Path, quick: bool = False, progress=common.quiet, config: Config | 
         rs = []
         for k in range(S):
             r = i * S + k
-            c = classify(sim.loss[:, r])
+            c = classify(tr.f[:, r])
             rs.append({"beta1": s["beta1"], "beta2": s["beta2"], "a": a, "b": b, "delta": delta,
-                       "seed": cfg.seeds[k], **c, "diverged_at": int(sim.diverged_at[r]),
-                       "min_loss": float(np.nanmin(sim.loss[:, r])), "loss_every": stride,
-                       "loss": sim.loss[kept, r]})
+                       "seed": cfg.seeds[k], **c, "diverged_at": int(tr.diverged_at[r]),
+                       "min_loss": float(np.nanmin(tr.f[:, r])), "loss_every": stride,
+                       "loss": tr.f[kept, r]})
         runs += rs
         finals = [x["final"] for x in rs]
         amps = [x["amplitude_decades"] for x in rs]
@@ -335,8 +339,8 @@ def run(out: Path, quick: bool = False, progress=common.quiet, config: Config | 
               "conventions": {"a_b": "beta1 = 1 - b lr, beta2 = 1 - a lr (Ma-Wu-E); delta = |log10(b/a)|",
                               "final": "median loss over the last tail_fraction of the steps",
                               "json": "null stands for NaN or inf"},
-              "cells": cells, "runs": runs, "verdict": verdict, "simulation_seconds": sim.seconds}
-    files = _plots(result, sim.loss, out, cfg)
+              "cells": cells, "runs": runs, "verdict": verdict, "simulation_seconds": tr.seconds}
+    files = _plots(result, tr.f, out, cfg)
     path = out / "adam_regimes.json"
     result["seconds"] = time.perf_counter() - t0
     result["files"] = files + [str(path)]

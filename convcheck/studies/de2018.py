@@ -50,12 +50,16 @@ from pathlib import Path
 import numpy as np
 
 from reference import optimizers
+from reference import run as reference_run
 from reference.objectives import Autoencoder
+from reference.oracles import Minibatch
 from reference.runner import record_steps
+from reference.spectrum import hessian
 
 from . import common
 
 NAME = "de2018"
+STREAM = 1  # the minibatch streams: run r draws from default_rng([STREAM, seed_r])
 
 
 @dataclass
@@ -135,16 +139,19 @@ def _run_optimizer(kind: str, cfg: Config, obj, B, x0_for, progress) -> dict:
         group_key, fixed, opt = "beta1", {"beta2": cfg.beta2, "xi": cfg.xi}, optimizers.get("adam")
     batch = common.Batch(settings, list(cfg.seeds))
     x0 = x0_for(batch)
-    oracle = None if B is None else common.SeededMinibatch(B, batch.run_seeds(), cfg.steps, obj.n)
-    sim = common.simulate(opt, obj, x0, cfg.steps, batch.columns(fixed), oracle=oracle,
-                          record=record_steps(cfg.steps, cfg.record_points), checkpoints=cfg.checkpoints(),
-                          test=True)
-    progress(f"  {opt.describe()}: {batch.R} runs x {cfg.steps} steps in {sim.seconds:.1f}s")
-    final_train = batch.by_setting(sim.loss[-1])
-    final_test = batch.by_setting(sim.test_loss[-1])
+    rec, cps = record_steps(cfg.steps, cfg.record_points), np.asarray(cfg.checkpoints())
+    # the test loss is read off the iterates at the recorded steps; lambda_min off those at the checkpoints
+    tr = reference_run(opt, obj, x0, cfg.steps, hp=batch.columns(fixed), oracle=None if B is None else Minibatch(B),
+                       seed=STREAM, run_seeds=batch.run_seeds(), record=rec, checkpoints=np.union1d(rec, cps))
+    at = {int(s): c for c, s in enumerate(tr.checkpoints)}
+    test_loss = np.stack([obj.test_value(tr.iterates[at[int(s)]]) for s in tr.steps])  # NaN once diverged
+    iterates = tr.iterates[[at[int(s)] for s in cps]]
+    progress(f"  {opt.describe()}: {batch.R} runs x {cfg.steps} steps in {tr.seconds:.1f}s")
+    final_train = batch.by_setting(tr.f[-1])
+    final_test = batch.by_setting(test_loss[-1])
     score = _score(final_train)
     grid = [{**s, "median_final_train": float(score[i]), "median_final_test": float(_score(final_test)[i]),
-             "diverged": int((batch.by_setting(sim.diverged_at)[i] >= 0).sum())} for i, s in enumerate(settings)]
+             "diverged": int((batch.by_setting(tr.diverged_at)[i] >= 0).sum())} for i, s in enumerate(settings)]
     tuned = []
     for g in (cfg.nag_momenta if kind == "nag" else cfg.adam_beta1):
         idx = [i for i, s in enumerate(settings) if s[group_key] == g]
@@ -152,19 +159,20 @@ def _run_optimizer(kind: str, cfg: Config, obj, B, x0_for, progress) -> dict:
         lrs = [settings[i]["lr"] for i in idx]
         tuned.append({"group": g, "setting": best, "lr": settings[best]["lr"],
                       "lr_at_grid_edge": settings[best]["lr"] in (min(lrs), max(lrs))})
-    return {"kind": kind, "optimizer": opt.describe(), "batch": batch, "sim": sim, "grid": grid, "tuned": tuned,
-            "fixed": fixed, "oracle": sim.meta["oracle"]}
+    return {"kind": kind, "optimizer": opt.describe(), "batch": batch, "trace": tr, "test_loss": test_loss,
+            "checkpoints": cps, "iterates": iterates, "grid": grid, "tuned": tuned, "fixed": fixed,
+            "oracle": "exact" if B is None else f"minibatch(B={B}, per-seed streams)"}
 
 
 def _summarise(res: dict, cfg: Config, obj, progress) -> list[dict]:
     """One row per tuned setting, with lambda_min along the iterates (Lanczos on the tuned runs)."""
-    batch, sim = res["batch"], res["sim"]
+    batch, tr, test_loss = res["batch"], res["trace"], res["test_loss"]
     S = len(batch.seeds)
     rows = []
-    cps = sim.checkpoints
+    cps = res["checkpoints"]
     # lambda_min at every checkpoint for every seed of every tuned setting: one batched Lanczos call
     run_ids = np.array([t["setting"] * S + k for t in res["tuned"] for k in range(S)])
-    X = sim.iterates[:, run_ids, :].reshape(-1, obj.d)  # (C * n_runs, d), checkpoint-major
+    X = res["iterates"][:, run_ids, :].reshape(-1, obj.d)  # (C * n_runs, d), checkpoint-major
     t0 = time.perf_counter()
     lam = common.min_eigenvalues(obj, X, cfg.lanczos_iters).reshape(len(cps), len(run_ids))
     progress(f"  lambda_min (Lanczos, {cfg.lanczos_iters} iterations) at {len(cps)} checkpoints x {len(run_ids)} "
@@ -174,36 +182,33 @@ def _summarise(res: dict, cfg: Config, obj, progress) -> list[dict]:
         runs = run_ids[cols]
         lam_t = lam[:, cols]  # (C, S)
         med = np.nanmedian(lam_t, axis=1) if np.isfinite(lam_t).any() else np.full(len(cps), np.nan)
-        train = sim.loss[-1, runs]
-        test = sim.test_loss[-1, runs]
-        ming = np.sqrt(sim.min_grad_sq[runs])
+        train = tr.f[-1, runs]
+        test = test_loss[-1, runs]
+        ming = np.sqrt(tr.min_grad_sq[-1, runs])  # NaN for a diverged run, which counts as +inf
         label = (f"NAG mu={t['group']:g}" if res["kind"] == "nag" else f"Adam beta1={t['group']:g}")
         rows.append({
             "label": label, "optimizer": res["kind"], "group": t["group"], "lr": t["lr"],
             "lr_at_grid_edge": t["lr_at_grid_edge"], "seeds": list(batch.seeds),
             "final_train": train, "final_test": test, "min_grad_norm": ming,
-            "final_grad_norm": np.sqrt(sim.grad_sq[-1, runs]),
+            "final_grad_norm": np.sqrt(tr.grad_sq[-1, runs]),
             "median_final_train": float(_score(train)), "median_final_test": float(_score(test)),
             "median_min_grad_norm": float(_score(ming)),
-            "diverged": int((sim.diverged_at[runs] >= 0).sum()),
+            "diverged": int((tr.diverged_at[runs] >= 0).sum()),
             "checkpoints": cps, "lambda_min": lam_t.T, "median_lambda_min": med,
             "lambda_min_trend": _trend(cps, med, cfg.steps // 10) if np.isfinite(med).all() else None,
-            "curves": {"steps": sim.loss_steps, "train": sim.loss[:, runs].T, "test": sim.test_loss[:, runs].T,
-                       "grad_sq": sim.grad_sq[:, runs].T},
+            "curves": {"steps": tr.steps, "train": tr.f[:, runs].T, "test": test_loss[:, runs].T,
+                       "grad_sq": tr.grad_sq[:, runs].T},
             "_runs": runs,
         })
     return rows
 
 
-def _dense_check(obj, rows, sims, cfg: Config) -> dict:
+def _dense_check(obj, rows, iterates, cfg: Config) -> dict:
     """Lanczos lambda_min against eigvalsh of the dense Hessian at some final iterates."""
-    from reference.spectrum import hessian
-
     X, lz = [], []
     for r in rows:
-        sim = sims[r["optimizer"]]
         for k, run in enumerate(r["_runs"][:cfg.dense_check_rows]):
-            x = sim.iterates[-1, run]
+            x = iterates[r["optimizer"]][-1, run]
             if np.isfinite(x).all():
                 X.append(x)
                 lz.append(r["lambda_min"][k, -1])
@@ -323,7 +328,7 @@ def run(out: Path, quick: bool = False, progress=common.quiet, config: Config | 
             x0_for = lambda batch: common.initial_points(obj, batch.run_seeds())  # noqa: E731
             res = {k: _run_optimizer(k, cfg, obj, B, x0_for, progress) for k in ("nag", "adam")}
             rows = _summarise(res["nag"], cfg, obj, progress) + _summarise(res["adam"], cfg, obj, progress)
-            check = _dense_check(obj, rows, {k: v["sim"] for k, v in res.items()}, cfg)
+            check = _dense_check(obj, rows, {k: v["iterates"] for k, v in res.items()}, cfg)
             e = {"label": label, "hidden": hidden, "batch_size": B, "objective": obj.describe(), "d": obj.d,
                  "oracle": res["nag"]["oracle"], "rows": rows,
                  "grids": {k: v["grid"] for k, v in res.items()}, "lanczos_check": check,

@@ -8,17 +8,20 @@ Objective: ``objectives.get("relu_net", n, p, m, seed=data_seed)``, J = SUM over
 (``relu_net.initial_points(1, seed=s)``), one per seed, the same for every method (common random
 numbers).
 
-Oracle: ``common.SeededMinibatch(batch)``: B indices i.i.d. uniform WITH replacement per step (as
-``reference.oracles.Minibatch``, which draws ``rng.integers(0, n, size=(R, B))``: i.i.d. with
-replacement, Assumption 1's sampling), but from a per-seed stream, so all methods see the same
-minibatches for a given seed. The answer is (n/B) sum_b grad J_{i_b}, unbiased for grad J; the
-paper's v_k = sum_{n in B_k} grad J_n is B/n times it (for SGD a rescaling of gamma_0; for INNA it
-also rescales beta's weight on the gradient only).
+Oracle: ``reference.oracles.Minibatch(batch)``: B indices i.i.d. uniform WITH replacement per step
+(Assumption 1's sampling), drawn from per-seed streams (``run(..., run_seeds=...)``: run r draws from
+default_rng([1, seed_r])), so all methods and settings see the same minibatches for a given seed. The
+answer is ``relu_net.component_grad`` = (n/B) sum_b grad J_{i_b}, unbiased for grad J; the paper's
+v_k = sum_{n in B_k} grad J_n is B/n times it (for SGD a rescaling of gamma_0; for INNA it also
+rescales beta's weight on the gradient only). The runs never evaluate the full gradient
+(``measure_grad=False``); a run has diverged once J, evaluated at the records (and the step after
+each), is not finite or beyond reference.runner.BLOWUP.
 
 Methods (one batch each; (q, gamma_0) settings x seeds as rows, hyperparameters as (R, 1) columns):
 
 * INNA (eq. 12, psi0 = paper, (alpha, beta) = (0.5, 0.1), the paper's default) and SGD (no momentum),
-  gamma_k = gamma_0 (k + 1)^-q, q in ``qs``, gamma_0 from a per-method grid; for each (method, q) the
+  gamma_k = gamma_0 (k + 1)^-q (``schedules.power`` with per-run gamma_0 and q), q in ``qs``, gamma_0
+  from a per-method grid; for each (method, q) the
   gamma_0 with the lowest median (over seeds) final full-batch training loss is selected (the paper:
   the gamma_0 that most decreases the training loss after 15 epochs, per algorithm; a setting with a
   diverged seed is not eligible, and counts as +inf in the grid's medians). Whether the choice is at the grid's edge is recorded.
@@ -44,10 +47,14 @@ from pathlib import Path
 import numpy as np
 
 from reference import objectives, optimizers
+from reference import run as reference_run
+from reference.oracles import Minibatch
+from reference.schedules import power
 
 from . import common
 
 NAME = "inna-relu"
+STREAM = 1  # the minibatch streams: run r draws from default_rng([STREAM, seed_r])
 METHODS = ("inna", "inna_code", "sgd", "adam")  # inna: the paper's psi0; inna_code: the PyTorch code's
 
 
@@ -89,39 +96,23 @@ def simulate(method: str, obj, cfg: Config, rec: np.ndarray) -> dict:
     opt = (optimizers.get("inna", psi0="paper" if method == "inna" else "code") if method.startswith("inna")
            else optimizers.get(method))
     cols = b.columns()
-    g0, q = cols["gamma0"], cols["q"]
-    hp = {"lr": g0}
+    hp = {"lr": power(cols["gamma0"], cols["q"])}  # gamma_k = gamma0 (k + 1)^-q; Adam's q is 0
     if method.startswith("inna"):
         hp.update(alpha=cfg.alpha, beta=cfg.beta)
-    hp = opt.hyperparameters(hp)
     seeds = b.run_seeds()
-    x0 = np.concatenate([obj.initial_points(1, seed=int(s)) for s in seeds])
-    oracle = common.SeededMinibatch(cfg.batch, seeds, cfg.steps, obj.n)
-    K, R = len(rec), b.R
-    J, D = np.full((K, R), np.nan), np.full((K, R), np.nan)
+    tr = reference_run(opt, obj, common.initial_points(obj, seeds), cfg.steps, hp=hp, oracle=Minibatch(cfg.batch),
+                       seed=STREAM, run_seeds=seeds, record=rec, checkpoints=rec, measure_grad=False)
+    J, D = tr.f, np.full(tr.f.shape, np.nan)  # J is NaN from a run's divergence on
     kinked, inexact = 0, 0
-    pos = {int(s): i for i, s in enumerate(rec)}
-    state = opt.init(x0.copy(), hp)
-    dead = np.zeros(R, dtype=bool)
-    with np.errstate(all="ignore"):
-        for t in range(cfg.steps + 1):
-            x = state["x"]
-            if t in pos:
-                f = obj.value(x)
-                dead |= ~(np.abs(f) <= common.BLOWUP) | ~np.isfinite(x).all(axis=1)
-                ok = ~dead
-                J[pos[t], ok] = f[ok]
-                if ok.any():
-                    lo, hi = obj.d_criticality_bounds(x[ok])
-                    D[pos[t], ok] = hi
-                    kinked += int(obj.kinks(x[ok]).any(axis=(1, 2)).sum())
-                    inexact += int((lo != hi).sum())
-            if t == cfg.steps:
-                break
-            hp["lr"] = g0 * (t + 1.0) ** (-q)
-            state = opt.step(state, oracle(obj, x, None, t), hp, t)
+    for k in range(len(rec)):
+        ok = ~np.isnan(J[k])
+        if ok.any():
+            lo, hi = obj.d_criticality_bounds(tr.iterates[k][ok])
+            D[k, ok] = hi
+            kinked += int(obj.kinks(tr.iterates[k][ok]).any(axis=(1, 2)).sum())
+            inexact += int((lo != hi).sum())
     return {"batch": b, "J": J, "D": D, "kinked_records": kinked, "inexact_records": inexact,
-            "diverged": dead}
+            "diverged": tr.diverged()}
 
 
 def _band(a: np.ndarray) -> dict:

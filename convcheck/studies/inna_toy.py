@@ -40,6 +40,7 @@ from pathlib import Path
 import numpy as np
 
 from reference import objectives, optimizers
+from reference import run as reference_run
 
 from . import common
 
@@ -61,20 +62,15 @@ class Config:
 QUICK = Config(steps=8_000, keep_every=40)
 
 
-def simulate(cfg: Config, psi0: str) -> np.ndarray:
-    """The (steps + 1, runs, 2) path of INNA on the toy, all runs one batch."""
-    obj = objectives.get("inna_toy")
-    opt = optimizers.get("inna", psi0=psi0)
+def trajectory(cfg: Config, psi0: str) -> np.ndarray:
+    """The (steps + 1, runs, 2) path of INNA on the toy: every iterate, all runs one batch. The measures
+    are taken on the path afterwards, so the run itself measures nothing (no gradient norms)."""
     ab = np.array(cfg.runs, dtype=np.float64)
-    hp = opt.hyperparameters({"lr": cfg.lr, "alpha": ab[:, :1], "beta": ab[:, 1:]})
     x0 = np.tile(np.array([cfg.start], dtype=np.float64), (len(cfg.runs), 1))
-    state = opt.init(x0, hp)
-    path = np.empty((cfg.steps + 1, len(cfg.runs), 2))
-    for t in range(cfg.steps):
-        path[t] = state["x"]
-        state = opt.step(state, obj.grad(state["x"]), hp, t)
-    path[cfg.steps] = state["x"]
-    return path
+    tr = reference_run(optimizers.get("inna", psi0=psi0), objectives.get("inna_toy"), x0, cfg.steps,
+                       hp={"lr": cfg.lr, "alpha": ab[:, :1], "beta": ab[:, 1:]}, record=[0, cfg.steps],
+                       checkpoints=range(cfg.steps + 1), measure_grad=False)
+    return tr.iterates
 
 
 def _reversals(v: np.ndarray, swing: float) -> int:
@@ -171,13 +167,13 @@ def run(out: Path, quick: bool = False, progress=common.quiet, config: Config | 
     for psi0 in PSI0:
         progress(f"{NAME}: INNA psi0={psi0}, {len(cfg.runs)} runs x {cfg.steps} steps")
         t1 = time.perf_counter()
-        path = simulate(cfg, psi0)
-        rows = measures(path, cfg)
+        thetas = trajectory(cfg, psi0)
+        rows = measures(thetas, cfg)
         keep = np.r_[0:cfg.steps + 1:cfg.keep_every, cfg.steps] if cfg.steps % cfg.keep_every else \
             np.r_[0:cfg.steps + 1:cfg.keep_every]
-        paths[psi0] = path[keep]
+        paths[psi0] = thetas[keep]
         inits[psi0] = {"rows": rows, "claims": _claims(rows, cfg), "seconds": time.perf_counter() - t1,
-                       "path_steps": keep, "path": np.transpose(path[keep], (1, 0, 2))}
+                       "path_steps": keep, "path": np.transpose(thetas[keep], (1, 0, 2))}
     result = {"study": NAME, "quick": quick, "config": asdict(cfg), "versions": common.versions(),
               "objective": objectives.get("inna_toy").describe(),
               "conventions": {"optimizer": "INNA eq. 12, exact (sub)gradient, sign(0) = 0", "primary_psi0": "paper",

@@ -30,7 +30,8 @@ v ~ N(0, I) from ``default_rng([STREAM, seed])``, R in ``radii``; on the autoenc
 multiplied by radius/2 (``Autoencoder.initial_points``), radius in ``ae_radii`` - large radii give
 large gradients, so the gradient norms span decades.
 
-Optimizers (every (radius, seed) as one row of one batch, ``common.simulate``, exact gradients):
+Optimizers (every (radius, seed) as one row of one batch of ``reference.run``, exact gradients, every
+iterate kept as a checkpoint):
 
 * GD at a fixed step per run. Known constants: gd.l0l1.upper's h = 1/(2 (M L1 + L0)), M =
   ``grad_norm_sup(f(x_0))`` the largest gradient norm on the sublevel set: every step is a certified
@@ -75,6 +76,7 @@ from pathlib import Path
 import numpy as np
 
 from reference import objectives, optimizers
+from reference import run as reference_run
 from reference.objectives.l0l1 import gronwall_factor
 from reference.smoothness import DEFAULT_FRACTIONS, trajectory_smoothness
 from reference.spectrum import extreme_eigenvalues
@@ -258,20 +260,20 @@ def run(out: Path, quick: bool = False, progress=common.quiet, config: Config | 
         per, pooled, sampled = {}, [], []
         for oname in OPTIMIZERS:
             tc = time.perf_counter()
-            sim = common.simulate(optimizers.get(oname), obj, x0, cfg.steps, hps[oname],
-                                  checkpoints=range(cfg.steps + 1))
-            p = points(obj, sim.iterates, cfg.fractions)
+            every = range(cfg.steps + 1)
+            tr = reference_run(optimizers.get(oname), obj, x0, cfg.steps, hp=hps[oname], record=every, checkpoints=every)
+            p = points(obj, tr.iterates, cfg.fractions)
             pts[(name, oname)] = p
             pooled.append(p)
             keep = _thin(p["g"].size, cfg.json_points)
             hess, H = hessian_check(obj, p, keep, const)
             sampled.append((p["g"][keep], H))
             pts[(name, "hessian")] = tuple(np.concatenate(v) for v in zip(*sampled))
-            g_rise = np.nanmax(np.sqrt(sim.grad_sq), axis=0) / np.sqrt(sim.grad_sq[0])
+            g_rise = np.nanmax(np.sqrt(tr.grad_sq), axis=0) / np.sqrt(tr.grad_sq[0])
             hp = {k: (np.asarray(v).ravel() if np.ndim(v) else v) for k, v in hps[oname].items()}
-            row = {"hyperparameters": hp, "diverged": int((sim.diverged_at >= 0).sum()), "runs": int(x0.shape[0]),
+            row = {"hyperparameters": hp, "diverged": int((tr.diverged_at >= 0).sum()), "runs": int(x0.shape[0]),
                    "undefined": p["undefined"], "unresolved": p["unresolved"], "fit": fit(p["g"], p["L"]),
-                   "final_grad_norm_median": float(np.nanmedian(np.sqrt(sim.grad_sq[-1]))),
+                   "final_grad_norm_median": float(np.nanmedian(np.sqrt(tr.grad_sq[-1]))),
                    "max_grad_norm_over_start": float(np.max(g_rise)),
                    "hessian": hess,
                    "edge_of_stability": None if oname == "adam" else edge_of_stability(p, hps[oname].get("clip")),
