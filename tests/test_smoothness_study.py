@@ -11,9 +11,8 @@ import sys
 import numpy as np
 import pytest
 
-from convcheck.studies import common
 from convcheck.studies import smoothness_scatter as study
-from reference import optimizers
+from reference import optimizers, run
 from reference.objectives import get
 from reference.smoothness import local_smoothness
 
@@ -88,8 +87,8 @@ def test_every_point_lies_below_the_certified_envelope(quick):
 def test_the_envelope_check_catches_wrong_constants_and_needs_A():
     cosh = get("cosh", d=2)
     x0 = study.starts(cosh, (3.0, 8.0), (0, 1))
-    sim = common.simulate(optimizers.get("gd"), cosh, x0, 40, {"lr": 1e-3}, checkpoints=range(41))
-    p = study.points(cosh, sim.iterates, study.DEFAULT_FRACTIONS)
+    tr = run(optimizers.get("gd"), cosh, x0, 40, hp={"lr": 1e-3}, checkpoints=range(41))
+    p = study.points(cosh, tr.iterates, study.DEFAULT_FRACTIONS)
     assert study.envelope(p, 1.0, 1.0)["violations_certified"] == 0
     assert study.envelope(p, 1.0, 0.5)["violations_certified"] > 0  # L1 too small: caught
     # one 1-D cosh step from 0 to 2: the secant sinh(2)/2 = 1.81 exceeds L0 + L1 |f'(0)| = 1, and stays below
@@ -108,8 +107,8 @@ def test_local_smoothness_increases_with_gradient_norm_on_cosh(quick):
     when h cosh(u) < 4. So L_hat is a strictly increasing function of g = sinh(u_t): Spearman exactly 1."""
     c1 = get("cosh", d=1)
     h = 0.5 / (1 + math.sinh(6.0))
-    sim = common.simulate(optimizers.get("gd"), c1, np.array([[6.0]]), 300, {"lr": h}, checkpoints=range(301))
-    p = study.points(c1, sim.iterates, study.DEFAULT_FRACTIONS)
+    tr = run(optimizers.get("gd"), c1, np.array([[6.0]]), 300, hp={"lr": h}, checkpoints=range(301))
+    p = study.points(c1, tr.iterates, study.DEFAULT_FRACTIONS)
     order = np.argsort(p["g"])
     assert p["g"].size == 300 and np.all(np.diff(p["L"][order]) > 0)
     assert study.fit(p["g"], p["L"])["spearman"] == pytest.approx(1.0)
@@ -165,11 +164,11 @@ def test_edge_of_stability_is_step_times_curvature():
     and clipped GD's clipped steps (|g| > clip) give lr clip L / |g_t|."""
     quad = get("quadratic", eigs=[4.0])
     x0 = np.array([[3.0]])
-    sim = common.simulate(optimizers.get("gd"), quad, x0, 20, {"lr": 0.45}, checkpoints=range(21))
-    p = study.points(quad, sim.iterates, study.DEFAULT_FRACTIONS)
+    tr = run(optimizers.get("gd"), quad, x0, 20, hp={"lr": 0.45}, checkpoints=range(21))
+    p = study.points(quad, tr.iterates, study.DEFAULT_FRACTIONS)
     assert np.allclose(p["L"], 4.0) and study.edge_of_stability(p)["median"] == pytest.approx(1.8)
-    sim = common.simulate(optimizers.get("clipped_gd"), quad, x0, 20, {"lr": 0.4, "clip": 1.0}, checkpoints=range(21))
-    p = study.points(quad, sim.iterates, study.DEFAULT_FRACTIONS)
+    tr = run(optimizers.get("clipped_gd"), quad, x0, 20, hp={"lr": 0.4, "clip": 1.0}, checkpoints=range(21))
+    p = study.points(quad, tr.iterates, study.DEFAULT_FRACTIONS)
     e = study.edge_of_stability(p, clip=1.0)
     clipped = p["g"] > 1.0
     assert clipped.any() and e["median_clipped_steps"] == pytest.approx(np.median(0.4 * 4.0 / p["g"][clipped]))

@@ -1,6 +1,6 @@
 """The studies (convcheck/studies): the CLI writes plots and a JSON with the documented keys, the
-regime classifier classifies constructed curves as its rules say, the batched loop equals one run
-at a time and the reference runner, and runs are reproducible from their seeds."""
+regime classifier classifies constructed curves as its rules say, the studies' batches (run by
+reference.run, the one loop) equal their runs one at a time, and runs are reproducible from their seeds."""
 import json
 import subprocess
 import sys
@@ -12,6 +12,7 @@ from convcheck.studies import adam_regimes, common, de2018
 from convcheck.studies.adam_regimes import CLASSES, cell_class, classify
 from reference import optimizers, run
 from reference.objectives import Autoencoder, TeacherStudent
+from reference.oracles import Minibatch
 
 
 def cli(*args):
@@ -161,46 +162,34 @@ def test_cell_class_is_the_majority_with_ties_to_the_more_severe():
 
 
 # ---------------------------------------------------------------------------------------------
-# the batched loop
-
-
-def _nag_batch(seeds, settings):
-    return common.Batch(settings, list(seeds))
+# the studies' use of the one loop (reference.run): a Batch's columns, per-seed starts and streams
 
 
 def test_batched_equals_one_at_a_time_with_minibatches():
+    """As de2018 runs it: settings x seeds in one batch, minibatches from per-seed streams, the test loss
+    read off checkpointed iterates. Each run's numbers are those of the run alone."""
     obj = Autoencoder(n=32, p=8, hidden=(4,), n_test=16)
     settings = [{"momentum": 0.9, "lr": 0.05}, {"momentum": 0.5, "lr": 0.2}]
     seeds = [3, 7]
     steps = 30
 
     def go(batch):
-        orc = common.SeededMinibatch(4, batch.run_seeds(), steps, obj.n)
-        return common.simulate(optimizers.get("nag"), obj, common.initial_points(obj, batch.run_seeds()), steps,
-                               batch.columns(), oracle=orc, record=[0, 10, 30], checkpoints=[5, 30], test=True)
+        seeds = batch.run_seeds()
+        return run(optimizers.get("nag"), obj, common.initial_points(obj, seeds), steps, hp=batch.columns(),
+                   oracle=Minibatch(4), seed=1, run_seeds=seeds, record=[0, 10, 30], checkpoints=[5, 10, 30])
 
     full = go(common.Batch(settings, seeds))
     for i, s in enumerate(settings):
         for j, seed in enumerate(seeds):
             one = go(common.Batch([s], [seed]))
             r = i * len(seeds) + j
-            np.testing.assert_allclose(one.loss[:, 0], full.loss[:, r], rtol=1e-12, atol=0)
-            np.testing.assert_allclose(one.test_loss[:, 0], full.test_loss[:, r], rtol=1e-12, atol=0)
+            np.testing.assert_allclose(one.f[:, 0], full.f[:, r], rtol=1e-12, atol=0)
+            np.testing.assert_allclose(obj.test_value(one.iterates[:, 0]), obj.test_value(full.iterates[:, r]),
+                                       rtol=1e-12, atol=0)
             np.testing.assert_allclose(one.iterates[:, 0], full.iterates[:, r], rtol=1e-11, atol=1e-14)
-            assert one.min_grad_sq[0] == pytest.approx(full.min_grad_sq[r], rel=1e-12)
+            assert one.min_grad_sq[-1, 0] == pytest.approx(full.min_grad_sq[-1, r], rel=1e-12)
     # the hyperparameter columns really differ per run: the two settings give different trajectories
-    assert not np.allclose(full.loss[-1, 0], full.loss[-1, 2])
-
-
-def test_simulate_reproduces_the_reference_runner():
-    obj = TeacherStudent(n=16, p=4, hidden=6, teacher=2)
-    batch = common.Batch(common.settings_grid(beta1=[0.9, 0.99], beta2=[0.9, 0.999]), [0, 1])
-    x0 = common.initial_points(obj, batch.run_seeds())
-    hp = batch.columns({"lr": 1e-2})
-    sim = common.simulate(optimizers.get("adam"), obj, x0, 50, hp)
-    tr = run(optimizers.get("adam"), obj, x0, 50, hp=hp)
-    np.testing.assert_allclose(sim.loss[tr.steps], tr.f, rtol=1e-13, atol=0)
-    np.testing.assert_allclose(sim.min_grad_sq, tr.min_grad_sq[-1], rtol=1e-13)
+    assert not np.allclose(full.f[-1, 0], full.f[-1, 2])
 
 
 def test_runs_are_reproducible_from_their_seeds():
@@ -208,8 +197,8 @@ def test_runs_are_reproducible_from_their_seeds():
 
     def go(seeds):
         batch = common.Batch([{"beta1": 0.9, "beta2": 0.999}], seeds)
-        return common.simulate(optimizers.get("adam"), obj, common.initial_points(obj, batch.run_seeds()), 40,
-                               batch.columns({"lr": 1e-2})).loss
+        return run(optimizers.get("adam"), obj, common.initial_points(obj, batch.run_seeds()), 40,
+                   hp=batch.columns({"lr": 1e-2}), record=range(41)).f
 
     a, b = go([0, 1]), go([0, 1])
     assert np.array_equal(a, b)
@@ -219,11 +208,12 @@ def test_runs_are_reproducible_from_their_seeds():
 def test_a_diverged_run_is_recorded_not_raised():
     obj = TeacherStudent(n=16, p=4, hidden=6, teacher=2)
     batch = common.Batch([{"momentum": 0.9, "lr": 1e-3}, {"momentum": 0.9, "lr": 1e6}], [0])
-    sim = common.simulate(optimizers.get("nag"), obj, common.initial_points(obj, [0, 0]), 200, batch.columns(),
-                          checkpoints=[200])
-    assert sim.diverged_at[0] == -1 and sim.diverged_at[1] > 0
-    assert np.isnan(sim.loss[sim.diverged_at[1]:, 1]).all() and np.isfinite(sim.loss[:, 0]).all()
-    assert np.isnan(sim.iterates[0, 1]).all()
+    tr = run(optimizers.get("nag"), obj, common.initial_points(obj, [0, 0]), 200, hp=batch.columns(),
+             record=range(201), checkpoints=[200])
+    assert tr.diverged_at[0] == -1 and tr.diverged_at[1] > 0
+    assert np.isnan(tr.f[tr.diverged_at[1]:, 1]).all() and np.isfinite(tr.f[:, 0]).all()
+    assert np.isnan(tr.iterates[0, 1]).all()
+    # and what the studies compute on a diverged run's iterates is NaN, not an error
     assert np.isnan(common.min_eigenvalues(Autoencoder(n=8, p=4, hidden=(2,)), np.full((1, 22), np.nan), 5)).all()
 
 
