@@ -38,15 +38,14 @@ class Scaled(Oracle):
 
 
 def _max_gap(opt, obj, x0, hp, c, steps):
-    """max_t ||x_t(c g) - x_t(g)||_inf through init/step (every iterate, not only recorded ones)."""
-    worst = 0.0
-    hp = opt.hyperparameters(hp)
-    a, b = opt.init(x0, hp), opt.init(x0, hp)
-    for t in range(steps):
-        a = opt.step(a, obj.grad(a["x"]), hp, t)
-        b = opt.step(b, c * obj.grad(b["x"]), hp, t)
-        worst = max(worst, float(np.max(np.abs(a["x"] - b["x"]))))
-    return worst
+    """max_{1<=t<=steps} ||x_t(c g) - x_t(g)||_inf over every iterate (checkpoints, not only records):
+    the same runner run twice, on the exact oracle and on ``Scaled(c)``."""
+    if steps == 0:
+        return 0.0
+    every = range(1, steps + 1)
+    a = run(opt, obj, x0, steps, hp=hp, record=[0], checkpoints=every).iterates
+    b = run(opt, obj, x0, steps, hp=hp, oracle=Scaled(c), record=[0], checkpoints=every).iterates
+    return float(np.max(np.abs(a - b)))
 
 
 def scale_free(steps: int = 300, seed: int = 0):
