@@ -21,10 +21,10 @@ Methods (one batch each; (q, gamma_0) settings x seeds as rows, hyperparameters 
 
 * INNA (eq. 12, psi0 = paper, (alpha, beta) = (0.5, 0.1), the paper's default) and SGD (no momentum),
   gamma_k = gamma_0 (k + 1)^-q (``schedules.power`` with per-run gamma_0 and q), q in ``qs``, gamma_0
-  from a per-method grid; for each (method, q) the
-  gamma_0 with the lowest median (over seeds) final full-batch training loss is selected (the paper:
-  the gamma_0 that most decreases the training loss after 15 epochs, per algorithm; a setting with a
-  diverged seed is not eligible, and counts as +inf in the grid's medians). Whether the choice is at the grid's edge is recorded.
+  from a per-method grid; for each (method, q) the gamma_0 with the lowest median (over seeds) final
+  full-batch training loss is selected (the paper: the gamma_0 that most decreases the training loss
+  after 15 epochs, per algorithm; a setting with a diverged seed is not eligible, and counts as +inf
+  in the grid's medians). Whether the choice is at the grid's edge is recorded.
 * Adam (torch's, betas (0.9, 0.999), eps 1e-8) at a fixed lr, chosen from its grid the same way.
 
 Recorded at ``records`` steps (log- and linearly spaced): J(theta_k), J/n, and dist(0, D J(theta_k))

@@ -261,7 +261,8 @@ def run(out: Path, quick: bool = False, progress=common.quiet, config: Config | 
         for oname in OPTIMIZERS:
             tc = time.perf_counter()
             every = range(cfg.steps + 1)
-            tr = reference_run(optimizers.get(oname), obj, x0, cfg.steps, hp=hps[oname], record=every, checkpoints=every)
+            tr = reference_run(optimizers.get(oname), obj, x0, cfg.steps, hp=hps[oname], record=every,
+                               checkpoints=every)
             p = points(obj, tr.iterates, cfg.fractions)
             pts[(name, oname)] = p
             pooled.append(p)
