@@ -17,6 +17,16 @@ def test_l0l1_theorems_certify_symbolically():
         assert cert.ok and cert.level == "symbolic", [(s.name, s.level) for s in cert.steps]
 
 
+def test_l0l1_descent_lemma_is_proved_and_a_halved_B_fails():
+    from theory.certify import certify_lemma
+    assert certify_lemma(descent.DESCENT).level == "symbolic"
+    from theory.lemma import fx, fy, ip, norm
+    from theory.model import le
+    wrong = dataclasses.replace(descent.DESCENT, conclusions=(le(fy, fx + ip("gx", "d") + descent.B_of(descent.c_r) / 2
+                                                                 * (descent.L0 + descent.L1 * norm("gx")) * ip("d", "d") / 2),))
+    assert certify_lemma(wrong).level == "failed"
+
+
 def test_descent_factors_match_the_card_and_tend_to_one():
     A, B = descent.A, descent.B
     assert float(A.subs(descent.c_r, 1)) == float(sp.E - 1)             # card T7: 1.71828
@@ -29,7 +39,7 @@ def test_clipped_gd_certificate_breaks_when_the_displacement_condition_is_widene
         clipped_gd.theorem.conditions[0],
         Condition(sp.LessThan(clipped_gd.clip, 10 / (descent.L1 * clipped_gd.lr)), "clip <= 10/(L1 lr)")))
     failed = {c.name for c in theory.certify(wide).failures()}
-    assert "positive decrease" in failed
+    assert any(n.startswith("descent lemma at the clipped step") for n in failed), failed
 
 
 def test_clipped_gd_holds_and_l0l1_descent_holds_on_every_l0l1_objective():
