@@ -35,10 +35,12 @@ def test_adam_stoch_is_a_claim_without_a_chain():
     assert cert.level == "unverified" and cert.steps == []
 
 
-def test_rmsprop_stoch_is_not_certified():
-    """Not converted: its chain's assumptions are unjustified and the prescribed beta2 leaves [0, 1) for small G."""
-    cert = theory.certify(theory.get("rmsprop.stoch"))
-    assert not cert.ok and "prescription of beta2" in {c.name for c in cert.failures()}
+def test_rmsprop_stoch_is_certified_and_needs_g_at_least_xi():
+    """Without G >= xi the prescribed beta2 = 1 - (xi^2 theta/(G (G + xi)))^2 leaves [0, 1) for small G."""
+    cert = theory.certify(rmsprop.stoch)
+    assert cert.ok and cert.level == "symbolic" and not cert.unlinked
+    loose = dataclasses.replace(rmsprop.stoch, conditions=rmsprop.stoch.conditions[1:])
+    assert "prescription of beta2" in {c.name for c in theory.certify(loose).failures()}
 
 
 def test_rmsprop_det_fails_when_the_step_condition_is_widened():

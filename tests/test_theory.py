@@ -289,3 +289,29 @@ def test_every_formula_has_a_provenance_tag_and_every_theorem_a_note():
         for f in thm.formulas().values():
             assert f.source.tag in ("paper", "code", "derived", "claim")
         assert (root / thm.notes_path).is_file(), thm.notes_path
+
+
+# -- the prover's numeric stages -------------------------------------------------------------------------
+
+
+def test_an_upper_bound_keeps_a_nonnegative_symbols_sign():
+    """v >= 0 declared, v <= G^2 given: the domain is [0, G^2], so sqrt(v) <= G holds (no complex 'counterexample')."""
+    v, G = sp.symbols("v G", nonnegative=True)
+    assert Bound(v, hi=G ** 2).lo == 0
+    assert prove("nonneg", G - sp.sqrt(v), [Bound(v, hi=G ** 2)]).level != "failed"
+
+
+def test_cancellation_of_huge_terms_is_not_a_counterexample_but_a_real_gap_is():
+    """e^{L1 r} with L1 r ~ 1e6 cancels far beyond any working precision: the written terms set the scale."""
+    from theory.prove import search_counterexample
+    a, b = sp.symbols("a b", positive=True)
+    identity = (a + 1) * sp.exp(a * b) / b - (a + 1) * (sp.exp(a * b) - 1) / b - (a + 1) / b
+    assert search_counterexample("zero", identity, {}) is None
+    assert search_counterexample("zero", identity + 1 / (1 + a), {}) is not None
+
+
+def test_the_local_search_stops_when_the_badness_creeps_towards_zero():
+    """-1/x climbs to 0 as x runs to infinity: the search must give up, not multiply x by 1.5 forever."""
+    from theory.prove import search_counterexample
+    x = sp.Symbol("x", positive=True)
+    assert search_counterexample("pos", 1 / x, {}) is None

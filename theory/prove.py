@@ -39,8 +39,11 @@ import sympy as sp
 LEVELS = ("symbolic", "interval", "sampled", "unverified", "failed")
 BOX = (sp.Rational(1, 1000), sp.Integer(1000))  # offsets for unbounded symbols at interval level
 SAMPLE_RANGE = (1e-6, 1e6)
-SYMBOLIC_SECONDS = 20.0  # time SymPy may spend on one obligation before the weaker levels are tried
+SYMBOLIC_SECONDS = 40.0  # time SymPy may spend on one obligation before the weaker levels are tried
 MAX_DEPTH = 4            # nested applications of the min/max and sqrt rules
+QUICK_SAMPLES = 100      # seeded points tried before the symbolic stage
+CONFIRM_DPS = 400        # digits at which a counterexample found at 50 is confirmed
+LOCAL_MOVES = 40         # coordinate moves per step size in the local search for a counterexample
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,10 @@ class Bound:
     hi: sp.Expr = sp.oo
 
     def __post_init__(self):
-        object.__setattr__(self, "lo", sp.sympify(self.lo))
+        lo = sp.sympify(self.lo)
+        if lo == sp.S.NegativeInfinity and (self.symbol.is_positive or self.symbol.is_nonnegative):
+            lo = sp.Integer(0)  # an upper bound alone keeps the sign the symbol is declared with
+        object.__setattr__(self, "lo", lo)
         object.__setattr__(self, "hi", sp.sympify(self.hi))
 
 
@@ -225,6 +231,8 @@ def _split_min_max(kind: str, expr: sp.Expr, bounds: dict[sp.Symbol, Bound], dep
             continue
         A, B = m.args
         for sym in sorted((A - B).free_symbols, key=str):
+            if not (A - B).is_rational_function(sym):  # solving through roots can run for minutes
+                continue
             try:
                 roots = [r for r in sp.solve(sp.Eq(A, B), sym) if r.is_positive]
             except (NotImplementedError, ValueError, TypeError):
@@ -247,6 +255,23 @@ def _split_min_max(kind: str, expr: sp.Expr, bounds: dict[sp.Symbol, Bound], dep
                     break
             else:
                 return True
+    return False
+
+
+def _decided_min_max(kind: str, expr: sp.Expr, bounds: dict[sp.Symbol, Bound], depth: int) -> bool:
+    """min(A, B) is A wherever the bounds prove A <= B (a case of a split, clipping off or on): replace it."""
+    for m in sorted(expr.atoms(sp.Min, sp.Max), key=sp.count_ops):
+        if len(m.args) != 2:
+            continue
+        A, B = m.args
+        # only the cheapest proof (no nested rules): a comparison that needs more is left to the other rules
+        if prove_symbolic("nonneg", B - A, bounds, MAX_DEPTH):
+            small, big = A, B
+        elif prove_symbolic("nonneg", A - B, bounds, MAX_DEPTH):
+            small, big = B, A
+        else:
+            continue
+        return prove_symbolic(kind, expr.xreplace({m: small if isinstance(m, sp.Min) else big}), bounds, depth + 1)
     return False
 
 
@@ -316,7 +341,8 @@ def prove_symbolic(kind: str, expr: sp.Expr, bounds: dict[sp.Symbol, Bound], dep
         return kind == "nonneg"
     if e.is_positive or (kind == "nonneg" and e.is_nonnegative) or sign_proved(e, kind == "nonneg") == 1:
         return True
-    if expr.atoms(sp.Min, sp.Max) and (_split_min_max(kind, expr, bounds, depth)
+    if expr.atoms(sp.Min, sp.Max) and (_decided_min_max(kind, expr, bounds, depth)
+                                        or _split_min_max(kind, expr, bounds, depth)
                                         or _monotone_min_max(kind, expr, bounds, depth)):
         return True
     if e.atoms(sp.Min, sp.Max) and not expr.atoms(sp.Min, sp.Max):  # a min or max the context brought in
@@ -504,8 +530,9 @@ def search_counterexample(kind: str, expr: sp.Expr, bounds: dict[sp.Symbol, Boun
     syms = sorted(bounds, key=str)
     fn = sp.lambdify(syms, expr, modules="mpmath")
     # rounding at 50 digits is relative to the largest term, not to the (possibly cancelled) sum
-    scale_terms = [sp.lambdify(syms, a, modules="mpmath") for a in sp.Add.make_args(sp.expand(expr))] \
-        if kind != "pos" else []
+    # (the terms as written and expanded: an identity that expands to 0 still has its written terms' scale)
+    terms = set(sp.Add.make_args(expr)) | set(sp.Add.make_args(sp.expand(expr))) if kind != "pos" else set()
+    scale_terms = [sp.lambdify(syms, a, modules="mpmath") for a in sorted(terms, key=sp.default_sort_key)]
     rnd = random.Random(seed)
     draw, inside = _sampler(bounds)
 
@@ -514,8 +541,11 @@ def search_counterexample(kind: str, expr: sp.Expr, bounds: dict[sp.Symbol, Boun
         try:
             v = fn(*args)
             bad = _violation(kind, v, 1)
-            if bad is not None and bad > 0 and scale_terms:  # only a near-miss needs the terms' scale
-                bad = _violation(kind, v, max([abs(t(*args)) for t in scale_terms] + [mpmath.mpf(1)]))
+            if bad is not None and bad > 0:  # confirm at CONFIRM_DPS: cancellation in e^{huge} - e^{huge} is not a finding
+                with mpmath.workdps(CONFIRM_DPS):
+                    v = fn(*args)
+                    scale = max([abs(t(*args)) for t in scale_terms] + [mpmath.mpf(1)])
+                    bad = _violation(kind, v, scale)
             return bad
         except (ZeroDivisionError, ValueError, TypeError, OverflowError):
             return None
@@ -541,8 +571,7 @@ def search_counterexample(kind: str, expr: sp.Expr, bounds: dict[sp.Symbol, Boun
         scored.sort(key=lambda x: -x[0])  # closest to violating first
         for b, p in scored[:refine]:
             for step in (mpmath.mpf("0.5"), mpmath.mpf("0.05"), mpmath.mpf("0.001")):
-                improved = True
-                while improved:
+                for _ in range(LOCAL_MOVES):  # capped: badness can creep towards 0 as a variable runs off to infinity
                     improved = False
                     for s in syms:
                         for factor in (1 + step, 1 - step):
@@ -557,13 +586,15 @@ def search_counterexample(kind: str, expr: sp.Expr, bounds: dict[sp.Symbol, Boun
                                 return report(q, bq)
                             if bq > b:
                                 p, b, improved = q, bq, True
+                    if not improved:
+                        break
     return None
 
 
 # ---------------------------------------------------------------------------------------------
 
 
-class _OutOfTime(Exception):
+class _OutOfTime(BaseException):  # not an Exception: SymPy's own `except Exception` must not swallow it
     pass
 
 
@@ -626,6 +657,12 @@ def _prove(kind, expr, bounds, samples) -> Proof:
         ctx = merge_bounds(bounds)
     except Exception as err:  # noqa: BLE001 - a malformed context is reported, not raised
         return Proof("failed", f"internal error: {type(err).__name__}: {err}")
+    try:  # a quick look for a counterexample first: a false obligation fails in milliseconds, not SYMBOLIC_SECONDS
+        cex = search_counterexample(kind, expr, ctx, n=min(samples, QUICK_SAMPLES), refine=0)
+        if cex is not None:
+            return Proof("failed", "counterexample found", counterexample=cex)
+    except Exception:  # noqa: BLE001 - the full search below reports the error
+        pass
     try:
         with _time_limit(SYMBOLIC_SECONDS):
             if prove_symbolic(kind, *_square_roots(expr, ctx)):
