@@ -64,10 +64,8 @@ def show(thm, cert=None) -> str:
         if ratio is not None and ratio.is_number and ratio != 1:
             presc = ", ".join(f"{k} = {sp.sstr(v.expr)}" for k, v in thm.prescription.items()) or "its hyperparameters"
             out.append(f"against {other.id}: this rate is {fmt(ratio, 4)}x that bound as T -> oo (at {presc})")
-    if cert is not None:
-        out.append(f"certificate: chain {cert.level}, claims {cert.claims_level}")
-        out += [f"  {c.name:<34} {c.level:<10} [{c.provenance or 'check'}] {c.statement}"
-                for c in (*cert.steps, *cert.claims)]
+    if cert is not None:  # the same account as `convcheck certify`: chain, links, premises (lemmas, axioms), claims
+        out.append(certificate(cert))
     out.append(f"notes: {thm.notes_path}")
     return "\n".join(out)
 

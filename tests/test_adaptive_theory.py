@@ -35,8 +35,8 @@ def test_adam_stoch_is_a_claim_without_a_chain():
     assert cert.level == "unverified" and cert.steps == []
 
 
-def test_rmsprop_stoch_is_certified_and_needs_g_at_least_xi():
-    """Without G >= xi the prescribed beta2 = 1 - (xi^2 theta/(G (G + xi)))^2 leaves [0, 1) for small G."""
+def test_rmsprop_stoch_is_certified_and_needs_its_g_condition():
+    """Without G >= 2 xi/5 the prescribed beta2 = 1 - (xi^2 theta/(G (G + xi)))^2 leaves [0, 1) for small G."""
     cert = theory.certify(rmsprop.stoch)
     assert cert.ok and cert.level == "symbolic" and not cert.unlinked
     loose = dataclasses.replace(rmsprop.stoch, conditions=rmsprop.stoch.conditions[1:])

@@ -326,6 +326,9 @@ def prove_symbolic(kind: str, expr: sp.Expr, bounds: dict[sp.Symbol, Bound], dep
     if kind == "zero":
         if sp.simplify(expr) == 0:
             return True
+        full = _complete(expr, bounds)  # an identity on the domain only (a symbol pinned to [0, 0] by a condition)
+        if any(b.lo == b.hi for b in full.values()) and sp.simplify(expr.xreplace(_reparametrise(full))) == 0:
+            return True
         return bool(expr.atoms(sp.Min, sp.Max)) and _split_min_max(kind, expr, _complete(expr, bounds), depth)
     if isinstance(expr, sp.Min):  # min(a, b) >= 0 iff every argument is
         return all(prove_symbolic(kind, a, bounds, depth + 1) for a in expr.args)
