@@ -69,6 +69,12 @@ class CheckReport:
     verdict: str
     setups: list[SetupReport]
     certificate: str | None = None
+    certificate_ok: bool | None = None      # None: not certified in this check
+
+    @property
+    def passed(self) -> bool:
+        """What the exit code reports: no verdict against the theorem and no failed certificate."""
+        return self.verdict in ("holds", "does not apply") and self.certificate_ok is not False
 
     @property
     def tightness(self) -> float | None:
@@ -77,7 +83,7 @@ class CheckReport:
 
     def to_dict(self):
         return {"theorem": self.theorem, "verdict": self.verdict, "certificate": self.certificate,
-                "tightness": self.tightness, "setups": [s.to_dict() for s in self.setups]}
+                "certificate_ok": self.certificate_ok, "passed": self.passed, "tightness": self.tightness, "setups": [s.to_dict() for s in self.setups]}
 
 
 def worst_verdict(verdicts) -> str:
@@ -492,7 +498,7 @@ def check_setup(thm, setup: Setup, level: float = 0.99, progress: bool = False, 
         hp = {k: np.asarray(v, float).reshape(R, 1) for k, v in env.items() if k in hp_names}
 
         monitor = None
-        if thm.one_step is not None:
+        if thm.one_step is not None and not thm.one_step.expectation:  # E_t[...] is not a pathwise fact
             mask = np.ones(R, bool)
             for c in thm.one_step.conditions:
                 margin, strict = condition_margin(c.relation)
@@ -562,26 +568,30 @@ def check(theorem, setups: Sequence[Setup] | None = None, level: float = 0.99, p
     user's own implementation is held to the theorem.
     """
     thm = theory.get(theorem) if isinstance(theorem, str) else theorem
-    cert = theory.certify(thm).summary() if certify else None
+    certificate = theory.certify(thm) if certify else None
+    rep = _check(thm, setups, level, progress, optimizer, options)
+    if certificate is not None:
+        rep.certificate, rep.certificate_ok = certificate.summary(), certificate.ok
+    return rep
+
+
+def _check(thm, setups, level, progress, optimizer, options) -> CheckReport:
     if thm.kind == "lower":
-        rep = check_lower(thm)
-        rep.certificate = cert
-        return rep
+        return check_lower(thm)
     if thm.kind == "property":
         t0 = time.perf_counter()
         try:
             parts = properties.CHECKS[thm.id](**(options or {}))
         except DoesNotApply as why:
             rep = SetupReport("numeric check of the certified property", "does not apply", note=str(why))
-            return CheckReport(thm.id, "does not apply", [rep], cert)
+            return CheckReport(thm.id, "does not apply", [rep])
         rep = SetupReport("numeric check of the certified property", worst_verdict(p.verdict for p in parts), parts,
                           time.perf_counter() - t0)
-        return CheckReport(thm.id, rep.verdict, [rep], cert)
+        return CheckReport(thm.id, rep.verdict, [rep])
     setups = list(setups) if setups is not None else default_setups(thm.id)
     if not setups:
-        return CheckReport(thm.id, "does not apply", [SetupReport("-", "does not apply", note="no default setup")],
-                           cert)
+        return CheckReport(thm.id, "does not apply", [SetupReport("-", "does not apply", note="no default setup")])
     reports = [check_setup(thm, s, level, progress, optimizer) for s in setups]
     applicable = [r.verdict for r in reports if r.verdict != "does not apply"]
     verdict = worst_verdict(applicable) if applicable else "does not apply"
-    return CheckReport(thm.id, verdict, reports, cert)
+    return CheckReport(thm.id, verdict, reports)

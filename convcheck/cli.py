@@ -161,6 +161,20 @@ def cmd_certify(args):
         sys.exit(1)
 
 
+def cmd_mutate(args):
+    from . import mutate
+
+    if args.ids and args.all:
+        raise BadInput("give theorem ids or --all, not both")
+    if not args.ids and not args.all:
+        raise BadInput("give theorem ids, or --all (every theorem with a chain: minutes)")
+    ids = [_theorem(i).id for i in args.ids]
+    table = mutate.rows(ids, args.samples)
+    emit(args, mutate.render(table), table)
+    if not mutate.perfect(table):
+        sys.exit(1)
+
+
 def cmd_run(args):
     from reference import optimizers, run
 
@@ -245,7 +259,7 @@ def cmd_check(args):
         rep = check(thm, _user_setups(args, thm), level=args.level, progress=not args.json, certify=True,
                     options=options)
         emit(args, report.check_report(rep), rep.to_dict())
-        sys.exit(0 if rep.verdict in ("holds", "does not apply") else 1)
+        sys.exit(0 if rep.passed else 1)
     t0 = time.perf_counter()
     thms = theory.theorems()
     jobs = min(args.jobs or os.cpu_count() or 1, len(thms))
@@ -270,7 +284,7 @@ def cmd_check(args):
     human = report.table(rows, ["theorem", "certificate", "verdict", "tightness", "setups", "time"])
     human += f"\n{len(reps)} theorems checked in {time.perf_counter() - t0:.1f}s; tightness = max empirical/bound"
     emit(args, human, [r.to_dict() for r in reps])
-    sys.exit(0 if all(r.verdict in ("holds", "does not apply") for r in reps) else 1)
+    sys.exit(0 if all(r.passed for r in reps) else 1)
 
 
 def cmd_compare(args):
@@ -369,6 +383,11 @@ def build_parser() -> argparse.ArgumentParser:
     s = add("certify", cmd_certify, "certify theorems' proof chains and claims")
     s.add_argument("id", nargs="?")
     s.add_argument("--all", action="store_true")
+
+    s = add("mutate", cmd_mutate, "plant false changes in theorems' statements and premises: each must be refused")
+    s.add_argument("ids", nargs="*")
+    s.add_argument("--all", action="store_true")
+    s.add_argument("--samples", type=int, default=2000, help="sampled points per obligation")
 
     s = add("run", cmd_run, "run an optimizer on an objective and summarise the trace")
     s.add_argument("--optimizer", default="gd")

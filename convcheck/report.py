@@ -64,23 +64,39 @@ def show(thm, cert=None) -> str:
         if ratio is not None and ratio.is_number and ratio != 1:
             presc = ", ".join(f"{k} = {sp.sstr(v.expr)}" for k, v in thm.prescription.items()) or "its hyperparameters"
             out.append(f"against {other.id}: this rate is {fmt(ratio, 4)}x that bound as T -> oo (at {presc})")
-    if cert is not None:
-        out.append(f"certificate: chain {cert.level}, claims {cert.claims_level}")
-        out += [f"  {c.name:<34} {c.level:<10} [{c.provenance or 'check'}] {c.statement}"
-                for c in (*cert.steps, *cert.claims)]
+    if cert is not None:  # the same account as `convcheck certify`: chain, links, premises (lemmas, axioms), claims
+        out.append(certificate(cert))
     out.append(f"notes: {thm.notes_path}")
     return "\n".join(out)
 
 
+def _check_lines(c, indent="  ") -> list[str]:
+    out = [f"{indent}{c.name:<40} {c.level}"]
+    for text, _kind, expr, proof in c.details:
+        if proof.level != "symbolic":
+            extra = f" counterexample {proof.counterexample}" if proof.counterexample else \
+                (f" box {proof.box}" if proof.box else "")
+            out.append(f"{indent}    {text or sp.sstr(expr)}: {proof.level} ({proof.detail}){extra}")
+    return out
+
+
 def certificate(cert) -> str:
-    out = [f"{cert.theorem}: chain {cert.level}; claims {cert.claims_level}"]
-    for c in (*cert.steps, *cert.claims):
-        out.append(f"  {c.name:<34} {c.level}")
-        for text, _kind, expr, proof in c.details:
-            if proof.level not in ("symbolic",):
-                extra = f" counterexample {proof.counterexample}" if proof.counterexample else \
-                    (f" box {proof.box}" if proof.box else "")
-                out.append(f"      {text or sp.sstr(expr)}: {proof.level} ({proof.detail}){extra}")
+    """The chain, the links that bind the stated objects to it, the cited lemmas and the claims."""
+    out = [f"{cert.theorem}: certificate {cert.level}; claims {cert.claims_level}"
+           + ("" if cert.ok else "  -- FAILED")]
+    for title, checks in (("chain", cert.steps), ("links (stated objects <- chain)", cert.links),
+                          ("claims", cert.claims)):
+        if checks:
+            out.append(f" {title}:")
+            for c in checks:
+                out += _check_lines(c)
+    if cert.unlinked:
+        out.append(f" not linked to the chain (caps the level at unverified): {', '.join(cert.unlinked)}")
+    if cert.premises:
+        out.append(" premises:")
+        for p in cert.premises:
+            out.append(f"  {p.id:<40} {p.level}  ({'axiom, ' if p.axiom else 'proved, '}{p.source}) {p.title}")
+            out += [line for c in p.checks if c.level != "symbolic" for line in _check_lines(c, "    ")]
     return "\n".join(out)
 
 
@@ -111,7 +127,9 @@ def bound(ev: Evaluation) -> str:
 
 
 def check_report(rep) -> str:
-    out = [f"{rep.theorem}: {rep.verdict.upper()}" + (f"   (certificate: {rep.certificate})" if rep.certificate else "")
+    failed = "; the certificate FAILS: `convcheck certify` says where" if rep.certificate_ok is False else ""
+    out = [f"{rep.theorem}: {rep.verdict.upper()}" + (f"   (certificate: {rep.certificate}{failed})"
+                                                      if rep.certificate else "")
            + (f"   tightness {rep.tightness:.3g}" if rep.tightness is not None else "")]
     for s in rep.setups:
         out.append(f"  on {s.setup}: {s.verdict} ({s.seconds:.1f}s)")

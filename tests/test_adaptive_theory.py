@@ -21,12 +21,13 @@ from theory.model import Condition
 from theory.symbols import L, beta1, lr, xi
 
 
-@pytest.mark.parametrize("tid", ["rmsprop.det", "rmsprop.stoch", "adam.det", "adamw.scale_free", "adam.signgd_limit"])
+@pytest.mark.parametrize("tid", ["rmsprop.det", "adam.det", "adamw.scale_free", "adam.signgd_limit"])
 def test_derived_theorems_certify_symbolically(tid):
     cert = theory.certify(theory.get(tid))
     assert cert.ok and cert.level == "symbolic", [(s.name, s.level) for s in cert.steps if s.level != "symbolic"]
     # property theorems have no symbolically checkable claim: convcheck check measures them
-    assert cert.claims_level == ("none" if theory.get(tid).kind == "property" else "symbolic")
+    orders = [c for c in theory.get(tid).claims if c.kind == "order"]  # adam.det's claim is criticality, run-checked
+    assert cert.claims_level == ("symbolic" if orders and theory.get(tid).kind != "property" else "none")
 
 
 def test_adam_stoch_is_a_claim_without_a_chain():
@@ -34,20 +35,37 @@ def test_adam_stoch_is_a_claim_without_a_chain():
     assert cert.level == "unverified" and cert.steps == []
 
 
+def test_rmsprop_stoch_is_certified_and_needs_its_g_condition():
+    """Without G >= 2 xi/5 the prescribed beta2 = 1 - (xi^2 theta/(G (G + xi)))^2 leaves [0, 1) for small G."""
+    cert = theory.certify(rmsprop.stoch)
+    assert cert.ok and cert.level == "symbolic" and not cert.unlinked
+    loose = dataclasses.replace(rmsprop.stoch, conditions=rmsprop.stoch.conditions[1:])
+    assert "prescription of beta2" in {c.name for c in theory.certify(loose).failures()}
+
+
 def test_rmsprop_det_fails_when_the_step_condition_is_widened():
     wide = dataclasses.replace(rmsprop.det, conditions=(Condition(sp.StrictLessThan(lr, 4 * xi / L), "lr < 4 xi/L"),))
     failed = {c.name for c in theory.certify(wide).failures()}
-    assert {"worst preconditioner", "coefficient"} <= failed
+    assert "descent with a diagonal preconditioner" in failed
 
 
-def test_adam_det_young_step_fails_with_too_large_a_coefficient():
-    """Claiming the full 1/(G + xi) of the momentum-free descent breaks Young's inequality."""
-    greedy = adam.lr * (1 / (adam.G + xi) - L * adam.lr / xi ** 2)
-    step = next(s for s in adam.det.chain if s.name == "Young's inequality")
-    bad = dataclasses.replace(step, obligations=(theory.model.le(adam.descent(adam.dl), adam.f - greedy * adam.a ** 2
-                                                                 + adam.floor_of(adam.dl)),))
-    cert = theory.certify(dataclasses.replace(adam.det, chain=(bad,)))
-    assert cert.steps[0].level == "failed" and cert.steps[0].details[0][3].counterexample
+@pytest.mark.parametrize("thm", [rmsprop.det, adam.det])
+def test_a_stronger_one_step_or_rate_is_refused(thm):
+    D = theory.model.f - thm.one_step.rhs
+    greedy = dataclasses.replace(thm, one_step=dataclasses.replace(thm.one_step, rhs=theory.model.f - 2 * D))
+    assert theory.certify(greedy).level == "failed"
+    half = dataclasses.replace(thm.rate.bound, expr=thm.rate.bound.expr / 2)
+    assert theory.certify(dataclasses.replace(thm, rate=dataclasses.replace(thm.rate, bound=half))).level == "failed"
+
+
+def test_an_optimistic_preconditioner_lemma_fails_on_its_witness():
+    from theory.adaptive import lemmas
+    from theory.model import le
+
+    c = lemmas.DIAGONAL.conclusions
+    bad = dataclasses.replace(lemmas.DIAGONAL, conclusions=(le(c[0].lhs * 2, c[0].rhs), *c[1:]))
+    cert = theory.certify(rmsprop.det, lemmas={"precond.diagonal": bad})
+    assert any(c.name.startswith("witness") for c in cert.failures())
 
 
 def test_adam_l2_witness_moves_the_other_way():

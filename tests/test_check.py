@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import theory
-from convcheck import Setup, check
+from convcheck import Setup, check, report
 from convcheck.checker import RTOL
 from reference import objectives, oracles
 from theory.model import Condition, Formula, OneStep, Rate
@@ -74,11 +74,22 @@ def test_a_rate_ten_times_too_small_is_violated_with_its_numbers():
 def test_a_descent_lemma_three_times_too_strong_is_violated_at_a_step():
     gd = theory.get("gd.smooth")
     coef = 3 * lr * (1 - L * lr / 2)
-    bad = _variant("gd.smooth", one_step=OneStep(f_next, f - coef * grad_sq, gd.one_step.source, coefficient=coef,
+    bad = _variant("gd.smooth", one_step=OneStep(f_next, f - coef * grad_sq, gd.one_step.source,
                                                  statement="too strong"))
     rep = check(bad, [Setup(objectives.get("cosine_sum", d=4), runs=4, steps=30)])
     one = {p.name: p for p in _only(rep).parts}["one-step"]
     assert one.verdict == "violated" and one.worst["step"] >= 0 and 0 <= one.worst["run"] < 4
+
+
+def test_a_failed_certificate_fails_the_check_even_when_every_run_holds():
+    """The exit code tells the truth: runs within the bound do not excuse a certificate that fails."""
+    gd = theory.get("gd.smooth")
+    wrong = dataclasses.replace(gd.claims[0], eps_exponent=sp.Integer(1))  # O(eps^-1): not what is proved
+    rep = check(_variant("gd.smooth", claims=(wrong,)), [Setup(objectives.get("cosine_sum", d=4), runs=4, steps=30)],
+                certify=True)
+    assert rep.verdict == "holds" and rep.certificate_ok is False and not rep.passed
+    assert "certificate FAILS" in report.check_report(rep)
+    assert check("gd.smooth", [Setup(objectives.get("cosine_sum", d=4), runs=4, steps=30)], certify=True).passed
 
 
 def test_a_wrong_step_condition_lets_runs_diverge_and_says_when():

@@ -12,9 +12,19 @@ from theory.model import Condition
 def test_l0l1_theorems_certify_symbolically():
     """(tests/test_cli.py asserts the same of every (L0,L1) theorem through `convcheck check`; here the
     certificates' steps are named, for a readable failure.)"""
-    for tid in ("l0l1.descent", "clipped_gd.l0l1", "gd.l0l1.upper"):
+    for tid in ("l0l1.descent", "clipped_gd.l0l1", "clip_momentum.l0l1"):
         cert = theory.certify(theory.get(tid))
         assert cert.ok and cert.level == "symbolic", [(s.name, s.level) for s in cert.steps]
+
+
+def test_l0l1_descent_lemma_is_proved_and_a_halved_B_fails():
+    from theory.certify import certify_lemma
+    assert certify_lemma(descent.DESCENT).level == "symbolic"
+    from theory.lemma import fx, fy, ip, norm
+    from theory.model import le
+    wrong = dataclasses.replace(descent.DESCENT, conclusions=(le(fy, fx + ip("gx", "d") + descent.B_of(descent.c_r) / 2
+                                                                 * (descent.L0 + descent.L1 * norm("gx")) * ip("d", "d") / 2),))
+    assert certify_lemma(wrong).level == "failed"
 
 
 def test_descent_factors_match_the_card_and_tend_to_one():
@@ -29,7 +39,7 @@ def test_clipped_gd_certificate_breaks_when_the_displacement_condition_is_widene
         clipped_gd.theorem.conditions[0],
         Condition(sp.LessThan(clipped_gd.clip, 10 / (descent.L1 * clipped_gd.lr)), "clip <= 10/(L1 lr)")))
     failed = {c.name for c in theory.certify(wide).failures()}
-    assert "positive decrease" in failed
+    assert any(n.startswith("descent lemma at the clipped step") for n in failed), failed
 
 
 def test_clipped_gd_holds_and_l0l1_descent_holds_on_every_l0l1_objective():
@@ -61,14 +71,13 @@ def test_gd_at_099_h_max_takes_the_cards_4285_steps_on_cosh_R10():
     assert np.isclose(obj.K_LB(1e-3, 10.0), 3800.38, rtol=1e-6)
 
 
-def test_normalized_gd_holds_and_fails_with_too_small_a_shift():
+def test_withdrawn_chains_leave_the_one_step_inequality_unlinked():
+    """normalized_gd, gd.l0l1.upper and clipped_sgd state a one-step inequality no chain derives yet: their
+    certificates say so instead of certifying (and their runs still hold)."""
+    for tid in ("normalized_gd.l0l1", "gd.l0l1.upper", "clipped_sgd.l0l1"):
+        cert = theory.certify(theory.get(tid))
+        assert cert.level == "unverified" and cert.unlinked, (tid, cert.level, cert.unlinked)
     assert check("normalized_gd.l0l1").verdict == "holds"
-    from theory.generalized import normalized_gd
-
-    loose = dataclasses.replace(normalized_gd.theorem, conditions=(
-        normalized_gd.theorem.conditions[0],
-        Condition(sp.GreaterThan(normalized_gd.xi, descent.L0 * normalized_gd.lr), "xi >= L0 lr")))
-    assert "local factor" in {c.name for c in theory.certify(loose).failures()}
 
 
 def test_gd_upper_step_is_the_cards_T4_and_its_constant_is_B_of_one_half():

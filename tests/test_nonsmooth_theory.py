@@ -35,6 +35,21 @@ def test_constant_and_log_schedules_name_the_failed_part():
     assert inna.stepsize_failures("log", 1.5) == [] and "p = 1" in inna.stepsize_failures("log", 1)[0]
 
 
+def test_admissible_sets_drive_the_chain(monkeypatch):
+    """Accepting the log family for every p > 0 (or the power family beyond q = 1) contradicts proved regions."""
+    monkeypatch.setitem(inna.ADMISSIBLE, "log", sp.Interval.open(0, sp.oo))
+    assert any(o.lhs != 0 for o in inna._covered("log"))
+    monkeypatch.setitem(inna.ADMISSIBLE, "power", sp.Interval.Lopen(0, 2))
+    assert any(o.lhs != 0 for o in inna._covered("power"))
+    assert inna.stepsize_failures("log", 0.5)  # p < 1 fails o(1/log k)
+
+
+def test_no_unevaluated_limit_reaches_the_certificate():
+    for tid in ("inna.stepsize", "din.energy", "inna.d_critical"):
+        for step in theory.get(tid).chain:
+            assert not any(o.lhs.has(sp.Limit) or o.rhs.has(sp.Limit) for o in step.obligations), step.name
+
+
 def test_a_wrong_energy_weight_is_refused():
     """With 2 J in place of 2(1 + alpha beta) J the identity of eq. (31) is false: certify must say so."""
     wrong = inna.E_dot - 2 * inna.alpha * inna.beta * inna.g * inna.th_dot

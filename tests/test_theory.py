@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 import theory
 from theory.evaluate import InvalidInput, evaluate, fmt, sweep
-from theory.model import ChainStep, Claim, Condition, Formula, Source, zero
+from theory.lemmas.smooth import DESCENT
+from theory.model import Claim, Condition, Formula, Source
 from theory.prove import Bound, prove
 from theory.relations import looseness, order_against_lower
 from theory.symbols import L, Delta, eps, lr
@@ -49,30 +50,51 @@ def test_false_identity_fails():
 
 # -- certificates of the baselines ------------------------------------------------------------
 
-def test_gd_smooth_chain_and_claims_are_symbolic():
+def _variant(thm, **changes):
+    return dataclasses.replace(thm, id=thm.id + ".variant", **changes)
+
+
+def _failed(cert) -> dict[str, list[str]]:
+    """{failed check: [its failed obligations]}"""
+    return {c.name: [text for text, _, _, proof in c.details if proof.level == "failed"] for c in cert.failures()}
+
+
+def test_gd_smooth_is_symbolic_with_its_statement_linked_and_its_premise_named():
     cert = theory.certify(theory.get("gd.smooth"))
     assert cert.level == "symbolic" and cert.claims_level == "symbolic" and cert.ok
+    assert cert.unlinked == []
+    assert {c.name for c in cert.links} == {"prescription of lr", "rate from the one-step inequality",
+                                            "complexity from the one-step inequality"}
+    assert [(p.id, p.axiom, p.level) for p in cert.premises] == [("lsmooth.descent", True, "symbolic")]
 
 
-def test_pep_chain_is_symbolic_for_every_step_size_below_sqrt3():
+def test_the_stated_rate_halved_through_the_public_model_is_refused():
+    gd = theory.get("gd.smooth")
+    half = dataclasses.replace(gd.rate, bound=Formula(gd.rate.bound.expr / 2, gd.rate.bound.source))
+    cert = theory.certify(_variant(gd, rate=half), samples=300)
+    assert _failed(cert) == {"rate from the one-step inequality": ["T phi(rate) >= Delta: T steps of decrease exhaust it"]}
+
+
+def test_pep_is_symbolic_for_every_step_size_below_sqrt3_by_cases():
     cert = theory.certify(theory.get("gd.smooth.pep"))
     assert cert.level == "symbolic" and cert.claims_level == "symbolic"
-    assert {s.name for s in cert.steps} >= {"short steps (h <= 1)", "long steps (1 <= h < sqrt(3))", "telescoping"}
+    assert [s.name for s in cert.steps] == ["short steps (h <= 1)", "long steps (h >= 1)", "cases h <= 1 or h >= 1"]
+    assert {p.id for p in cert.premises} == {"lsmooth.interpolation", "inner_product.norm_nonneg"}
 
 
-def test_pep_certificate_breaks_exactly_beyond_sqrt3():
-    """Allowing h up to 1.8 breaks the multiplier t = (3 - h^2)/(4 - h^2) >= 0, and only that."""
+def test_pep_certificate_breaks_exactly_where_the_decrease_stops_increasing():
+    """Allowing h up to 1.8: the derivation still holds (it needs only h >= 1), but min(3 - h, 3 - h^2) < 0
+    there, so the stated decrease no longer telescopes into the rate."""
     pep = theory.get("gd.smooth.pep")
     wide = _variant(pep, conditions=(Condition(sp.StrictLessThan(lr, sp.Rational(9, 5) / L)),))
-    long_step = next(s for s in theory.certify(wide).steps if s.name.startswith("long steps"))
-    failed = [text for text, _, _, proof in long_step.details if proof.level == "failed"]
-    assert failed == ["t >= 0 (needs h <= sqrt 3)"]
+    assert _failed(theory.certify(wide, samples=300)) == {"rate from the one-step inequality": ["phi increases in grad_sq"]}
 
 
 def test_sgd_chain_and_claims_are_symbolic():
     """The complexity is max(N1, N2); the prover splits sigma at eps/(2 sqrt 2) where they meet."""
     cert = theory.certify(theory.get("sgd.smooth"))
     assert cert.level == "symbolic" and cert.claims_level == "symbolic"
+    assert {p.id for p in cert.premises} == {"lsmooth.descent", "oracle.bounded_variance"}
 
 
 def test_case_split_on_a_max_proves_true_and_refuses_false():
@@ -87,22 +109,24 @@ def test_case_split_on_a_max_proves_true_and_refuses_false():
 def test_an_sgd_complexity_half_too_small_is_caught():
     sgd = theory.get("sgd.smooth")
     half = Formula(sp.ceiling(sgd.complexity_real() / 2), sgd.complexity.source)
-    cert = theory.certify(_variant(sgd, complexity=half))
-    assert [c.level for c in cert.claims if c.name == "rate at complexity"] == ["failed"]
+    assert "complexity from the rate at the prescription" in _failed(theory.certify(_variant(sgd, complexity=half),
+                                                                                    samples=300))
 
 
-def _variant(thm, **changes):
-    return dataclasses.replace(thm, id=thm.id + ".variant", **changes)
+def test_a_descent_lemma_with_L_over_4_fails_on_its_witness():
+    """The premise is an axiom: a consistent wrong constant is refused by a member of the class (a quadratic)."""
+    (concl,) = DESCENT.conclusions
+    quarter = dataclasses.replace(DESCENT, conclusions=(
+        dataclasses.replace(concl, rhs=concl.rhs.subs(sp.Rational(1, 2), sp.Rational(1, 4))),))
+    cert = theory.certify(theory.get("gd.smooth"), samples=300, lemmas={DESCENT.id: quarter})
+    (premise,) = cert.premises
+    assert premise.level == "failed" and not cert.ok
+    assert any(proof.counterexample for c in premise.checks for *_, proof in c.details if proof.level == "failed")
 
 
-def test_a_wrong_descent_lemma_is_reported_failed():
-    gd = theory.get("gd.smooth")
-    g2, f = sp.symbols("grad_sq f", real=True)
-    wrong = ChainStep("descent lemma", "wrong constant",
-                      (zero(f - lr * g2 + L / 2 * lr ** 2 * g2, f - lr * (1 - L * lr) * g2),), gd.chain[0].source)
-    cert = theory.certify(_variant(gd, chain=(wrong, *gd.chain[1:])))
-    assert cert.steps[0].level == "failed" and cert.steps[0].details[0][3].counterexample
-    assert not cert.ok
+def test_a_chain_that_does_not_derive_the_one_step_caps_the_level_at_unverified():
+    cert = theory.certify(_variant(theory.get("gd.smooth"), chain=()), samples=300)
+    assert cert.level == "unverified" and cert.unlinked == ["one_step"]
 
 
 def test_a_wrong_order_claim_is_caught():
@@ -116,14 +140,28 @@ def test_a_complexity_too_small_for_the_rate_is_caught():
     gd = theory.get("gd.smooth")
     coef = lr * (1 - L * lr / 2)
     cert = theory.certify(_variant(gd, complexity=Formula(sp.ceiling(Delta / (2 * eps ** 2 * coef)),
-                                                          gd.complexity.source)))
-    assert [c.level for c in cert.claims if c.name == "rate at complexity"] == ["failed"]
+                                                          gd.complexity.source)), samples=300)
+    assert _failed(cert) == {"complexity from the one-step inequality": ["T(eps) phi(eps**2) >= Delta"]}
 
 
-def test_conditions_too_weak_for_a_positive_coefficient_are_caught():
+def test_conditions_too_weak_for_a_positive_decrease_are_caught():
     gd = theory.get("gd.smooth")
-    cert = theory.certify(_variant(gd, conditions=(Condition(sp.StrictLessThan(lr, 3 / L)),)))
-    assert [c.level for c in cert.claims if c.name == "coefficient"] == ["failed"]
+    cert = theory.certify(_variant(gd, conditions=(Condition(sp.StrictLessThan(lr, 3 / L)),)), samples=300)
+    assert "rate from the one-step inequality" in _failed(cert)
+
+
+def test_a_lower_bound_order_is_not_claimed_proved():
+    """Comparing the exponent a lower bound writes with itself proves nothing: it stays unverified."""
+    cert = theory.certify(theory.get("lower.det"))
+    assert [c.level for c in cert.claims if c.name == "order"] == ["unverified"]
+    assert cert.level == "unverified" and cert.ok
+
+
+def test_the_certifier_reports_instead_of_raising():
+    gd = theory.get("gd.smooth")
+    bad = dataclasses.replace(gd.rate, bound=Formula(sp.Limit(1 / x, x, 0), gd.rate.bound.source))
+    cert = theory.certify(_variant(gd, rate=bad), samples=50)
+    assert not cert.ok
 
 
 @pytest.mark.parametrize("tid, p", [("gd.smooth", 2), ("gd.smooth.pep", 2), ("sgd.smooth", 4),
@@ -251,3 +289,29 @@ def test_every_formula_has_a_provenance_tag_and_every_theorem_a_note():
         for f in thm.formulas().values():
             assert f.source.tag in ("paper", "code", "derived", "claim")
         assert (root / thm.notes_path).is_file(), thm.notes_path
+
+
+# -- the prover's numeric stages -------------------------------------------------------------------------
+
+
+def test_an_upper_bound_keeps_a_nonnegative_symbols_sign():
+    """v >= 0 declared, v <= G^2 given: the domain is [0, G^2], so sqrt(v) <= G holds (no complex 'counterexample')."""
+    v, G = sp.symbols("v G", nonnegative=True)
+    assert Bound(v, hi=G ** 2).lo == 0
+    assert prove("nonneg", G - sp.sqrt(v), [Bound(v, hi=G ** 2)]).level != "failed"
+
+
+def test_cancellation_of_huge_terms_is_not_a_counterexample_but_a_real_gap_is():
+    """e^{L1 r} with L1 r ~ 1e6 cancels far beyond any working precision: the written terms set the scale."""
+    from theory.prove import search_counterexample
+    a, b = sp.symbols("a b", positive=True)
+    identity = (a + 1) * sp.exp(a * b) / b - (a + 1) * (sp.exp(a * b) - 1) / b - (a + 1) / b
+    assert search_counterexample("zero", identity, {}) is None
+    assert search_counterexample("zero", identity + 1 / (1 + a), {}) is not None
+
+
+def test_the_local_search_stops_when_the_badness_creeps_towards_zero():
+    """-1/x climbs to 0 as x runs to infinity: the search must give up, not multiply x by 1.5 forever."""
+    from theory.prove import search_counterexample
+    x = sp.Symbol("x", positive=True)
+    assert search_counterexample("pos", 1 / x, {}) is None

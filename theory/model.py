@@ -4,6 +4,11 @@ Symbols are SymPy symbols named with the glossary's names (``L``, ``Delta``, ``l
 checker in convcheck/ joins them to the reference by those names. Measured quantities that enter
 a one-step inequality or a rate (``f``, ``f_next``, ``grad_sq``, ...) are symbols too.
 
+What a theorem *states* (conditions, prescription, one-step inequality, rate, rate at the
+prescription, complexity) is what its certificate proves: theory.links derives the obligations
+that tie each stated object to the chain, and the chain's derivations conclude the stated one-step
+inequality itself, read from the theorem, never a neighbouring variable.
+
 Provenance tags (DESIGN.md): ``paper`` (read in the paper's text, with theorem/equation number),
 ``code`` (the authors' official code), ``derived`` (derived in this project and certified here),
 ``claim`` (the paper's headline statement, e.g. an order, kept to be checked, not as a formula).
@@ -11,9 +16,11 @@ Provenance tags (DESIGN.md): ``paper`` (read in the paper's text, with theorem/e
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import Any, Mapping
 
 import sympy as sp
+
+from .vectors import Gram, Vec
 
 PROVENANCE = ("paper", "code", "derived", "claim")
 
@@ -73,14 +80,28 @@ class Assumption:
 
 
 @dataclass(frozen=True)
+class Define:
+    """A chain-local symbol stands for an expression of the theorem's quantities (u = beta1^k): an
+    assumption on it is justified by proving it of the expression."""
+
+    symbol: sp.Symbol
+    expr: sp.Expr
+
+
+@dataclass(frozen=True)
 class Condition:
     """A requirement on constants/hyperparameters, written as ``symbol < bound`` (or >, <=, >=).
 
-    Keeping conditions as bounds on one symbol lets the prover turn them into a domain.
+    Keeping conditions as bounds on one symbol lets the prover turn them into a domain. As a chain
+    step's assumption it must be justified: ``case`` names the split it is one side of, ``by`` is a
+    lemma instance whose conclusion implies it or a Define of a local symbol; with neither, the
+    certifier proves it from the theorem's domains and conditions.
     """
 
     relation: sp.Rel
     text: str = ""
+    by: Any = None
+    case: str = ""
 
     def __post_init__(self):
         if not isinstance(self.relation, sp.core.relational.Relational) or not isinstance(
@@ -95,30 +116,52 @@ class Condition:
         return self.text or sp.sstr(self.relation)
 
 
+def split(symbol: sp.Symbol, at, text: str = "") -> tuple[Condition, Condition]:
+    """The two sides of a case split, symbol <= at and symbol >= at: together they cover everything."""
+    name = text or f"{symbol} vs {sp.sstr(at)}"
+    return (Condition(sp.LessThan(symbol, at), f"{symbol} <= {sp.sstr(at)}", case=name),
+            Condition(sp.GreaterThan(symbol, at), f"{symbol} >= {sp.sstr(at)}", case=name))
+
+
 @dataclass(frozen=True)
 class Obligation:
-    """One thing a chain step needs: ``expr == 0`` (zero), ``expr >= 0`` (nonneg) or ``expr > 0`` (pos)."""
+    """One relation a chain step needs: ``lhs == rhs`` (zero), ``lhs <= rhs`` (nonneg) or ``lhs < rhs`` (pos)."""
 
     kind: str
-    expr: sp.Expr
+    lhs: sp.Expr
+    rhs: sp.Expr
     text: str = ""
 
     def __post_init__(self):
         if self.kind not in ("zero", "nonneg", "pos"):
             raise ValueError(f"obligation kind must be zero, nonneg or pos; got {self.kind!r}")
+        object.__setattr__(self, "lhs", sp.sympify(self.lhs))
+        object.__setattr__(self, "rhs", sp.sympify(self.rhs))
+
+    @property
+    def expr(self) -> sp.Expr:
+        """What the prover decides: rhs - lhs (>= 0 or > 0), or lhs - rhs == 0."""
+        return self.lhs - self.rhs if self.kind == "zero" else self.rhs - self.lhs
+
+    def xreplace(self, rule) -> "Obligation":
+        return Obligation(self.kind, self.lhs.xreplace(rule), self.rhs.xreplace(rule), self.text)
+
+    def __str__(self) -> str:
+        op = {"zero": "==", "nonneg": "<=", "pos": "<"}[self.kind]
+        return self.text or f"{sp.sstr(self.lhs)} {op} {sp.sstr(self.rhs)}"
 
 
 def zero(lhs, rhs=0, text="") -> Obligation:
-    return Obligation("zero", sp.sympify(lhs) - sp.sympify(rhs), text)
+    return Obligation("zero", lhs, rhs, text)
 
 
 def le(lhs, rhs, text="") -> Obligation:
     """lhs <= rhs."""
-    return Obligation("nonneg", sp.sympify(rhs) - sp.sympify(lhs), text)
+    return Obligation("nonneg", lhs, rhs, text)
 
 
 def lt(lhs, rhs, text="") -> Obligation:
-    return Obligation("pos", sp.sympify(rhs) - sp.sympify(lhs), text)
+    return Obligation("pos", lhs, rhs, text)
 
 
 def by_induction(closed, first, increment, n) -> tuple[Obligation, Obligation]:
@@ -128,12 +171,42 @@ def by_induction(closed, first, increment, n) -> tuple[Obligation, Obligation]:
             zero(closed.subs(n, n + 1) - closed, increment, "induction step n -> n + 1"))
 
 
+ONE_STEP = "one_step"  # the goal of a derivation that concludes the theorem's stated one-step inequality
+
+
+@dataclass(frozen=True)
+class Stated:
+    """In a lemma's proof, its stated conclusion i, read from the lemma being certified, with the state
+    substituted by ``at`` ((symbol, value) pairs). As a goal it is what the step proves; as a premise it
+    is the induction hypothesis, allowed only in a step whose goal is the same conclusion at another state
+    (the base case being another step's goal)."""
+
+    conclusion: int
+    at: tuple = ()
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """``goal`` from weighted premises (the rule of every PEP proof): with w_i >= 0,
+
+        (rhs - lhs of the goal) - sum_i w_i (rhs_i - lhs_i) >= 0  identically
+
+    proves the goal, each premise i being a lemma instance (theory.lemma.Instance, one conclusion)
+    or a relation proved on the spot. Equality premises may take weights of either sign. The goal
+    ONE_STEP is the theorem's stated one-step inequality, read from the theorem being certified.
+    """
+
+    goal: Any  # ONE_STEP, Stated(i) or an Obligation
+    premises: tuple[tuple[Any, sp.Expr], ...]
+
+
 @dataclass(frozen=True)
 class ChainStep:
     """One step of the proof chain: a sentence, its provenance and what SymPy must check.
 
-    ``assume`` adds bounds used only in this step (a case split, ``N >= N1``), in the same
-    ``symbol <op> bound`` form as conditions.
+    ``assume`` adds bounds used only in this step (a side of a case split, a range a lemma gives),
+    in the same ``symbol <op> bound`` form as conditions, each justified (see Condition).
+    ``derives`` concludes a relation from lemma instances and proved relations (see Derivation).
     """
 
     name: str
@@ -141,6 +214,7 @@ class ChainStep:
     obligations: tuple[Obligation, ...]
     source: Source
     assume: tuple[Condition, ...] = ()
+    derives: Derivation | None = None
 
 
 @dataclass(frozen=True)
@@ -149,13 +223,13 @@ class OneStep:
 
     Symbols: f = f(x_t), f_next = f(x_{t+1}), grad_sq = ||grad f(x_t)||^2,
     grad_sq_next = ||grad f(x_{t+1})||^2, inner = <grad f(x_t), g_t>, oracle_sq = ||g_t||^2 (g_t the
-    oracle's answer). ``expectation=True`` means it holds in expectation only.
+    oracle's answer). ``expectation=True`` means E_t[lhs] <= rhs, conditionally on x_t: it is not
+    monitored pathwise.
     """
 
     lhs: sp.Expr
     rhs: sp.Expr
     source: Source
-    coefficient: sp.Expr | None = None  # per-step decrease coefficient that must be > 0
     statement: str = ""
     expectation: bool = False
     conditions: tuple[Condition, ...] = ()
@@ -169,12 +243,17 @@ class Rate:
     ``min_grad_sq_through_T`` = min_{0<=t<=T} ||grad f(x_t)||^2 (T steps, T+1 gradients);
     ``expected_grad_sq_random_index`` = E||grad f(x_R)||^2, R uniform on the first T iterates;
     ``mean_grad_norm_before_T`` = (1/T) sum_{t<T} E||grad f(x_t)|| (the one non-squared measure).
+
+    ``via`` is a proof hint, not a stated object: a lower model phi of the one-step decrease, in the
+    measured variable (grad_sq, or grad_norm for the non-squared measure), increasing (and convex for
+    an average), that telescopes; by default the decrease itself. Wrong hints fail, never pass.
     """
 
     measure: str
     bound: Formula
     statement: str = ""
     expectation: bool = False
+    via: sp.Expr | None = None
 
 
 @dataclass(frozen=True)
@@ -207,12 +286,19 @@ class Theorem:
     rate: Rate | None = None
     complexity: Formula | None = None
     # the rate at the prescribed hyperparameters, when the complexity is stated there (e.g. the
-    # Ghadimi-Lan corollary); the chain must prove rate(prescription) <= rate_at_prescription.
+    # Ghadimi-Lan corollary): it must follow from the one-step inequality at the prescription.
     rate_at_prescription: Formula | None = None
     chain: tuple[ChainStep, ...] = ()
     claims: tuple[Claim, ...] = ()
-    kind: str = "upper"  # "upper" bound, or "lower" (an order claim over all algorithms)
+    kind: str = "upper"  # "upper" bound, "lower" (an order claim over all algorithms), or "property"
     summary: str = ""
+    # x_{t+1} - x_t as a combination of named vectors, and the inner products the standard Gram
+    # table (g, o, g_next) lacks; lemmas cited between iterates read both.
+    update: Vec | None = None
+    gram: Mapping[tuple[str, str], sp.Expr] = field(default_factory=dict)
+    # Gram entries of ``gram`` that depend on the oracle's answer g_t (e.g. <g, g_t/D_t>): E_t averages
+    # over them as over RANDOM, so an expectation-cited lemma turns them into E_t[...] symbols
+    random: tuple[sp.Symbol, ...] = ()
 
     # -- symbols shared by every theorem -------------------------------------------------------
     T = sp.Symbol("T", positive=True)
@@ -244,23 +330,44 @@ class Theorem:
         out = {f"prescription.{k}": v for k, v in self.prescription.items()}
         if self.rate:
             out["rate"] = self.rate.bound
+        if self.rate_at_prescription:
+            out["rate_at_prescription"] = self.rate_at_prescription
         if self.complexity:
             out["complexity"] = self.complexity
         return out
+
+    def vectors(self) -> Gram:
+        """The Gram table of this theorem's named vectors."""
+        return STANDARD_GRAM.extend(self.gram)
 
 
 # Measured-quantity symbols (glossary names), shared by theorems and the checker.
 f, f_next, grad_sq, grad_sq_next, inner, oracle_sq = sp.symbols(
     "f f_next grad_sq grad_sq_next inner oracle_sq", real=True)
+grad_cross = sp.Symbol("grad_cross", real=True)  # <grad f(x_t), grad f(x_{t+1})>
+grad_norm = sp.Symbol("grad_norm", nonnegative=True)  # ||grad f(x_t)||, the non-squared measure's variable
 gap = sp.Symbol("gap", positive=True)  # f(x_0) - f(x_T) on the run itself
 MEASURED = {s.name: s for s in (f, f_next, grad_sq, grad_sq_next, inner, oracle_sq)}
+
+# The named vectors every theorem has: g = grad f(x_t), o = g_t (the oracle's answer), g_next = grad f(x_{t+1});
+# and the iterates two-point lemmas are cited between, with their values and gradients.
+STANDARD_GRAM = Gram({("g", "g"): grad_sq, ("g", "o"): inner, ("o", "o"): oracle_sq,
+                      ("g_next", "g_next"): grad_sq_next, ("g", "g_next"): grad_cross})
+ITERATES = {"x": (f, "g"), "x_next": (f_next, "g_next")}
+RANDOM = (f_next, inner, oracle_sq, grad_sq_next, grad_cross)  # what E_t averages over, given x_t
+
+
+def expected(sym: sp.Symbol) -> sp.Symbol:
+    """E_t[sym], the conditional expectation given x_t, as a symbol of its own."""
+    return sp.Symbol(f"E[{sym.name}]", **sym.assumptions0)
+
 
 # How the glossary's symbols print in LaTeX (the paper's notation).
 LATEX_NAMES = {
     "f": r"f(x_t)", "f_next": r"f(x_{t+1})", "grad_sq": r"\|\nabla f(x_t)\|^2",
     "grad_sq_next": r"\|\nabla f(x_{t+1})\|^2", "inner": r"\langle \nabla f(x_t), g_t\rangle",
     "oracle_sq": r"\|g_t\|^2", "gap": r"(f(x_0) - f(x_T))", "lr": r"\eta", "eps": r"\varepsilon",
-    "Delta": r"\Delta", "sigma": r"\sigma", "momentum": r"\mu",
+    "Delta": r"\Delta", "sigma": r"\sigma", "momentum": r"\mu", "grad_norm": r"\|\nabla f(x_t)\|",
 }
 
 

@@ -1,20 +1,26 @@
 """Discharging obligations: symbolic, then interval, then sampled, and saying which.
 
 The context of an obligation is a set of bounds ``lo < s < hi`` on its symbols, where a bound may
-depend on other symbols (``lr < 2/L``). The three levels:
+depend on other symbols (``lr < 2/L``). The levels:
 
-* ``symbolic``: SymPy proves it for all values in the context. Zero obligations by simplification.
-  Sign obligations by reparametrising every bounded symbol through a positive variable
-  (s = lo + t, or s = lo + (hi - lo) t/(1 + t)), after which the expression is a rational function
-  of positive variables; it is proved when SymPy's assumptions settle its sign or when, factor by
-  factor, numerator and denominator are polynomials with positive coefficients.
+* ``symbolic``: SymPy proves it for all values in the context. Zero obligations by simplification
+  (by cases where a min or max is decided by the context). Sign obligations by reparametrising
+  every bounded symbol through a positive variable (s = lo + t, or s = lo + (hi - lo) t/(1 + t)),
+  after which the expression is a rational function of positive variables; it is proved when
+  SymPy's assumptions settle its sign or when, factor by factor, numerator and denominator are
+  polynomials with coefficients of one sign. Three rules reduce harder forms to that one:
+  a min (max) in a position where the expression increases (decreases) splits into its
+  arguments; a min or max otherwise splits the domain where its arguments meet; and
+  P + Q sqrt(R) is decided from the signs of P and Q and of Q^2 R - P^2.
 * ``interval``: mpmath interval arithmetic (outward rounding) proves the sign on a stated finite
   box, bisecting boxes; symbols bounded on both sides are mapped to u in [0, 1] so the box covers
-  their whole range, unbounded ones are cut to [lo + 1e-3, lo + 1e3].
-* ``sampled``: no counterexample among N seeded points (weakest); ``failed`` gives the
-  counterexample found.
+  their whole range, unbounded ones are cut to [lo + 1e-3, lo + 1e3]. The box is part of the proof.
+* ``sampled``: no counterexample among N seeded points and a local search around the worst of them
+  (weakest); ``failed`` gives the counterexample found, or the internal error that stopped every
+  stage (certify never raises).
 
 Domains are treated as open: a sign proved inside extends to closed ends only by continuity.
+Proofs are cached by (kind, expression, context): a mutated theorem re-proves only what changed.
 """
 from __future__ import annotations
 
@@ -33,7 +39,11 @@ import sympy as sp
 LEVELS = ("symbolic", "interval", "sampled", "unverified", "failed")
 BOX = (sp.Rational(1, 1000), sp.Integer(1000))  # offsets for unbounded symbols at interval level
 SAMPLE_RANGE = (1e-6, 1e6)
-SYMBOLIC_SECONDS = 20.0  # time SymPy may spend on one obligation before the weaker levels are tried
+SYMBOLIC_SECONDS = 40.0  # time SymPy may spend on one obligation before the weaker levels are tried
+MAX_DEPTH = 4            # nested applications of the min/max and sqrt rules
+QUICK_SAMPLES = 100      # seeded points tried before the symbolic stage
+CONFIRM_DPS = 400        # digits at which a counterexample found at 50 is confirmed
+LOCAL_MOVES = 40         # coordinate moves per step size in the local search for a counterexample
 
 
 @dataclass(frozen=True)
@@ -43,7 +53,10 @@ class Bound:
     hi: sp.Expr = sp.oo
 
     def __post_init__(self):
-        object.__setattr__(self, "lo", sp.sympify(self.lo))
+        lo = sp.sympify(self.lo)
+        if lo == sp.S.NegativeInfinity and (self.symbol.is_positive or self.symbol.is_nonnegative):
+            lo = sp.Integer(0)  # an upper bound alone keeps the sign the symbol is declared with
+        object.__setattr__(self, "lo", lo)
         object.__setattr__(self, "hi", sp.sympify(self.hi))
 
 
@@ -53,6 +66,14 @@ class Proof:
     detail: str = ""
     counterexample: dict | None = None
     box: dict = field(default_factory=dict)
+
+    def describe(self) -> str:
+        """The level with what it covers: an interval proof names its box, a failure its counterexample."""
+        if self.level == "interval":
+            return "interval on " + ", ".join(f"{k} in {v}" for k, v in self.box.items())
+        if self.counterexample:
+            return f"failed at {self.counterexample}"
+        return self.level if not self.detail else f"{self.level} ({self.detail})"
 
 
 def weakest(levels) -> str:
@@ -75,7 +96,29 @@ def merge_bounds(bounds) -> dict[sp.Symbol, Bound]:
         lo = b.lo if old.lo == sp.S.NegativeInfinity else old.lo if b.lo == sp.S.NegativeInfinity else sp.Max(old.lo, b.lo)
         hi = b.hi if old.hi == sp.oo else old.hi if b.hi == sp.oo else sp.Min(old.hi, b.hi)
         out[b.symbol] = Bound(b.symbol, lo, hi)
-    return out
+    return {s: _dominant(b, out) for s, b in out.items()}
+
+
+def _dominant(b: Bound, bounds: dict[sp.Symbol, Bound]) -> Bound:
+    """Drop the side of a Max(lo1, lo2) / Min(hi1, hi2) end that the other bounds prove dominated
+    (a domain [0, 1) under a condition beta2 > 1 - c, with c <= 1 proved from the constants' bounds),
+    so the prover reparametrises one end instead of a max. Only the cheapest proof is tried."""
+    ends = []
+    for end, pick in ((b.lo, sp.Max), (b.hi, sp.Min)):
+        if isinstance(end, pick) and len(end.args) == 2:
+            others = {s: o for s, o in bounds.items() if s != b.symbol and b.symbol not in
+                      (o.lo.free_symbols | o.hi.free_symbols)}
+            u, v = end.args
+            for keep, drop in ((u, v), (v, u)):
+                gap = keep - drop if pick is sp.Max else drop - keep
+                try:
+                    if prove_symbolic("nonneg", gap, others, MAX_DEPTH):
+                        end = keep
+                        break
+                except ValueError:  # circular bounds: keep the max
+                    break
+        ends.append(end)
+    return Bound(b.symbol, *ends) if ends != [b.lo, b.hi] else b
 
 
 def _order(bounds: dict[sp.Symbol, Bound]) -> list[sp.Symbol]:
@@ -94,16 +137,15 @@ def _order(bounds: dict[sp.Symbol, Bound]) -> list[sp.Symbol]:
 
 
 def _complete(expr: sp.Expr, bounds: dict[sp.Symbol, Bound]) -> dict[sp.Symbol, Bound]:
-    """Add the symbols of expr (and of bounds) that have no bound: positive ones get (0, oo)."""
+    """Add the symbols of expr (and of bounds) that have no bound: positive ones get (0, oo),
+    nonnegative ones [0, oo)."""
     out = dict(bounds)
     todo = set(expr.free_symbols)
     while todo:
         s = todo.pop()
         if s not in out:
-            out[s] = Bound(s, sp.Integer(0), sp.oo) if s.is_positive else Bound(s)
-            todo |= (out[s].lo.free_symbols | out[s].hi.free_symbols) - set(out)
-        else:
-            todo |= (out[s].lo.free_symbols | out[s].hi.free_symbols) - set(out)
+            out[s] = Bound(s, sp.Integer(0), sp.oo) if (s.is_positive or s.is_nonnegative) else Bound(s)
+        todo |= (out[s].lo.free_symbols | out[s].hi.free_symbols) - set(out)
     return out
 
 
@@ -129,21 +171,22 @@ def _reparametrise(bounds: dict[sp.Symbol, Bound]):
     return subs
 
 
-def _sign_of_factor(e: sp.Expr) -> int:
-    """+1 / -1 when the sign of e is known for positive variables, else 0."""
-    if e.is_positive:
+def _sign_of_factor(e: sp.Expr, weak: bool = False) -> int:
+    """+1 / -1 when e > 0 / e < 0 is known for positive variables, else 0; with ``weak``, +1 also for a
+    factor known to be >= 0 (an even power of anything real)."""
+    if e.is_positive or (weak and e.is_nonnegative):
         return 1
-    if e.is_negative:
+    if e.is_negative or (weak and e.is_nonpositive):
         return -1
     if isinstance(e, (sp.Min, sp.Max)):  # min > 0 iff all args are; max > 0 iff one is
-        signs = [sign_proved(a) for a in e.args]
+        signs = [sign_proved(a, weak) for a in e.args]
         if isinstance(e, sp.Min):
             return 1 if all(x == 1 for x in signs) else (-1 if any(x == -1 for x in signs) else 0)
         return 1 if any(x == 1 for x in signs) else (-1 if all(x == -1 for x in signs) else 0)
     if isinstance(e, sp.Pow) and e.exp.is_integer and e.exp.is_even and e.base.is_real:
-        return 1 if e.base.is_nonzero else 0
+        return 1 if (e.base.is_nonzero or (weak and e.exp > 0)) else 0
     if isinstance(e, sp.Pow) and e.exp.is_integer:
-        s = _sign_of_factor(e.base)
+        s = _sign_of_factor(e.base, weak and e.exp > 0)
         return s ** int(e.exp) if s else 0
     syms = e.free_symbols
     if syms and all(x.is_positive for x in syms):
@@ -159,77 +202,157 @@ def _sign_of_factor(e: sp.Expr) -> int:
     return 0
 
 
-def sign_proved(expr: sp.Expr) -> int:
-    """Sign of a function of positive variables when provable factor by factor (0 = unknown)."""
+def sign_proved(expr: sp.Expr, weak: bool = False) -> int:
+    """Sign of a function of positive variables when provable factor by factor (0 = unknown). With
+    ``weak`` the answer +1 means >= 0 (factors may vanish, but not in a denominator)."""
     e = sp.factor(sp.together(expr))
     if e == 0:
         return 0
     num, den = sp.fraction(e)
     sign = 1
-    for part in (num, den):
+    for part, w in ((num, weak), (den, False)):
         for fac in sp.Mul.make_args(part):
-            s = _sign_of_factor(fac)
+            s = _sign_of_factor(fac, w)
             if s == 0:
                 return 0
             sign *= s
     return sign
 
 
-def _split_min_max(kind: str, expr: sp.Expr, bounds: dict[sp.Symbol, Bound]) -> bool:
+def _split_min_max(kind: str, expr: sp.Expr, bounds: dict[sp.Symbol, Bound], depth: int) -> bool:
     """Prove an obligation containing min(A, B) or max(A, B) by cases.
 
     When A = B has exactly one positive root r in some symbol s, the domain of s splits at r;
     on each side SymPy must decide which argument is the min/max, and then prove the obligation
     with it in place. (T(eps) = max(N1, N2) of a two-regime complexity is the typical case.)
     """
-    m = next(iter(sorted(expr.atoms(sp.Min, sp.Max), key=sp.count_ops)), None)
-    if m is None or len(m.args) != 2:
-        return False
-    A, B = m.args
-    for sym in sorted((A - B).free_symbols, key=str):
-        try:
-            roots = [r for r in sp.solve(sp.Eq(A, B), sym) if r.is_positive]
-        except (NotImplementedError, ValueError):
+    for m in sorted(expr.atoms(sp.Min, sp.Max), key=sp.count_ops):
+        if len(m.args) != 2:
             continue
-        if len(roots) != 1:
-            continue
-        for side in (Bound(sym, sp.S.NegativeInfinity, roots[0]), Bound(sym, roots[0], sp.oo)):
-            case = merge_bounds([*bounds.values(), side])
-            if prove_symbolic("nonneg", A - B, case):
-                bigger, smaller = A, B
-            elif prove_symbolic("nonneg", B - A, case):
-                bigger, smaller = B, A
+        A, B = m.args
+        for sym in sorted((A - B).free_symbols, key=str):
+            if not (A - B).is_rational_function(sym):  # solving through roots can run for minutes
+                continue
+            try:
+                roots = [r for r in sp.solve(sp.Eq(A, B), sym) if r.is_positive]
+            except (NotImplementedError, ValueError, TypeError):
+                continue
+            if len(roots) != 1:
+                continue
+            for side in (Bound(sym, sp.S.NegativeInfinity, roots[0]), Bound(sym, roots[0], sp.oo)):
+                try:  # a split at a root in another symbol may make the bounds circular: try the next symbol
+                    case = merge_bounds([*bounds.values(), side])
+                    if prove_symbolic("nonneg", A - B, case, depth + 1):
+                        bigger, smaller = A, B
+                    elif prove_symbolic("nonneg", B - A, case, depth + 1):
+                        bigger, smaller = B, A
+                    else:
+                        break
+                    picked = bigger if isinstance(m, sp.Max) else smaller
+                    if not prove_symbolic(kind, expr.xreplace({m: picked}), case, depth + 1):
+                        break
+                except ValueError:
+                    break
             else:
-                break
-            picked = bigger if isinstance(m, sp.Max) else smaller
-            if not prove_symbolic(kind, expr.xreplace({m: picked}), case):
-                break
+                return True
+    return False
+
+
+def _decided_min_max(kind: str, expr: sp.Expr, bounds: dict[sp.Symbol, Bound], depth: int) -> bool:
+    """min(A, B) is A wherever the bounds prove A <= B (a case of a split, clipping off or on): replace it."""
+    for m in sorted(expr.atoms(sp.Min, sp.Max), key=sp.count_ops):
+        if len(m.args) != 2:
+            continue
+        A, B = m.args
+        # only the cheapest proof (no nested rules): a comparison that needs more is left to the other rules
+        if prove_symbolic("nonneg", B - A, bounds, MAX_DEPTH):
+            small, big = A, B
+        elif prove_symbolic("nonneg", A - B, bounds, MAX_DEPTH):
+            small, big = B, A
         else:
+            continue
+        return prove_symbolic(kind, expr.xreplace({m: small if isinstance(m, sp.Min) else big}), bounds, depth + 1)
+    return False
+
+
+def _monotone_min_max(kind: str, expr: sp.Expr, bounds: dict[sp.Symbol, Bound], depth: int) -> bool:
+    """e(min(A, B)) >= 0 by monotonicity in the min: where e increases in it, e(min(A, B)) = min(e(A), e(B))
+    and both must be >= 0; where e decreases in it, e(min(A, B)) = max(e(A), e(B)) and one suffices
+    (and the reverse for a max)."""
+    for m in sorted(expr.atoms(sp.Min, sp.Max), key=sp.count_ops):
+        mu = sp.Dummy("mu", real=True)
+        e = expr.xreplace({m: mu})
+        slope = sp.diff(e, mu).xreplace({mu: m})
+        for sign in (1, -1):
+            if slope != 0 and not prove_symbolic("nonneg", sign * slope, bounds, depth + 1):
+                continue
+            every = (sign > 0) == isinstance(m, sp.Min)
+            cases = [prove_symbolic(kind, *_square_roots(e.xreplace({mu: arg}), bounds), depth + 1) for arg in m.args]
+            if all(cases) if every else any(cases):
+                return True
+            if slope == 0:
+                break
+    return False
+
+
+def _sqrt_rule(kind: str, expr: sp.Expr, bounds: dict[sp.Symbol, Bound], depth: int) -> bool:
+    """P + Q sqrt(R) >= 0 (> 0), with P, Q free of the root, from the signs of P and Q and of the
+    squared comparison Q^2 R - P^2."""
+    for root in sorted((p for p in expr.atoms(sp.Pow) if p.exp == sp.Rational(1, 2)), key=sp.count_ops):
+        s = sp.Dummy("s", nonnegative=True)
+        e = sp.expand(expr.xreplace({root: s}))
+        if e.has(root) or sp.degree(e, s) != 1:
+            continue
+        Q, P = e.coeff(s, 1), e.coeff(s, 0)
+        R = root.base
+        strict = kind == "pos"
+
+        def holds(k, x):
+            return prove_symbolic(k, x, bounds, depth + 1)
+
+        if holds("nonneg", Q):
+            if holds(kind, P):
+                return True
+            if holds("nonneg", -P) and holds("pos" if strict else "nonneg", Q ** 2 * R - P ** 2):
+                return True
+        elif holds("nonneg", -Q) and holds("nonneg", P) and holds(kind, P ** 2 - Q ** 2 * R):
             return True
     return False
 
 
-def prove_symbolic(kind: str, expr: sp.Expr, bounds: dict[sp.Symbol, Bound]) -> bool:
+def prove_symbolic(kind: str, expr: sp.Expr, bounds: dict[sp.Symbol, Bound], depth: int = 0) -> bool:
+    if depth > MAX_DEPTH:
+        return False
     if kind == "zero":
-        return sp.simplify(expr) == 0
+        if sp.simplify(expr) == 0:
+            return True
+        full = _complete(expr, bounds)  # an identity on the domain only (a symbol pinned to [0, 0] by a condition)
+        if any(b.lo == b.hi for b in full.values()) and sp.simplify(expr.xreplace(_reparametrise(full))) == 0:
+            return True
+        return bool(expr.atoms(sp.Min, sp.Max)) and _split_min_max(kind, expr, _complete(expr, bounds), depth)
     if isinstance(expr, sp.Min):  # min(a, b) >= 0 iff every argument is
-        return all(prove_symbolic(kind, a, bounds) for a in expr.args)
+        return all(prove_symbolic(kind, a, bounds, depth + 1) for a in expr.args)
     if isinstance(expr, sp.Max):
-        return any(prove_symbolic(kind, a, bounds) for a in expr.args)
+        return any(prove_symbolic(kind, a, bounds, depth + 1) for a in expr.args)
     if expr.is_positive or (kind == "nonneg" and expr.is_nonnegative):  # cheap: SymPy's assumptions, no rewriting
         return True
     if sp.simplify(expr) == 0:
         return kind == "nonneg"
     bounds = _complete(expr, bounds)
-    e = expr.xreplace(_reparametrise(bounds))
-    e = sp.simplify(e)
+    e = sp.simplify(expr.xreplace(_reparametrise(bounds)))
     if e == 0:
         return kind == "nonneg"
-    if (e.is_positive) or (kind == "nonneg" and e.is_nonnegative):
+    if e.is_positive or (kind == "nonneg" and e.is_nonnegative) or sign_proved(e, kind == "nonneg") == 1:
         return True
-    if sign_proved(e) == 1:
+    if expr.atoms(sp.Min, sp.Max) and (_decided_min_max(kind, expr, bounds, depth)
+                                        or _split_min_max(kind, expr, bounds, depth)
+                                        or _monotone_min_max(kind, expr, bounds, depth)):
         return True
-    return _split_min_max(kind, expr, bounds)
+    if e.atoms(sp.Min, sp.Max) and not expr.atoms(sp.Min, sp.Max):  # a min or max the context brought in
+        free = _complete(e, {})
+        if _split_min_max(kind, e, free, depth) or _monotone_min_max(kind, e, free, depth):
+            return True
+    return _sqrt_rule(kind, expr, bounds, depth)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -290,7 +413,7 @@ def _box_parametrisation(bounds: dict[sp.Symbol, Bound]):
     for s in _order(bounds):
         b = bounds[s]
         lo, hi = b.lo.xreplace(subs), b.hi.xreplace(subs)
-        if lo.is_infinite or (hi.is_infinite and lo.is_infinite):
+        if lo.is_infinite:
             raise ValueError(f"interval level needs a lower bound on {s}")
         if hi.is_infinite:
             w = sp.Symbol(f"_w_{s.name}", positive=True)
@@ -313,7 +436,7 @@ def prove_interval(kind: str, expr: sp.Expr, bounds: dict[sp.Symbol, Bound], bud
         pass
     variables = sorted(box, key=str)
     described = {str(s): f"[{sp.sstr(bounds[s].lo)}, {sp.sstr(bounds[s].hi) if not bounds[s].hi.is_infinite else sp.sstr(bounds[s].lo) + ' + 1e3'}]"
-                 for s in bounds}
+                 for s in sorted(bounds, key=str)}
     iv = mpmath.iv
     with mpmath.workdps(30):
         stack = [tuple((mpmath.mpf(box[v][0]), mpmath.mpf(box[v][1])) for v in variables)]
@@ -346,16 +469,20 @@ def prove_interval(kind: str, expr: sp.Expr, bounds: dict[sp.Symbol, Bound], bud
 # sampling
 
 
-def _sampler(bounds: dict[sp.Symbol, Bound]):
-    """A seeded point generator respecting dependent bounds (bounds compiled to mpmath once)."""
-    order = _order(bounds)
-    compiled = []
-    for s in order:
+def _compiled_bounds(bounds: dict[sp.Symbol, Bound]):
+    out = []
+    for s in _order(bounds):
         b = bounds[s]
         deps = sorted(b.lo.free_symbols | b.hi.free_symbols, key=str)
         lo = None if b.lo.is_infinite else sp.lambdify(deps, b.lo, modules="mpmath")
         hi = None if b.hi.is_infinite else sp.lambdify(deps, b.hi, modules="mpmath")
-        compiled.append((s, deps, lo, hi))
+        out.append((s, deps, lo, hi))
+    return out
+
+
+def _sampler(bounds: dict[sp.Symbol, Bound]):
+    """A seeded point generator respecting dependent bounds (bounds compiled to mpmath once)."""
+    compiled = _compiled_bounds(bounds)
     span = math.log10(SAMPLE_RANGE[1] / SAMPLE_RANGE[0])
 
     def draw(rnd: random.Random) -> dict[sp.Symbol, mpmath.mpf]:
@@ -366,54 +493,111 @@ def _sampler(bounds: dict[sp.Symbol, Bound]):
             hi = hi_f(*args) if hi_f else None
             u = mpmath.mpf(rnd.random())
             if lo is not None and hi is not None:
-                point[s] = lo + (hi - lo) * (u if rnd.random() < 0.8 else u ** 8)  # also crowd the low end
+                edge = rnd.random()  # crowd both ends too: obligations are often tight at a domain's edge
+                w = u if edge < 0.6 else (u ** 8 if edge < 0.8 else 1 - u ** 8)
+                point[s] = lo + (hi - lo) * w
             else:
                 off = mpmath.mpf(10) ** (math.log10(SAMPLE_RANGE[0]) + rnd.random() * span)
                 point[s] = lo + off if lo is not None else (hi - off if hi is not None else
                                                             (off if rnd.random() < .5 else -off))
         return point
 
-    return draw
+    def inside(point) -> bool:
+        for s, deps, lo_f, hi_f in compiled:
+            args = [point[d] for d in deps]
+            if (lo_f and not point[s] > lo_f(*args)) or (hi_f and not point[s] < hi_f(*args)):
+                return False
+        return True
+
+    return draw, inside
+
+
+def _violation(kind: str, v, scale) -> mpmath.mpf | None:
+    """How far a value is on the wrong side (> 0: a counterexample), or None for no real value."""
+    if isinstance(v, mpmath.mpc):
+        if abs(v.imag) > mpmath.mpf(10) ** -40 * max(abs(v.real), 1):
+            return mpmath.mpf(1)  # not real where the obligation must hold: a counterexample
+        v = v.real
+    if kind == "zero":
+        return abs(v) - mpmath.mpf(10) ** -35 * scale
+    if kind == "nonneg":
+        return -v - mpmath.mpf(10) ** -35 * scale
+    return -v if v != 0 else mpmath.mpf(10) ** -60
 
 
 def search_counterexample(kind: str, expr: sp.Expr, bounds: dict[sp.Symbol, Bound], n: int = 2000,
-                          seed: int = 0):
-    """A point violating the obligation, or None after n seeded draws (evaluated at 50 digits)."""
+                          seed: int = 0, refine: int = 12):
+    """A point violating the obligation, or None after n seeded draws and a local search around the
+    ``refine`` draws closest to violating it (evaluated at 50 digits)."""
     bounds = _complete(expr, bounds)
     syms = sorted(bounds, key=str)
     fn = sp.lambdify(syms, expr, modules="mpmath")
-    scale_terms = [sp.lambdify(syms, a, modules="mpmath") for a in sp.Add.make_args(sp.expand(expr))] \
-        if kind == "zero" else []
+    # rounding at 50 digits is relative to the largest term, not to the (possibly cancelled) sum
+    # (the terms as written and expanded: an identity that expands to 0 still has its written terms' scale)
+    terms = set(sp.Add.make_args(expr)) | set(sp.Add.make_args(sp.expand(expr))) if kind != "pos" else set()
+    scale_terms = [sp.lambdify(syms, a, modules="mpmath") for a in sorted(terms, key=sp.default_sort_key)]
     rnd = random.Random(seed)
-    draw = _sampler(bounds)
+    draw, inside = _sampler(bounds)
+
+    def badness(p):
+        args = [p[s] for s in syms]
+        try:
+            v = fn(*args)
+            bad = _violation(kind, v, 1)
+            if bad is not None and bad > 0:  # confirm at CONFIRM_DPS: cancellation in e^{huge} - e^{huge} is not a finding
+                with mpmath.workdps(CONFIRM_DPS):
+                    v = fn(*args)
+                    scale = max([abs(t(*args)) for t in scale_terms] + [mpmath.mpf(1)])
+                    bad = _violation(kind, v, scale)
+            return bad
+        except (ZeroDivisionError, ValueError, TypeError, OverflowError):
+            return None
+
+    def report(p, bad):
+        args = [p[s] for s in syms]
+        try:
+            value = mpmath.nstr(fn(*args), 12)
+        except (ZeroDivisionError, ValueError, TypeError, OverflowError):
+            value = "undefined"
+        return {str(s): mpmath.nstr(p[s], 12) for s in syms} | {"value": value}
+
     with mpmath.workdps(50):
+        scored = []
         for _ in range(n):
             p = draw(rnd)
-            args = [p[s] for s in syms]
-            try:
-                v = fn(*args)
-            except (ZeroDivisionError, ValueError):
+            b = badness(p)
+            if b is None:
                 continue
-            if isinstance(v, mpmath.mpc):
-                if abs(v.imag) > mpmath.mpf(10) ** -40:
-                    continue
-                v = v.real
-            if kind == "zero":
-                scale = max([abs(t(*args)) for t in scale_terms] + [mpmath.mpf(1)])
-                bad = abs(v) > mpmath.mpf(10) ** -35 * scale
-            elif kind == "nonneg":
-                bad = v < -mpmath.mpf(10) ** -35 * max(abs(v), 1)
-            else:
-                bad = v <= 0
-            if bad:
-                return {str(s): mpmath.nstr(p[s], 12) for s in syms} | {"value": mpmath.nstr(v, 12)}
+            if b > 0:
+                return report(p, b)
+            scored.append((b, p))
+        scored.sort(key=lambda x: -x[0])  # closest to violating first
+        for b, p in scored[:refine]:
+            for step in (mpmath.mpf("0.5"), mpmath.mpf("0.05"), mpmath.mpf("0.001")):
+                for _ in range(LOCAL_MOVES):  # capped: badness can creep towards 0 as a variable runs off to infinity
+                    improved = False
+                    for s in syms:
+                        for factor in (1 + step, 1 - step):
+                            q = dict(p)
+                            q[s] = p[s] * factor if p[s] != 0 else step * (1 if factor > 1 else -1)
+                            if not inside(q):
+                                continue
+                            bq = badness(q)
+                            if bq is None:
+                                continue
+                            if bq > 0:
+                                return report(q, bq)
+                            if bq > b:
+                                p, b, improved = q, bq, True
+                    if not improved:
+                        break
     return None
 
 
 # ---------------------------------------------------------------------------------------------
 
 
-class _OutOfTime(Exception):
+class _OutOfTime(BaseException):  # not an Exception: SymPy's own `except Exception` must not swallow it
     pass
 
 
@@ -440,27 +624,68 @@ def _time_limit(seconds: float):
             signal.setitimer(signal.ITIMER_REAL, max(outer_left - (time.monotonic() - started), 1e-6))
 
 
+_CACHE: dict = {}
+
+
 def prove(kind: str, expr: sp.Expr, bounds=(), samples: int = 2000) -> Proof:
     """Discharge ``expr == 0`` / ``>= 0`` / ``> 0`` under ``bounds``, at the strongest level reached.
 
     SymPy gets SYMBOLIC_SECONDS per obligation: simplification of large reparametrised expressions
-    can run for hours, and a certificate that never comes back is worse than a weaker level.
+    can run for hours, and a certificate that never comes back is worse than a weaker level. Never
+    raises: an error that stops every stage is a failure that names it.
     """
-    ctx = merge_bounds(bounds)
+    bounds = tuple(bounds)
+    key = (kind, sp.sympify(expr), frozenset(bounds), samples)
+    if key not in _CACHE:
+        _CACHE[key] = _prove(kind, key[1], bounds, samples)
+    return _CACHE[key]
+
+
+def _square_roots(expr: sp.Expr, ctx: dict[sp.Symbol, Bound]):
+    """A symbol s >= 0 that occurs as sqrt(s) (||g|| = sqrt(grad_sq)) becomes r^2 with r > 0, so the
+    expression is rational in r (same proof, a change of variable)."""
+    for s, b in list(ctx.items()):
+        if not expr.has(sp.sqrt(s)) or not b.lo.is_nonnegative:
+            continue
+        r = sp.Symbol(f"sqrt({s.name})", positive=True)
+        expr = expr.xreplace({s: r ** 2})
+        ctx = {k: Bound(k, v.lo.xreplace({s: r ** 2}), v.hi.xreplace({s: r ** 2})) for k, v in ctx.items() if k != s}
+        ctx[r] = Bound(r, sp.sqrt(b.lo), sp.sqrt(b.hi))
+    return expr, ctx
+
+
+def _prove(kind, expr, bounds, samples) -> Proof:
+    errors = []
+    try:
+        ctx = merge_bounds(bounds)
+    except Exception as err:  # noqa: BLE001 - a malformed context is reported, not raised
+        return Proof("failed", f"internal error: {type(err).__name__}: {err}")
+    try:  # a quick look for a counterexample first: a false obligation fails in milliseconds, not SYMBOLIC_SECONDS
+        cex = search_counterexample(kind, expr, ctx, n=min(samples, QUICK_SAMPLES), refine=0)
+        if cex is not None:
+            return Proof("failed", "counterexample found", counterexample=cex)
+    except Exception:  # noqa: BLE001 - the full search below reports the error
+        pass
     try:
         with _time_limit(SYMBOLIC_SECONDS):
-            if prove_symbolic(kind, expr, ctx):
+            if prove_symbolic(kind, *_square_roots(expr, ctx)):
                 return Proof("symbolic", "proved by SymPy for every value in the domain")
-    except (TypeError, ValueError, NotImplementedError, sp.PolynomialError, _OutOfTime):
+    except _OutOfTime:
         pass
-    cex = search_counterexample(kind, expr, ctx, n=samples)
-    if cex is not None:
-        return Proof("failed", "counterexample found", counterexample=cex)
+    except Exception as err:  # noqa: BLE001 - SymPy's own errors fall through to the weaker levels
+        errors.append(err)
+    try:
+        cex = search_counterexample(kind, expr, ctx, n=samples)
+        if cex is not None:
+            return Proof("failed", "counterexample found", counterexample=cex)
+    except Exception as err:  # noqa: BLE001
+        errors.append(err)
+        return Proof("failed", "internal error: " + "; ".join(f"{type(e).__name__}: {e}" for e in errors))
     if kind != "zero":
         try:
             ok, box = prove_interval(kind, expr, ctx)
             if ok:
                 return Proof("interval", "interval arithmetic on the box", box=box)
-        except (TypeError, ValueError):
+        except Exception:  # noqa: BLE001 - no interval rule for this expression: sampled it stays
             pass
-    return Proof("sampled", f"no counterexample among {samples} seeded points")
+    return Proof("sampled", f"no counterexample among {samples} seeded points and a local search")

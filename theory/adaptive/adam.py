@@ -16,10 +16,14 @@ close a certified bound for stochastic Adam with momentum.
 """
 import sympy as sp
 
-from ..model import (Assumption, ChainStep, Claim, Condition, Formula, OneStep, Quantity, Rate, Source,
-                     Theorem, by_induction, le, lt, zero)
-from ..symbols import Delta, G, G2, L, T, beta1, beta2, eps, f, f_next, grad_sq, lr, sigma, xi
-from ..baselines.gd_smooth import BOUNDED_BELOW, SMOOTH
+from ..assumptions import BOUNDED_BELOW, SMOOTH
+from ..lemmas.inequalities import NORM_NONNEG
+from ..lemmas.smooth import DESCENT
+from ..model import (ONE_STEP, Assumption, ChainStep, Claim, Condition, Derivation, Formula, OneStep, Quantity, Rate,
+                     Source, Theorem, zero)
+from ..symbols import Delta, G, G2, L, T, beta1, beta2, eps, f, f_next, g_vec, grad_sq, lr, sigma, xi
+from ..vectors import Vec
+from .lemmas import DIAGONAL, EMA_RANGE, LAG
 from .rmsprop import BOUNDED_GRADIENT
 from .rmsprop import det as rmsprop_det
 
@@ -29,37 +33,31 @@ DMU = Source("claim", "De, Mukherjee, Ullah 2018 (arXiv 1807.06766) abstract [P-
                       "criticality in bounded time on smooth nonconvex objectives; its beta1 condition and bound "
                       "NOT FOUND")
 
-a, e, dl = sp.symbols("a e delta", positive=True)   # ||grad f(x_t)||, ||mhat - g||, a lag bound
-u = sp.Symbol("u", real=True)                         # beta1^k, bounded by the step's assumptions
-k = sp.Symbol("k", positive=True, integer=True)
+# the update -lr mhat/D splits as -lr (q + r): q = g/D (the preconditioned gradient) and r = e/D, where
+# e = mhat - g is the momentum's lag; their inner products are Gram entries of their own
+q_vec, r_vec, e_vec = Vec.named("q"), Vec.named("r"), Vec.named("e")
+gq, gr, qr, er = (sp.Symbol(n, real=True) for n in ("<g,q>", "<g,r>", "<q,r>", "<e,r>"))
+qq, rr = sp.Symbol("<q,q>", nonnegative=True), sp.Symbol("<r,r>", nonnegative=True)
+e_norm = sp.Symbol("e_norm", nonnegative=True)   # ||mhat_k - grad f(x_{k-1})||
+vmin, vmax = sp.symbols("v_min v_max", nonnegative=True)  # the smallest and largest coordinate of vhat_k
 
 delta = L * lr * G2 * beta1 / (xi * (1 - beta1))        # bound on ||mhat_k - grad f(x_{k-1})||
 coef = lr * (sp.Rational(3, 4) / (G + xi) - L * lr / xi ** 2)
-
-
-def floor_of(lag):
-    """b: what Young's inequality leaves per step for a momentum lag bound ``lag``."""
-    return lag ** 2 * lr * (G + xi + L * lr) / xi ** 2
-
-
-floor_b = floor_of(delta)
+floor_b = delta ** 2 * lr * (G + xi + L * lr) / xi ** 2
 
 rate = Delta / (coef * T) + floor_b / coef
 T_eps = 2 * Delta / (coef * eps ** 2)
-
-
-def descent(lag):
-    """f(x_t) - lr <g, mhat/D> + (L lr^2/2)||mhat/D||^2, bounded with ||mhat - g|| = lag and D in [xi, G + xi]."""
-    return f - lr * (a ** 2 / (G + xi) - a * lag / xi) + L * lr ** 2 * (a + lag) ** 2 / (2 * xi ** 2)
-
-
-young_gap = lr * (a / (2 * sp.sqrt(G + xi)) - dl * sp.sqrt(G + xi) / xi) ** 2 + L * lr ** 2 * (a - dl) ** 2 / (2 * xi ** 2)
 eps_min = sp.sqrt(2 * floor_b / coef)                    # the accuracy the momentum floor allows
-# closed forms, each proved by induction in the chain: sum_{s=1}^k (1 - beta1) beta1^(k-s) = 1 - beta1^k
-# and A(k) = sum_{j=0}^{k-1} j beta1^j = (beta1 - k beta1^k + (k - 1) beta1^(k+1))/(1 - beta1)^2
-weight_sum = 1 - beta1 ** k
-age_sum = (beta1 - k * beta1 ** k + (k - 1) * beta1 ** (k + 1)) / (1 - beta1) ** 2
-mean_lag = (1 - beta1) * age_sum / weight_sum     # sum_s w_s (k - s), the weights' mean age
+
+V_RANGE = Condition(sp.LessThan(vmax, G ** 2), "vhat_max <= G^2", by=EMA_RANGE.at(v=vmax, lo=0, hi=G ** 2, pick=(1,)))
+LAGGED = Condition(sp.LessThan(e_norm, delta), "||mhat - g|| <= delta",
+                   by=LAG.at(E=e_norm, s_lag=L * lr * G2 / xi, b=beta1))
+
+
+def preconditioner(u, p, i):
+    """precond.diagonal for p = u/D with D_i in [sqrt(vhat_min) + xi, sqrt(vhat_max) + xi] within [xi, G + xi]."""
+    return DIAGONAL.at(u=u, p=p, lo_p=xi, hi_p=G + xi, dmin=sp.sqrt(vmin) + xi, dmax=sp.sqrt(vmax) + xi, pick=(i,))
+
 
 HYPERPARAMETERS = (Quantity(xi, "denominator shift sqrt(vhat) + xi (torch eps)"),
                    Quantity(beta1, "first-moment EMA coefficient", sp.Integer(0), sp.Integer(1), closed_lo=True),
@@ -79,59 +77,39 @@ det = Theorem(
     prescription={"lr": Formula(3 * xi ** 2 / (8 * L * (G + xi)), DERIVED)},
     conditions=(Condition(sp.StrictLessThan(lr, 3 * xi ** 2 / (4 * L * (G + xi))), "lr < 3 xi^2/(4 L (G + xi))"),
                 Condition(sp.GreaterThan(eps, eps_min), "eps >= sqrt(2 b/c)  (the momentum floor; for T(eps) only)")),
-    one_step=OneStep(f_next, descent(delta).subs(a, sp.sqrt(grad_sq)), DERIVED, coefficient=coef,
-                     statement="f(x_{t+1}) <= f(x_t) - lr (|g|^2/(G+xi) - |g| delta/xi) + L lr^2 (|g| + delta)^2/"
-                               "(2 xi^2), |g| = ||grad f(x_t)||, delta = L lr G2 beta1/(xi (1 - beta1))"),
+    update=-lr * (q_vec + r_vec),
+    gram={("g", "q"): gq, ("q", "q"): qq, ("g", "r"): gr, ("r", "r"): rr, ("q", "r"): qr,
+          ("e", "e"): e_norm ** 2, ("e", "r"): er},
+    one_step=OneStep(f_next, f - coef * grad_sq + floor_b, DERIVED,
+                     statement="f(x_{t+1}) <= f(x_t) - c ||grad f(x_t)||^2 + b, c = lr (3/(4 (G+xi)) - L lr/xi^2), "
+                               "b = delta^2 lr (G + xi + L lr)/xi^2, delta = L lr G2 beta1/(xi (1 - beta1))"),
     rate=Rate("min_grad_sq_before_T", Formula(rate, DERIVED),
               "min_{0<=t<T} ||grad f(x_t)||^2 <= Delta/(c T) + b/c, c = lr (3/(4 (G+xi)) - L lr/xi^2), "
               "b = delta^2 lr (G + xi + L lr)/xi^2"),
     complexity=Formula(sp.ceiling(T_eps), DERIVED),
     chain=(
-        ChainStep("bias-corrected averages",
-                  "the weights (1 - beta1) beta1^(k-s), s = 1..k, sum to 1 - beta1^k (induction), so after bias "
-                  "correction they sum to one (likewise for beta2): "
-                  "mhat and vhat are convex combinations, so |mhat_i| <= G, ||mhat||_2 <= G2, vhat_i <= G^2 and "
-                  "D_i = sqrt(vhat_i) + xi lies in [xi, G + xi]; each step moves x by at most lr G2/xi",
-                  by_induction(weight_sum, 1 - beta1, (1 - beta1) * beta1 ** k, k), DERIVED),
-        ChainStep("mean lag",
-                  "under those weights the mean age k - s of a gradient, (1 - beta1) A(k)/(1 - beta1^k) with "
-                  "A(k) = sum_{j<k} j beta1^j (closed form by induction), is at most beta1/(1 - beta1): "
-                  "beta1/(1-beta1) - mean age = k beta1^k/(1 - beta1^k) >= 0 (u = beta1^k lies in (0, 1))",
-                  (*by_induction(age_sum, 0, k * beta1 ** k, k),
-                   zero(beta1 / (1 - beta1) - mean_lag, k * beta1 ** k / (1 - beta1 ** k)),
-                   le(0, k * u / (1 - u), "k u/(1 - u) >= 0")),
-                  DERIVED, assume=(Condition(sp.StrictGreaterThan(u, 0), "u = beta1^k > 0"),
-                                   Condition(sp.StrictLessThan(u, 1), "u = beta1^k < 1"))),
-        ChainStep("momentum error",
-                  "||mhat_k - g_k|| <= sum_s w_s ||g_s - g_k|| <= sum_s w_s L (k - s) lr G2/xi = (L lr G2/xi) "
-                  "(mean age) <= delta, by the mean lag",
-                  (le(L * lr * G2 / xi * mean_lag.subs(beta1 ** k, u).subs(beta1 ** (k + 1), beta1 * u), delta,
-                      "(L lr G2/xi) mean age <= delta"),),
-                  DERIVED, assume=(Condition(sp.StrictGreaterThan(u, 0), "u = beta1^k > 0"),
-                                   Condition(sp.StrictLessThan(u, 1), "u = beta1^k < 1"))),
-        ChainStep("descent lemma",
-                  "with D_i in [xi, G+xi]: <g, mhat/D> >= ||g||^2/(G+xi) - ||g|| ||mhat - g||/xi and "
-                  "||mhat/D||^2 <= (||g|| + ||mhat - g||)^2/xi^2; the bound increases in ||mhat - g|| <= delta",
-                  (le(0, sp.diff(descent(e), e), "d/de of the bound >= 0"),), DERIVED),
-        ChainStep("Young's inequality",
-                  "lr a delta/xi <= lr a^2/(4 (G+xi)) + lr (G+xi) delta^2/xi^2 and (a + delta)^2 <= 2 a^2 + 2 delta^2 "
-                  "turn the one-step inequality into f(x_{t+1}) <= f(x_t) - c a^2 + b",
-                  (zero(f - coef * a ** 2 + floor_of(dl) - descent(dl), young_gap,
-                        "(f - c a^2 + b) - one-step bound = a sum of squares"),
-                   le(0, young_gap, "the sum of squares is >= 0")), DERIVED),
-        ChainStep("positive decrease", "lr < 3 xi^2/(4 L (G + xi)) makes c > 0", (lt(0, coef, "c > 0"),), DERIVED),
-        ChainStep("telescoping", "summing over t < T: c T min_t ||grad f(x_t)||^2 <= Delta + T b",
-                  (zero(rate * T * coef, Delta + T * floor_b),), DERIVED),
+        ChainStep("one step of Adam",
+                  "bias correction makes vhat_k,i a running convex combination of g_s,i^2 in [0, G^2] (ema.range, "
+                  "w_k = beta2 (1 - beta2^(k-1))/(1 - beta2^k)), so D_i = sqrt(vhat_i) + xi lies in [xi, G + xi]; "
+                  "mhat_k is likewise an average of gradients, ||mhat|| <= G2, so each step moves x by at most "
+                  "lr G2/xi and the lag e = mhat - g has ||e|| <= delta (momentum.lag with s = L lr G2/xi, "
+                  "b = beta1). With x_{t+1} - x_t = -lr (q + r), q = g/D, r = e/D: lsmooth.descent; "
+                  "||g + 2 (G+xi) r||^2 >= 0 (Young: -<g, r> <= ||g||^2/(4 (G+xi)) + (G+xi) ||r||^2); "
+                  "||q - r||^2 >= 0 (||q + r||^2 <= 2 ||q||^2 + 2 ||r||^2); precond.diagonal: <g, q> >= "
+                  "||g||^2/(G+xi), ||q||^2 <= ||g||^2/xi^2, ||r||^2 <= ||e||^2/xi^2 <= delta^2/xi^2",
+                  (), DERIVED, assume=(V_RANGE, LAGGED, Condition(sp.GreaterThan(e_norm, 0, evaluate=False), "||mhat - g|| >= 0")),
+                  derives=Derivation(ONE_STEP, (
+                      (DESCENT.at("x", "x_next"), 1),
+                      (NORM_NONNEG.at(u=g_vec + 2 * (G + xi) * r_vec), lr / (4 * (G + xi))),
+                      (NORM_NONNEG.at(u=q_vec - r_vec), L * lr ** 2 / 2),
+                      (preconditioner(g_vec, q_vec, 0), lr),
+                      (preconditioner(g_vec, q_vec, 2), L * lr ** 2),
+                      (preconditioner(e_vec, r_vec, 2), lr * (G + xi) + L * lr ** 2)))),
         ChainStep("momentum floor",
-                  "the accuracy must clear the floor, eps >= eps_min = sqrt(2 b/c); then b/c <= eps^2/2. eps_min is "
-                  "delta sqrt(2 lr (G + xi + L lr)/c)/xi: linear in beta1/(1 - beta1), so reaching eps at a fixed lr "
-                  "needs beta1/(1 - beta1) = O(eps)",
-                  (le(floor_b / coef, eps ** 2 / 2, "b/c <= eps^2/2"),
-                   zero(eps_min ** 2, delta ** 2 * 2 * lr * (G + xi + L * lr) / (coef * xi ** 2), "eps_min^2 is delta^2 times a constant")),
-                  DERIVED),
-        ChainStep("complexity", "at T(eps) = 2 Delta/(c eps^2) the first term is eps^2/2 (and it decreases in T)",
-                  (zero((Delta / (coef * T)).subs(T, T_eps), eps ** 2 / 2),
-                   le(sp.diff(rate, T), 0, "the rate decreases in T")), DERIVED),
+                  "eps_min^2 = 2 b/c is delta^2 times a constant: linear in beta1/(1 - beta1), so reaching eps at "
+                  "a fixed lr needs beta1/(1 - beta1) = O(eps)",
+                  (zero(eps_min ** 2, delta ** 2 * 2 * lr * (G + xi + L * lr) / (coef * xi ** 2),
+                        "eps_min^2 is delta^2 times a constant"),), DERIVED),
     ),
     claims=(Claim("criticality", "De et al.: deterministic ADAM reaches criticality in bounded time. Our derived "
                                  "T(eps) = 2 Delta/(c eps^2) is finite for every eps above the momentum floor "

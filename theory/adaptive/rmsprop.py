@@ -14,10 +14,14 @@ The one idea: the diagonal preconditioner 1/D_i, D_i = sqrt(v_i) + xi, is pinned
 """
 import sympy as sp
 
-from ..model import (Assumption, ChainStep, Claim, Condition, Formula, OneStep, Quantity, Rate, Source,
-                     Theorem, by_induction, le, lt, zero)
-from ..symbols import Delta, G, L, T, beta2, eps, f, f_next, grad_sq, lr, sigma, xi
-from ..baselines.gd_smooth import BOUNDED_BELOW, CONSTANTS, SMOOTH
+from ..assumptions import BOUNDED_BELOW, CONSTANTS, SMOOTH
+from ..lemmas.noise import BOUNDED_VARIANCE
+from ..lemmas.smooth import DESCENT
+from ..model import (ONE_STEP, Assumption, ChainStep, Claim, Condition, Derivation, Formula, OneStep, Quantity, Rate,
+                     Source, Theorem, expected, zero)
+from ..symbols import Delta, G, L, T, beta2, eps, f, f_next, g_vec, grad_sq, lr, o_vec, sigma, xi
+from ..vectors import Vec
+from .lemmas import DECORRELATION, DIAGONAL, EMA_RANGE, PREDICTABLE
 
 DERIVED = Source("derived", "derived in this project (proofs_notes/rmsprop.det.md) under De et al.'s assumptions "
                             "(L-smooth, bounded gradients); De et al.'s own bound NOT FOUND")
@@ -28,28 +32,25 @@ DMU = Source("claim", "De, Mukherjee, Ullah 2018 (arXiv 1807.06766) abstract [P-
 
 BOUNDED_GRADIENT = Assumption("bounded gradient", "||grad f(x)||_inf <= G for every x", ("G",))
 
-# per-coordinate symbols of the chain: g_i^2, D_i = sqrt(v_i) + xi, the step index t
-gi2, D = sp.symbols("g_i2 D_i", positive=True)
+# the update is -lr p with p = g/D coordinate-wise, D_i = sqrt(v_t,i) + xi; <g, p> and ||p||^2 are
+# Gram entries of their own, bounded by precond.diagonal once v_t's range is known (ema.range)
+p_vec = Vec.named("p")
+gp, pp = sp.Symbol("<g,p>", real=True), sp.Symbol("<p,p>", nonnegative=True)
+vmin, vmax = sp.symbols("v_min v_max", nonnegative=True)  # the smallest and largest coordinate of v_t
 t = sp.Symbol("t", positive=True, integer=True)
+V_RANGE = Condition(sp.LessThan(vmax, G ** 2), "v_max <= G^2", by=EMA_RANGE.at(v=vmax, lo=0, hi=G ** 2, pick=(1,)))
 
 
-# -- the preconditioner's range, shared with the stochastic theorem ---------------------------
-# W(t) = sum_{s=1}^t (1 - beta2) beta2^(t-s) = sum_{j<t} (1 - beta2) beta2^j: the weights by age j
-EMA_WEIGHTS = 1 - beta2 ** t
-PRECONDITIONER = ChainStep(
-    "preconditioner range",
-    "v_t,i = sum_{s<=t} (1 - beta2) beta2^(t-s) g_s,i^2; its weights sum to W(t) = 1 - beta2^t <= 1 (by "
-    "induction on t), so 0 <= v_t,i <= G^2 and D_i = sqrt(v_t,i) + xi lies in [xi, G + xi]",
-    (*by_induction(EMA_WEIGHTS, 1 - beta2, (1 - beta2) * beta2 ** t, t),
-     le(EMA_WEIGHTS, 1, "1 - beta2^t <= 1")),
-    DERIVED)
+def preconditioner(u, p, **kw):
+    """precond.diagonal for p = u/D with D_i in [sqrt(v_min) + xi, sqrt(v_max) + xi] within [xi, G + xi]."""
+    return DIAGONAL.at(u=u, p=p, lo_p=xi, hi_p=G + xi, dmin=sp.sqrt(vmin) + xi, dmax=sp.sqrt(vmax) + xi, **kw)
+
 
 # -- rmsprop.det --------------------------------------------------------------------------------
 keep = 1 - L * lr / (2 * xi)                       # what the curvature term leaves of each step
 coef = lr * keep / (G + xi)                        # guaranteed decrease per unit ||grad f||^2
 rate = Delta / (T * coef)
 T_eps = Delta / (eps ** 2 * coef)
-IN_RANGE = (Condition(sp.StrictGreaterThan(D, xi), "D_i > xi"), Condition(sp.StrictLessThan(D, G + xi), "D_i < G + xi"))
 
 det = Theorem(
     id="rmsprop.det",
@@ -65,31 +66,24 @@ det = Theorem(
     assumptions=(SMOOTH, BOUNDED_BELOW, BOUNDED_GRADIENT),
     prescription={"lr": Formula(xi / L, DERIVED)},
     conditions=(Condition(sp.StrictLessThan(lr, 2 * xi / L), "lr < 2 xi / L"),),
-    one_step=OneStep(f_next, f - coef * grad_sq, DERIVED, coefficient=coef,
+    update=-lr * p_vec,
+    gram={("g", "p"): gp, ("p", "p"): pp},
+    one_step=OneStep(f_next, f - coef * grad_sq, DERIVED,
                      statement="f(x_{t+1}) <= f(x_t) - lr (1 - L lr/(2 xi)) ||grad f(x_t)||^2 / (G + xi)"),
     rate=Rate("min_grad_sq_before_T", Formula(rate, DERIVED),
               "min_{0<=t<T} ||grad f(x_t)||^2 <= Delta (G + xi) / (T lr (1 - L lr/(2 xi)))"),
     complexity=Formula(sp.ceiling(T_eps), DERIVED),
     chain=(
-        PRECONDITIONER,
-        ChainStep("descent lemma, per coordinate",
-                  "L-smoothness at y = x - lr g/D gives f(y) <= f(x) - lr sum_i g_i^2/D_i + (L lr^2/2) sum_i "
-                  "g_i^2/D_i^2; as D_i >= xi each curvature term is at most (L lr/(2 xi)) times its first-order "
-                  "term",
-                  (le(-lr * gi2 / D + L * lr ** 2 * gi2 / (2 * D ** 2), -lr * keep * gi2 / D,
-                      "-lr g^2/D + (L lr^2/2) g^2/D^2 <= -lr (1 - L lr/(2 xi)) g^2/D"),),
-                  DERIVED, assume=IN_RANGE),
-        ChainStep("worst preconditioner",
-                  "with lr < 2 xi/L the factor lr (1 - L lr/(2 xi)) is positive and 1/D_i >= 1/(G + xi), so the "
-                  "sum is at least coef ||g||^2: the one-step inequality",
-                  (lt(0, keep, "1 - L lr/(2 xi) > 0"),
-                   le(-lr * keep * gi2 / D, -coef * gi2, "-lr keep g^2/D <= -lr keep g^2/(G + xi)")),
-                  DERIVED, assume=IN_RANGE),
-        ChainStep("telescoping", "summing over t < T: coef T min_t ||grad f(x_t)||^2 <= f(x_0) - f(x_T) <= Delta",
-                  (zero(rate * T * coef, Delta, "rate * T * coef = Delta"),), DERIVED),
-        ChainStep("complexity", "T >= T(eps) makes the rate at most eps^2 (the rate decreases in T)",
-                  (zero(rate.subs(T, T_eps), eps ** 2, "rate(T(eps)) = eps^2"),
-                   le(sp.diff(rate, T), 0, "d rate/dT <= 0")), DERIVED),
+        ChainStep("descent with a diagonal preconditioner",
+                  "v_t,i is a running convex combination (w = beta2) of g_s,i^2 in [0, G^2] from v_0 = 0, so "
+                  "0 <= v_t,i <= G^2 (ema.range) and D_i = sqrt(v_t,i) + xi lies in [xi, G + xi]. lsmooth.descent "
+                  "between x_t and x_{t+1} = x_t - lr p: f(x_{t+1}) <= f(x_t) - lr <g, p> + (L lr^2/2) ||p||^2; "
+                  "precond.diagonal gives ||p||^2 <= <g, p>/xi (weight L lr^2/2) and <g, p> >= ||g||^2/(G + xi) "
+                  "(weight lr (1 - L lr/(2 xi)) >= 0 as lr < 2 xi/L): the one-step inequality",
+                  (), DERIVED, assume=(V_RANGE,),
+                  derives=Derivation(ONE_STEP, ((DESCENT.at("x", "x_next"), 1),
+                                                (preconditioner(g_vec, p_vec, pick=(1,)), L * lr ** 2 / 2),
+                                                (preconditioner(g_vec, p_vec, pick=(0,)), lr * keep)))),
         ChainStep("at lr = xi/L", "the prescribed step halves the curvature loss: coef = xi/(2 L (G + xi)), "
                   "T(eps) = 2 L Delta (G + xi)/(xi eps^2), which blows up as xi -> 0",
                   (zero(coef.subs(lr, xi / L), xi / (2 * L * (G + xi))),
@@ -103,8 +97,16 @@ det = Theorem(
 )
 
 # -- rmsprop.stoch --------------------------------------------------------------------------------
-# E_t<grad f, g/D> >= sum grad_i^2/Dt_i - sqrt(1-beta2) G E||g||^2 / xi^2 with the decorrelated
-# Dt = sqrt(beta2 v_{t-1}) + xi, and E||g||^2 <= ||grad f||^2 + sigma^2 (unbiased, variance sigma^2).
+# The update is -lr p with p = g_t/D_t (o = g_t the oracle's answer). With q = g_t/Dt and h = grad f/Dt for
+# the decorrelated Dt = sqrt(beta2 v_{t-1}) + xi: <g, p> = <g, q> - (<g, q> - <g, p>), where
+# E_t<g, q> = <g, h> >= ||grad f||^2/(G + xi) (oracle.predictable, precond.diagonal) and <g, q> - <g, p> <=
+# sqrt(1 - beta2) G ||g_t||^2/xi^2 (precond.decorrelation); E_t||p||^2 <= E_t||g_t||^2/xi^2 <= (||grad f||^2 +
+# sigma^2)/xi^2 (precond.diagonal, oracle.bounded_variance). <g, p>, <p, p>, <g, q> depend on g_t: random.
+q_vec, h_vec = Vec.named("q"), Vec.named("h")
+gq, gh = sp.Symbol("<g,q>", real=True), sp.Symbol("<g,h>", real=True)
+wmin, wmax = sp.symbols("w_min w_max", nonnegative=True)  # the smallest and largest coordinate of v_{t-1}
+W_RANGE = Condition(sp.LessThan(wmax, G ** 2), "w_max <= G^2 (v_{t-1})",
+                    by=EMA_RANGE.at(v=wmax, lo=0, hi=G ** 2, pick=(1,)))
 root = sp.sqrt(1 - beta2)
 lag = root * G / xi ** 2                           # price of D_t depending on g_t
 curv = L * lr / (2 * xi ** 2)                      # curvature, per unit E||g||^2
@@ -117,8 +119,11 @@ lr_eps = 2 * xi ** 2 * theta / (L * (G + xi))
 beta2_eps = 1 - (xi ** 2 * theta / (G * (G + xi))) ** 2
 T_st = Delta * L * (G + xi) ** 2 / (xi ** 2 * theta * (1 - 2 * theta) * eps ** 2)
 at_eps = {lr: lr_eps, beta2: beta2_eps}
-gt, dt_ = sp.symbols("g_t Dt_i", positive=True)  # |g_t,i| and the decorrelated denominator
-p_, q_, r_, C_, B_ = sp.symbols("p q r c b", positive=True)
+# G >= 2 xi/5 gives 2 G (G + xi) >= 28 xi^2/25 > xi^2: the beta2 condition's bound 1 - xi^4/(4 G^2 (G + xi)^2) is
+# then > 0, so beta2's domain is one interval the prover reparametrises (not a max with 0), and the prescribed
+# beta2 >= 0 for every eps, which needs xi^2 <= 4 G (G + xi), i.e. G >= (sqrt 2 - 1) xi/2 = 0.207 xi: the
+# condition is within 2x of necessary (a rational bound keeps the proofs polynomial). No restriction in practice.
+G_MIN = 2 * xi / 5
 
 stoch = Theorem(
     id="rmsprop.stoch",
@@ -132,55 +137,40 @@ stoch = Theorem(
                  Assumption("bounded oracle", "E g = grad f(x), E||g - grad f(x)||^2 <= sigma^2, independent "
                                               "across steps, and ||g||_inf <= G almost surely", ("sigma", "G"))),
     prescription={"lr": Formula(lr_eps, DERIVED_STOCH), "beta2": Formula(beta2_eps, DERIVED_STOCH)},
-    conditions=(Condition(sp.StrictGreaterThan(beta2, 1 - xi ** 4 / (G ** 2 * (G + xi) ** 2)),
-                          "beta2 > 1 - xi^4/(G^2 (G + xi)^2)"),
-                Condition(sp.StrictLessThan(lr, 2 * xi ** 2 * (1 / (G + xi) - lag) / L),
-                          "lr < 2 xi^2 (1/(G + xi) - sqrt(1 - beta2) G/xi^2)/L")),
+    conditions=(Condition(sp.GreaterThan(G, G_MIN), "G >= 2 xi/5"),
+                Condition(sp.StrictGreaterThan(beta2, 1 - xi ** 4 / (4 * G ** 2 * (G + xi) ** 2)),
+                          "beta2 > 1 - xi^4/(4 G^2 (G + xi)^2)"),
+                Condition(sp.StrictLessThan(lr, xi ** 2 / (L * (G + xi))), "lr < xi^2/(L (G + xi))")),
+    update=-lr * p_vec,
+    gram={("g", "p"): gp, ("p", "p"): pp, ("g", "q"): gq, ("g", "h"): gh},
+    random=(gp, pp, gq),
+    one_step=OneStep(f_next, f - c_st * grad_sq + b_st, DERIVED_STOCH, expectation=True,
+                     statement="E_t f(x_{t+1}) <= f(x_t) - c ||grad f(x_t)||^2 + b"),
     rate=Rate("expected_grad_sq_random_index", Formula(rate_st, DERIVED_STOCH),
               "E (1/T) sum_{t<T} ||grad f(x_t)||^2 <= Delta/(c T) + b/c with c = lr (1/(G+xi) - sqrt(1-beta2) G/xi^2"
               " - L lr/(2 xi^2)), b = lr sigma^2 (sqrt(1-beta2) G/xi^2 + L lr/(2 xi^2))", expectation=True),
     rate_at_prescription=Formula(rate_st.subs(at_eps), DERIVED_STOCH),
     complexity=Formula(sp.ceiling(T_st), DERIVED_STOCH),
     chain=(
-        PRECONDITIONER,
-        ChainStep("decorrelation",
-                  "D_t,i >= Dt_i = sqrt(beta2 v_{t-1,i}) + xi >= xi, and with p = sqrt(beta2 v_{t-1,i}), "
-                  "q = sqrt(1 - beta2)|g_t,i|: D_t,i - Dt_i = sqrt(p^2 + q^2) - p <= q. So "
-                  "|g_i/D_i - g_i/Dt_i| = |g_i| (D_i - Dt_i)/(D_i Dt_i) <= sqrt(1 - beta2) g_i^2/Dt_i^2 <= "
-                  "sqrt(1 - beta2) g_i^2/xi^2; with |grad_i| <= G and E_t g_i = grad_i this costs at most "
-                  "sqrt(1-beta2) G (||grad f||^2 + sigma^2)/xi^2 of E_t<grad f, g/D>",
-                  (le(p_ ** 2 + q_ ** 2, (p_ + q_) ** 2, "sqrt(p^2 + q^2) <= p + q"),
-                   le(r_ * gt ** 2 / dt_ ** 2, r_ * gt ** 2 / xi ** 2, "r g^2/Dt^2 <= r g^2/xi^2, r = sqrt(1-beta2)")),
-                  DERIVED_STOCH, assume=(Condition(sp.StrictGreaterThan(dt_, xi), "Dt_i > xi"),)),
-        ChainStep("expected descent",
-                  "E_t f(x_{t+1}) <= f(x_t) - lr ||grad f||^2/(G + xi) + lr lag (||grad f||^2 + sigma^2) + "
-                  "(L lr^2/(2 xi^2))(||grad f||^2 + sigma^2) = f(x_t) - c ||grad f||^2 + b",
-                  (zero(-lr * grad_sq / (G + xi) + (lr * lag + L * lr ** 2 / (2 * xi ** 2)) * (grad_sq + sigma ** 2),
-                        -c_st * grad_sq + b_st),), DERIVED_STOCH),
-        ChainStep("beta2 condition", "with r = sqrt(1 - beta2), the beta2 condition is r < xi^2/(G (G + xi)), "
-                  "which makes lr_max = 2 xi^2 (1/(G + xi) - r G/xi^2)/L positive",
-                  (lt(r_ * G / xi ** 2, 1 / (G + xi), "r G/xi^2 < 1/(G + xi)"),), DERIVED_STOCH,
-                  assume=(Condition(sp.StrictLessThan(r_, xi ** 2 / (G * (G + xi))), "r < xi^2/(G (G + xi))"),)),
-        ChainStep("positive decrease", "c = (L lr/(2 xi^2)) (lr_max - lr): a product of two positive factors "
-                  "(0 < lr < lr_max by the lr condition, lr_max > 0 by the previous step)",
-                  (zero(c_st, L * lr / (2 * xi ** 2) * (2 * xi ** 2 * (1 / (G + xi) - lag) / L - lr)),),
-                  DERIVED_STOCH),
-        ChainStep("telescoping", "summing over t < T and taking expectations: c E sum ||grad f(x_t)||^2 <= Delta + T b",
-                  (zero(rate_st * T * c_st, Delta + T * b_st),), DERIVED_STOCH),
-        ChainStep("prescription",
-                  "with theta = eps^2/(4 (sigma^2 + eps^2)), lr = 2 xi^2 theta/(L (G+xi)) and 1 - beta2 = "
-                  "(xi^2 theta/(G (G+xi)))^2, each loss takes theta/(G+xi): c = lr (1 - 2 theta)/(G + xi) and the "
-                  "noise floor b/c = 2 theta sigma^2/(1 - 2 theta) <= eps^2/2",
-                  (zero(c_st.subs(at_eps), lr_eps * (1 - 2 * theta) / (G + xi)),
-                   le((b_st / c_st).subs(at_eps), eps ** 2 / 2, "noise floor <= eps^2/2"),
-                   lt(1 - xi ** 4 / (G ** 2 * (G + xi) ** 2), beta2_eps, "the prescribed beta2 meets its condition"),
-                   lt(lr_eps, (2 * xi ** 2 * (1 / (G + xi) - lag) / L).subs(at_eps),
-                      "the prescribed lr meets its condition")),
-                  DERIVED_STOCH),
-        ChainStep("complexity", "at T(eps) the optimisation term is eps^2/2, so the rate is at most eps^2",
-                  (zero((Delta / (c_st * T)).subs(at_eps).subs(T, T_st), eps ** 2 / 2),
-                   le(sp.diff(Delta / (C_ * T) + B_ / C_, T), 0, "Delta/(c T) + b/c decreases in T (c > 0)")),
-                  DERIVED_STOCH),
+        ChainStep("expected descent with a decorrelated preconditioner",
+                  "v_t and v_{t-1} lie in [0, G^2] coordinate-wise (ema.range: g_t,i^2 <= G^2 a.s.), so D_t,i in "
+                  "[xi, G + xi] and Dt_i = sqrt(beta2 v_{t-1,i}) + xi in [xi, G + xi]. E_t of lsmooth.descent "
+                  "between x_t and x_{t+1} = x_t - lr p: E f_next <= f - lr E<g, p> + (L lr^2/2) E||p||^2; "
+                  "precond.diagonal (u = g_t): E||p||^2 <= E||g_t||^2/xi^2 (weight L lr^2/2); "
+                  "precond.decorrelation (u = grad f, |grad_i| <= G): E<g, q> - E<g, p> <= sqrt(1 - beta2) G "
+                  "E||g_t||^2/xi^2 (weight lr); oracle.predictable: E<g, q> = <g, h> (weight lr); "
+                  "precond.diagonal (u = grad f, p = h): <g, h> >= ||grad f||^2/(G + xi) (weight lr); "
+                  "oracle.bounded_variance: E||g_t||^2 <= ||grad f||^2 + sigma^2 (weight lr lag + L lr^2/(2 xi^2))",
+                  (), DERIVED_STOCH, assume=(V_RANGE, W_RANGE),
+                  derives=Derivation(ONE_STEP, (
+                      (DESCENT.at("x", "x_next", expect=True), 1),
+                      (preconditioner(o_vec, p_vec, pick=(2,), expect=True), L * lr ** 2 / 2),
+                      (DECORRELATION.at(u=g_vec, o=o_vec, p=p_vec, q=q_vec, r=root, G_u=G, shift=xi, expect=True),
+                       lr),
+                      (PREDICTABLE.at(E_uq=expected(gq), u_h=gh), -lr),
+                      (DIAGONAL.at(u=g_vec, p=h_vec, lo_p=xi, hi_p=G + xi, dmin=sp.sqrt(beta2 * wmin) + xi,
+                                   dmax=sp.sqrt(beta2 * wmax) + xi, pick=(0,)), lr),
+                      (BOUNDED_VARIANCE.at(pick=(1,)), lr * lag + L * lr ** 2 / (2 * xi ** 2))))),
     ),
     claims=(Claim("order", "De et al. [P-abs]: stochastic RMSProp reaches criticality with a running-time bound "
                            "(order NOT FOUND); checked: our T(eps) has order eps^-4, the order of lower.stoch (stated "

@@ -5,9 +5,9 @@ with c reported unknown, and is used by `show` to say whether an upper bound's e
 """
 import sympy as sp
 
-from ..model import Assumption, Claim, Formula, Quantity, Source, Theorem
+from ..model import Claim, Formula, Quantity, Source, Theorem
 from ..symbols import Delta, L, c_lower, eps, sigma
-from .gd_smooth import BOUNDED_BELOW, CONSTANTS, SMOOTH
+from ..assumptions import BOUNDED_BELOW, BOUNDED_VARIANCE, CONSTANTS, SIGMA_Q, SMOOTH
 
 CDHS = Source("claim", "Carmon, Duchi, Hinder, Sidford, 'Lower bounds for finding stationary points I' "
                        "(arXiv 1710.11606), abstract: eps^-2 for p = 1, any (randomized) algorithm; constant NOT FOUND")
@@ -28,8 +28,8 @@ det = Theorem(
 stoch = Theorem(
     id="lower.stoch", title="Lower bound for stochastic first-order methods on L-smooth functions",
     algorithm="any", function_class="L-smooth", oracle="bounded_variance", kind="lower",
-    constants=(*CONSTANTS, Quantity(sigma, "oracle noise", closed_lo=True), UNKNOWN_C),
-    assumptions=(SMOOTH, BOUNDED_BELOW, Assumption("bounded variance", "E g = grad f, E||g - grad f||^2 <= sigma^2", ("sigma",))),
+    constants=(*CONSTANTS, SIGMA_Q, UNKNOWN_C),
+    assumptions=(SMOOTH, BOUNDED_BELOW, BOUNDED_VARIANCE),
     complexity=Formula(c_lower * Delta * L * sigma ** 2 / eps ** 4, ACDFSW),
     claims=(Claim("order", "Omega(Delta L sigma^2 eps^-4) oracle calls (eps^-3 under mean-squared smoothness)",
                   ACDFSW, sp.Integer(4), lower=True),),

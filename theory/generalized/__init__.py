@@ -3,3 +3,4 @@ from . import affine, clip_momentum, clipped_gd, clipped_sgd, descent, gd_lower,
 
 THEOREMS = (descent.theorem, clip_momentum.theorem, clipped_gd.theorem, clipped_sgd.theorem, gd_lower.theorem, gd_upper.theorem,
             normalized_gd.theorem, affine.rmsprop, affine.adam)
+LEMMAS = descent.LEMMAS

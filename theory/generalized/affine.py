@@ -28,11 +28,13 @@ every eps, and 1 - beta2 ~ eps^4 is the balance rmsprop.stoch certifies under bo
 (sqrt(1 - beta2) ~ lr ~ eps^2). For Adam (bias-corrected) the bound is lr/sqrt((1 - beta2)(1 - beta1^2/beta2))
 (Cauchy-Schwarz over the EMA weights), which is why beta1^2 < beta2 is a condition. xi_root is the setup's
 (the paper's value NOT FOUND; the default setups use xi_root = D0). The conditions are an eps small enough for
-beta2 > 0 and, for Adam, beta1^2 < beta2; the order fit does not judge them, so ladders must respect them.
+beta2 > 0 (RMSProp) and, for Adam, eps < EPS_MAX (1 - beta1^2)^(1/4), which makes the prescribed beta2 exceed
+beta1^2 (the earlier Adam condition eps < EPS_MAX left the prescription violating beta1^2 < beta2 for
+eps close to EPS_MAX; fixed), with beta1^2 < beta2 itself; the order fit does not judge them, so ladders must respect them.
 """
 import sympy as sp
 
-from ..baselines.gd_smooth import BOUNDED_BELOW, CONSTANTS
+from ..assumptions import BOUNDED_BELOW, CONSTANTS
 from ..model import Assumption, Claim, Condition, Formula, Quantity, Source, Theorem
 from ..symbols import beta1, beta2, eps, lr, xi
 from .descent import L0, L1
@@ -76,6 +78,14 @@ EPS_CONDITION = Condition(sp.StrictLessThan(eps, EPS_MAX),
                           "eps^2 < 2 L0 sqrt(D0 + xi_root)/(L1 sqrt(D1))  (the prescribed beta2 is then > 0: the "
                           "regime is asymptotic, eps -> 0)")
 
+EPS_CONDITION_ADAM = Condition(
+    sp.StrictLessThan(eps, EPS_MAX * (1 - beta1 ** 2) ** sp.Rational(1, 4)),
+    "eps^2 < 2 L0 sqrt(D0 + xi_root) sqrt(1 - beta1^2)/(L1 sqrt(D1))  (the prescribed beta2 is then > beta1^2 >= 0: "
+    "(2 L1 sqrt(D1) lr)^2 < 1 - beta1^2)")
+
+# eps > 0 restated as a condition: the prescription links read only the conditions on unprescribed symbols
+EPS_POSITIVE = Condition(sp.StrictGreaterThan(eps, 0, evaluate=False), "eps > 0")
+
 XI_ROOT = Quantity(xi_root, "shift inside the square root, sqrt(v + xi_root) (the paper's regulariser; value NOT FOUND)")
 BETA2_Q = Quantity(beta2, "second-moment EMA coefficient", sp.Integer(0), sp.Integer(1), closed_lo=True)
 
@@ -96,7 +106,7 @@ rmsprop = Theorem(
     hyperparameters=(XI_ROOT, BETA2_Q, Quantity(lr, "step size")),
     assumptions=(COORDINATEWISE, AFFINE, BOUNDED_BELOW),
     prescription={"lr": Formula(LR, REGIME), "beta2": Formula(BETA2, REGIME)},
-    conditions=(EPS_CONDITION,),
+    conditions=(EPS_POSITIVE, EPS_CONDITION),
     claims=(Claim("order", CLAIM_TEXT.format(alg="RMSProp"), ZZZ, sp.Integer(4)),),
     summary="No certified bound: Zhang-Zhou-Zou's O(eps^-4) for RMSProp is compared with the fitted exponent of "
             "T(eps) at lr = eps^2/(4 L0 sqrt(D0 + xi_root)), 1 - beta2 = (2 L1 sqrt(D1) lr)^2.",
@@ -117,7 +127,7 @@ adam = Theorem(
                      BETA2_Q, Quantity(lr, "step size")),
     assumptions=(COORDINATEWISE, AFFINE, BOUNDED_BELOW),
     prescription={"lr": Formula(LR, REGIME), "beta2": Formula(BETA2, REGIME)},
-    conditions=(EPS_CONDITION,
+    conditions=(EPS_POSITIVE, EPS_CONDITION_ADAM,
                 Condition(sp.StrictGreaterThan(beta2, beta1 ** 2),
                           "beta1^2 < beta2 (bounds |mhat_i|/sqrt(vhat_i), hence every move, by Cauchy-Schwarz)"),),
     claims=(Claim("order", CLAIM_TEXT.format(alg="Adam"), ZZZ, sp.Integer(4)),),

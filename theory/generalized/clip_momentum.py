@@ -42,7 +42,8 @@ theorem = dataclasses.replace(
     chain=(ChainStep("no momentum is clipped GD",
                      "at beta1 = 0, m_t = g_t, and nu h(g) g + (1 - nu) h(g) g = h(g) g: the step of clipped GD with "
                      "the same lr and clip, so clipped_gd.l0l1's chain below applies",
-                     (zero((beta1 * m_prev + (1 - beta1) * g).subs(beta1, 0), g),
+                     # proved under the conditions (beta1 in [0, 1) and beta1 <= 0), not by substituting beta1 = 0
+                     (zero(beta1 * m_prev + (1 - beta1) * g, g),
                       zero(nu * g + (1 - nu) * g, g)), DERIVED),
            *clipped_gd.chain),
     claims=(Claim("order", "ZJFW: the framework finds an eps-stationary point of an (L0,L1)-smooth function in "

@@ -78,62 +78,10 @@ theorem = Theorem(
               "B(1/10) (L0 + L1 clip) lr tau^2/(2 kappa3), kappa3 = 1/2 - 3 B(1/10)/16 = 0.306", expectation=True),
     rate_at_prescription=Formula(RATE_AT_EPS, DERIVED),
     complexity=Formula(sp.ceiling(T_eps), DERIVED),
-    chain=(
-        ChainStep("small gradients: no clipping",
-                  "a <= clip - tau gives ||g|| <= a + tau <= clip, so h = lr; E||g||^2 <= a^2 + tau^2 and "
-                  "(L0 + L1 a) lr <= L0 lr + L1 clip lr <= 1/5, so the quadratic term of l0l1.descent is at most "
-                  "(B/10) lr a^2 + N in expectation, and E f(x_{t+1}) <= f - lr a^2 (1 - B/10) + N",
-                  (le(p0 + p1, sp.Rational(1, 5)),
-                   le(-lr * a ** 2 + Bb * (p0 + p1) * lr * a ** 2 / 2, -(1 - Bb / 10) * lr * a ** 2),
-                   le(KAPPA3, 1 - B_TENTH / 10, "kappa3 <= 1 - B(1/10)/10")),
-                  DERIVED, assume=(Condition(sp.LessThan(p0, sp.Rational(1, 10)), "L0 lr <= 1/10"),
-                                   Condition(sp.LessThan(p1, sp.Rational(1, 10)), "L1 clip lr <= 1/10"))),
-        ChainStep("large gradients: the noise cannot reverse the step",
-                  "a > clip - tau >= 2 tau (clip >= 3 tau), so <grad f, g> >= a^2 - a tau >= a^2/2 and "
-                  "||g|| <= a + tau <= 3a/2, almost surely",
-                  (le(a ** 2 / 2, a ** 2 - a * tau), le(a + tau, 3 * a / 2)), DERIVED,
-                  assume=(Condition(sp.LessThan(tau, a / 2), "tau <= a/2"),)),
-        ChainStep("large gradients: quadratic term",
-                  "h ||g|| <= clip lr and h <= lr, so (L0 + L1 a) h ||g||^2 <= L0 lr (9/4) a^2 + L1 a clip lr (3/2) a "
-                  "<= (3/8) a^2, and the quadratic term (B/2)(L0 + L1 a) h^2 ||g||^2 is at most (3B/16) h a^2",
-                  (le(sp.Rational(9, 4) * p0 * a ** 2 + sp.Rational(3, 2) * p1 * a ** 2, sp.Rational(3, 8) * a ** 2),
-                   le(-h * a ** 2 / 2 + 3 * Bb * h * a ** 2 / 16, -KAPPA3 * h * a ** 2), lt(0, KAPPA3, "kappa3 > 0")),
-                  DERIVED, assume=(Condition(sp.LessThan(p0, sp.Rational(1, 10)), "L0 lr <= 1/10"),
-                                   Condition(sp.LessThan(p1, sp.Rational(1, 10)), "L1 clip lr <= 1/10"),
-                                   Condition(sp.LessThan(Bb, B_TENTH), "B(c) <= B(1/10)"))),
-        ChainStep("large gradients: step length",
-                  "h >= min(lr, clip lr/(a + tau)) >= min(lr, k lr/a) with k = 2 clip/3, and a > k, so "
-                  "h a^2 >= min(lr a^2, k lr a) = lr k a = lr min(a^2, k a)",
-                  (le(k * lr / a, clip * lr / (a + tau)),), DERIVED,
-                  assume=(Condition(sp.LessThan(tau, a / 2), "tau <= a/2"),)),
-        ChainStep("expected descent and telescoping",
-                  "both cases give E_t f(x_{t+1}) <= f(x_t) - kappa3 lr min(a_t^2, k a_t) + N; summing, "
-                  "(1/T) sum_t E min(a_t^2, k a_t) <= (Delta + T N)/(kappa3 lr T) = r",
-                  (zero((Delta + T * N) / (KAPPA3 * lr * T), r),), DERIVED),
-        ChainStep("a non-squared measure",
-                  "for 0 < e <= k: min(a^2, k a) >= e a - e^2 (a^2 - e a + e^2 > 0; k a >= e a), so "
-                  "(1/T) sum_t E a_t <= r/e + e",
-                  (zero(a ** 2 - (e * a - e ** 2), (a - e / 2) ** 2 + 3 * e ** 2 / 4), le(e * a - e ** 2, kk * a)),
-                  DERIVED, assume=(Condition(sp.GreaterThan(kk, e), "k >= e"),)),
-        ChainStep("choosing e",
-                  "e = sqrt(r) when sqrt(r) <= k gives 2 sqrt(r); otherwise e = k gives r/k + k <= 2 r/k: in both "
-                  "cases 2 max(sqrt(r), r/k) <= 2 (sqrt(r) + r/k)",
-                  (zero(rr / sp.sqrt(rr) + sp.sqrt(rr), 2 * sp.sqrt(rr)), le(rr / kr + kr, 2 * rr / kr)), DERIVED,
-                  assume=(Condition(sp.StrictGreaterThan(kr, 0), "k > 0"), Condition(sp.GreaterThan(rr, kr ** 2),
-                                                                                      "r >= k^2"))),
-        ChainStep("prescription",
-                  "clip = 3 tau + L0/L1 meets clip >= 3 tau, and lr = 1/(10 (L0 + 3 L1 tau) + B Lambda tau^2/(kappa3 m)) "
-                  "is below 1/(10 L0) and 1/(10 L1 clip); the noise part of r is then at most m/2",
-                  (le(LR, 1 / (10 * L0)), le(L1 * CLIP * LR, sp.Rational(1, 10)),
-                   le((N / (KAPPA3 * lr)).subs(at_eps), m / 2, "noise part of r <= m/2, so the rate at the "
-                      "prescription is at most 2 (sqrt(r_eps) + 3 r_eps/(2 clip)), r_eps = Delta/(kappa3 lr T) + m/2")),
-                  DERIVED),
-        ChainStep("complexity",
-                  "at T(eps) = 2 Delta/(kappa3 lr m) the optimisation part of r is m/2, so r <= m; and m <= eps^2/4, "
-                  "m <= clip eps/6 make 2 (sqrt(m) + 3 m/(2 clip)) <= eps",
-                  (zero((Delta / (KAPPA3 * lr * T)).subs({lr: ll, T: 2 * Delta / (KAPPA3 * ll * mm)}), mm / 2),
-                   le(m, eps ** 2 / 16), le(m, CLIP * eps / 6), le(sp.diff(r, T), 0, "r decreases in T")), DERIVED),
-    ),
+    # The chain is withdrawn: it assumed facts it did not prove (free assumptions on ||g||, a local
+    # copy of B(c)); until it derives the stated one-step inequality from l0l1.descent the
+    # certificate is 'unverified' with the one-step inequality listed as not linked.
+    chain=(),
     claims=(Claim("order", "Zhang et al. (Theorem 7): clipped SGD with noise bounded by tau reaches an eps-stationary "
                            "point in O(eps^-4) iterations", ZHSJ, sp.Integer(4)),),
     summary="Clipped SGD with clip >= 3 tau keeps every large-gradient step a descent step almost surely; with "

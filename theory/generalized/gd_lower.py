@@ -15,7 +15,7 @@ lowers the count. The u-block argument (s(u) increases in |u|) is stated in word
 """
 import sympy as sp
 
-from ..model import ChainStep, Claim, Condition, Quantity, Source, Theorem, le, lt, zero
+from ..model import ChainStep, Claim, Condition, Define, Quantity, Source, Theorem, le, lt, zero
 from ..symbols import eps, lr
 
 DERIVED = Source("derived", "card clipping_zhang2019_2020.md section 10.1 Proposition [D], certified here")
@@ -40,6 +40,10 @@ theorem = Theorem(
                Quantity(h_max, "largest fixed step that can converge from the witness start"),
                Quantity(y0, "||y_0||, the witness block at the start")),
     hyperparameters=(Quantity(lr, "fixed step size"),),
+    # steps lr >= h_max never reach ||grad f|| <= eps from the witness start (the u-block does not contract;
+    # stated in words, checked by runs): the certified count is for the steps below h_max
+    conditions=(Condition(sp.StrictLessThan(lr, h_max), "lr < h_max (larger steps do not converge)"),
+                Condition(sp.StrictLessThan(h_max, 1 / mu), "mu h_max < 1")),
     kind="property",
     chain=(
         ChainStep("witness recursion", "GD on (mu/2)||y||^2 multiplies y by q = 1 - mu lr each step, and "
@@ -48,15 +52,15 @@ theorem = Theorem(
         ChainStep("steps below h_max contract no faster than 1 - mu h_max",
                   "for lr < h_max and mu h_max < 1: q = 1 - mu lr > 1 - mu h_max > 0",
                   (lt(q_min, 1 - mu * lr, "1 - mu h_max < 1 - mu lr"),), DERIVED,
-                  assume=(Condition(sp.StrictLessThan(lr, h_max), "lr < h_max"),)),
+                  ),
         ChainStep("the gradient floor's count",
                   "mu y0 q^k = eps at k = ln(mu y0/eps)/(-ln q); this count grows with q, so q >= 1 - mu h_max "
                   "gives k >= K_LB",
                   (zero(mu * y0 * sp.exp(count * sp.log(q)), eps, "mu y0 q^count = eps"),
                    le(sp.diff(k / ell, ell), 0, "count = k/l decreases in l = -ln q (k = ln(mu y0/eps) > 0)"),
                    lt(sp.diff(-sp.log(q), q), 0, "l = -ln q decreases in q")),
-                  DERIVED, assume=(Condition(sp.StrictGreaterThan(q, 0), "q > 0"),
-                                   Condition(sp.StrictLessThan(q, 1), "q < 1"))),
+                  DERIVED, assume=(Condition(sp.StrictGreaterThan(q, 0), "q > 0", by=Define(q, 1 - mu * lr)),
+                                   Condition(sp.StrictLessThan(q, 1), "q < 1", by=Define(q, 1 - mu * lr)))),
     ),
     claims=(Claim("lower", "fixed-step GD needs Omega((L1 M/log M + L0) Delta eps^-2) (Zhang et al., Remark 5); "
                            "exhibited by K_LB on the witness objectives, which grows exponentially (cosh) or "

@@ -8,8 +8,11 @@ Card: /work/shared/papers/inna_bayes_importance_sampling.md section 1 (the text 
 Four theorems, all properties (identities, limits and statements checked by runs, convcheck/properties.py):
 
 * inna.stepsize: Assumption 1, sum gamma_k = oo and gamma_k = o(1/log k), decided exactly for the families
-  gamma0 (k+1)^-q (admissible iff 0 < q <= 1) and gamma0 / log(k+2)^p (iff p > 1), by SymPy limits;
-  ``stepsize_failures`` names the failed part for a given schedule.
+  gamma0 (k+1)^-q (admissible iff 0 < q <= 1) and gamma0 / log(k+2)^p (iff p > 1), by SymPy limits. The
+  admissible sets (ADMISSIBLE) and the regions where each part holds or fails (REGIONS) are data: the chain is
+  built from them, proves each region's verdict and that the admissible set is exactly where both parts hold
+  (every other value fails a proved part); ``stepsize_failures`` names the failed part from the same regions.
+  An unevaluated SymPy Limit is turned into NaN, so its obligation fails instead of printing.
 * din.energy: E = 2(1 + alpha beta) J(theta) + ||(alpha - 1/beta) theta + psi/beta||^2 decreases along DIN with
   dE/dt = -2 alpha ||theta'||^2 - (2/beta) ||psi' - theta'||^2 (eq. 31), an identity per coordinate.
 * din.rate: Theorem 13's |J(theta(t)) - J_bar| = O(1/t) for bounded solutions on semialgebraic J, a claim
@@ -18,6 +21,8 @@ Four theorems, all properties (identities, limits and statements checked by runs
   checked on runs; the rest points (v = 0, psi = (1 - alpha beta) theta) are fixed by every step, which is why
   a D-critical point that is not Clarke-critical traps INNA (card section 1.6).
 """
+from dataclasses import dataclass
+
 import sympy as sp
 
 from ..model import ChainStep, Claim, Quantity, Source, Theorem, zero
@@ -30,30 +35,111 @@ alpha, beta = sp.symbols("alpha beta", positive=True)
 gamma0 = sp.Symbol("lr", positive=True)
 
 
+def _limit(expr, var):
+    """SymPy's lim_{var -> oo} expr; an unevaluated Limit becomes NaN, so an obligation on it fails (and no
+    Limit object reaches a printer)."""
+    value = sp.limit(expr, var, sp.oo)
+    return sp.nan if value.has(sp.Limit) else value
+
+
 def _diverges(expr, var):
     """An obligation that lim_{var -> oo} expr = oo, as 1/lim = 0 (SymPy's limit, computed here)."""
-    return zero(1 / sp.limit(expr, var, sp.oo), 0, f"lim {sp.sstr(expr)} = oo")
+    return zero(1 / _limit(expr, var), 0, f"lim {sp.sstr(expr)} = oo")
 
 
 def _vanishes(expr, var):
-    return zero(sp.limit(expr, var, sp.oo), 0, f"lim {sp.sstr(expr)} = 0")
+    return zero(_limit(expr, var), 0, f"lim {sp.sstr(expr)} = 0")
+
+
+def _tends_to(expr, var, value):
+    return zero(_limit(expr, var) - value, 0, f"lim {sp.sstr(expr)} = {value}")
+
+
+# -- Assumption 1 for the two schedule families, as data: the admissible sets drive both the chain and
+# stepsize_failures. Each region of a family's parameter is a SymPy set with the verdict of one part of
+# Assumption 1 on it ("o": gamma_k = o(1/log k), "sum": sum gamma_k = oo) and the obligations proving it
+# (s > 0 parametrises an open region: q = 1 - s, p = 1 + s, ...).
+@dataclass(frozen=True)
+class Region:
+    family: str
+    part: str                 # "o" or "sum"
+    where: sp.Set             # the parameter values it covers
+    holds: bool
+    title: str
+    statement: str
+    obligations: tuple
+    why: str = ""             # for a failed part: what goes wrong
+
+
+ADMISSIBLE = {"power": sp.Interval.Lopen(0, 1), "log": sp.Interval.open(1, sp.oo)}
+PARAM = {"power": "q", "log": "p"}
+DOMAIN = {"power": sp.Reals, "log": sp.Interval.open(0, sp.oo)}
+REGIONS = (
+    Region("power", "o", sp.Interval.open(0, sp.oo), True, "power, q > 0: gamma_k = o(1/log k)",
+           "(k+1)^-q log k -> 0 for every q > 0", (_vanishes((k + 1) ** (-q) * sp.log(k), k),)),
+    Region("power", "o", sp.FiniteSet(0), False, "power, q = 0: not o(1/log k)",
+           "a constant step times log k diverges", (_diverges(sp.log(k), k),), "at q = 0 gamma_k log k -> oo"),
+    Region("power", "o", sp.Interval.open(-sp.oo, 0), False, "power, q < 0: not o(1/log k)",
+           "with q = -s: (k+1)^s log k diverges", (_diverges((k + 1) ** s * sp.log(k), k),),
+           "for q < 0 gamma_k log k -> oo"),
+    Region("power", "sum", sp.Interval.open(-sp.oo, 1), True, "power, q < 1: the sum diverges",
+           "with q = 1 - s (s > 0): sum_{k<K} (k+1)^-q >= int_0^K (x+1)^-q dx = ((K+1)^s - 1)/s -> oo (integral "
+           "test: the terms decrease; for q <= 0 they do not even vanish)",
+           (zero(sp.integrate((x + 1) ** (s - 1), (x, 0, K)) - ((K + 1) ** s - 1) / s),
+            _diverges(((K + 1) ** s - 1) / s, K))),
+    Region("power", "sum", sp.FiniteSet(1), True, "power, q = 1: the sum diverges",
+           "sum_{k<K} 1/(k+1) >= log(K+1) -> oo",
+           (zero(sp.integrate(1 / (x + 1), (x, 0, K)) - sp.log(K + 1)), _diverges(sp.log(K + 1), K))),
+    Region("power", "sum", sp.Interval.open(1, sp.oo), False, "power, q > 1: the sum converges",
+           "with q = 1 + s: sum_{k>=1} (k+1)^-q <= int_0^oo (x+1)^-q dx = 1/s < oo, so Assumption 1 fails",
+           (zero(sp.simplify(sp.integrate((x + 1) ** (-1 - s), (x, 0, sp.oo)) - 1 / s)),),
+           "the sum converges for q > 1"),
+    Region("log", "o", sp.Interval.open(1, sp.oo), True, "log, p > 1: o(1/log k)",
+           "with p = 1 + s: log k/log(k+2)^p -> 0", (_vanishes(sp.log(k) / sp.log(k + 2) ** (1 + s), k),)),
+    Region("log", "o", sp.FiniteSet(1), False, "log, p = 1: not o(1/log k)",
+           "log k/log(k+2) -> 1, not 0", (_tends_to(sp.log(k) / sp.log(k + 2), k, 1),),
+           "at p = 1 gamma_k log k -> gamma0"),
+    Region("log", "o", sp.Interval.open(0, 1), False, "log, p < 1: not o(1/log k)",
+           "with p = 1 - s: log k/log(k+2)^p -> oo", (_diverges(sp.log(k) / sp.log(k + 2) ** (1 - s), k),),
+           "for p < 1 gamma_k log k -> oo"),
+    Region("log", "sum", sp.Interval.open(0, sp.oo), True, "log: the sum diverges",
+           "1/log(k+2)^p >= 1/(k+2) eventually, since (k+2)/log(k+2)^p -> oo, for every p > 0",
+           (_diverges((k + 2) / sp.log(k + 2) ** p, k),)),
+)
+
+
+def show(region: sp.Set) -> str:
+    """An interval as (a, b], a point as itself."""
+    if isinstance(region, sp.Interval):
+        return f"{'(' if region.left_open else '['}{region.start}, {region.end}{')' if region.right_open else ']'}"
+    return sp.sstr(region)
+
+
+def _covered(family: str) -> list:
+    """The admissible set is exactly where both parts are proved to hold, and every other value of the domain
+    lies in a region where a part is proved to fail."""
+    regions = [r for r in REGIONS if r.family == family]
+    holds = {part: sp.Union(*[r.where for r in regions if r.part == part and r.holds]) for part in ("o", "sum")}
+    fails = sp.Union(*[r.where for r in regions if not r.holds])
+    ok_in = sp.Intersection(holds["o"], holds["sum"], DOMAIN[family]) == ADMISSIBLE[family]
+    ok_out = sp.Intersection(fails, DOMAIN[family]) == sp.Complement(DOMAIN[family], ADMISSIBLE[family])
+    name = PARAM[family]
+    return [zero(sp.Integer(0 if ok_in else 1), 0, f"{name} in {show(ADMISSIBLE[family])} iff both parts are proved"),
+            zero(sp.Integer(0 if ok_out else 1), 0, f"every {name} outside {show(ADMISSIBLE[family])} fails a proved part")]
 
 
 def stepsize_failures(family: str, q_or_p) -> list[str]:
-    """The parts of Assumption 1 that the schedule fails (empty: admissible), from the certified answers:
-    power gamma0 (k+1)^-q needs 0 < q <= 1; log gamma0/log(k+2)^p needs p > 1."""
-    v = sp.nsimplify(q_or_p)
-    if family == "power":
-        failed = []
-        if not v > 0:
-            failed.append(f"gamma_k = o(1/log k) fails: q = {q_or_p} (needs q > 0; at q = 0 gamma_k log k -> oo)")
-        if v > 1:
-            failed.append(f"sum gamma_k = oo fails: q = {q_or_p} (needs q <= 1; the sum converges for q > 1)")
-        return failed
-    if family == "log":
-        return [] if v > 1 else [f"gamma_k = o(1/log k) fails: p = {q_or_p} (needs p > 1; at p = 1 "
-                                 f"gamma_k log k -> gamma0)"]
-    raise ValueError(f"step-size family must be 'power' or 'log'; got {family!r}")
+    """The parts of Assumption 1 that the schedule fails (empty: admissible), read from the certified regions:
+    gamma0 (k+1)^-q is admissible on ADMISSIBLE["power"] = (0, 1], gamma0/log(k+2)^p on ADMISSIBLE["log"] = (1, oo)."""
+    if family not in ADMISSIBLE:
+        raise ValueError(f"step-size family must be 'power' or 'log'; got {family!r}")
+    v, name = sp.nsimplify(q_or_p), PARAM[family]
+    failed = []
+    for r in REGIONS:
+        if r.family == family and not r.holds and v in r.where:
+            part = "gamma_k = o(1/log k)" if r.part == "o" else "sum gamma_k = oo"
+            failed.append(f"{part} fails: {name} = {q_or_p} (needs {name} in {show(ADMISSIBLE[family])}; {r.why})")
+    return failed
 
 
 stepsize = Theorem(
@@ -65,27 +151,10 @@ stepsize = Theorem(
     constants=(),
     hyperparameters=(Quantity(gamma0, "gamma0, the first step"), Quantity(q, "decay exponent of gamma0 (k+1)^-q")),
     kind="property",
-    chain=(
-        ChainStep("power, q > 0: gamma_k = o(1/log k)", "(k+1)^-q log k -> 0 for every q > 0",
-                  (_vanishes((k + 1) ** (-q) * sp.log(k), k),), DERIVED),
-        ChainStep("power, q = 0: not o(1/log k)", "a constant step times log k diverges",
-                  (_diverges(sp.log(k), k),), DERIVED),
-        ChainStep("power, q < 1: the sum diverges", "with q = 1 - s: sum_{k<K} (k+1)^-q >= int_0^K (x+1)^-q dx = "
-                  "((K+1)^s - 1)/s -> oo (integral test: the terms decrease)",
-                  (zero(sp.integrate((x + 1) ** (s - 1), (x, 0, K)) - ((K + 1) ** s - 1) / s),
-                   _diverges(((K + 1) ** s - 1) / s, K)), DERIVED),
-        ChainStep("power, q = 1: the sum diverges", "sum_{k<K} 1/(k+1) >= log(K+1) -> oo",
-                  (zero(sp.integrate(1 / (x + 1), (x, 0, K)) - sp.log(K + 1)), _diverges(sp.log(K + 1), K)),
-                  DERIVED),
-        ChainStep("power, q > 1: the sum converges", "with q = 1 + s: sum_{k>=1} (k+1)^-q <= int_0^oo (x+1)^-q dx "
-                  "= 1/s < oo, so Assumption 1 fails",
-                  (zero(sp.simplify(sp.integrate((x + 1) ** (-1 - s), (x, 0, sp.oo)) - 1 / s)),), DERIVED),
-        ChainStep("log, p > 1: o(1/log k)", "with p = 1 + s: log k/log(k+2)^p -> 0; at p = 1 the limit is 1",
-                  (_vanishes(sp.log(k) / sp.log(k + 2) ** (1 + s), k),
-                   zero(sp.limit(sp.log(k) / sp.log(k + 2), k, sp.oo) - 1)), DERIVED),
-        ChainStep("log: the sum diverges", "1/log(k+2)^p >= 1/(k+2) eventually, since (k+2)/log(k+2)^p -> oo",
-                  (_diverges((k + 2) / sp.log(k + 2) ** p, k),), DERIVED),
-    ),
+    chain=(*(ChainStep(r.title, r.statement, r.obligations, DERIVED) for r in REGIONS),
+           *(ChainStep(f"{fam}: the admissible set", f"{PARAM[fam]} in {show(ADMISSIBLE[fam])} is exactly where both parts "
+                       "hold, and every other value fails one of them", tuple(_covered(fam)), DERIVED)
+             for fam in ADMISSIBLE)),
     claims=(Claim("statement", "Assumption 1 (paper): gamma_k > 0, sum gamma_k = oo, gamma_k = o(1/log k); the paper's "
                                "examples C (k+1)^-a, a in (0, 1], are admissible", PAPER),),
     summary="gamma0 (k+1)^-q satisfies Assumption 1 iff 0 < q <= 1; gamma0/log(k+2)^p iff p > 1.",

@@ -1,0 +1,213 @@
+"""The mutation harness: a certificate must refuse every false change to what a theorem states.
+
+A *false* mutation makes a stated object more optimistic than the theorem proves, or a cited premise
+stronger than it is:
+
+* rate/2, rate at the prescription/2, complexity/4, complexity x eps^(1/2) (a better eps-order);
+* the one-step decrease x2 (f_{t+1} <= f_t - 2 D);
+* each condition widened 2x (an upper bound doubled, a lower bound halved; 0 moves by 1/2);
+* each prescription x4 (out of its conditions where they bound it);
+* each order claim one half better than proved;
+* in each cited lemma's conclusion lhs <= rhs, each additive term of the slack rhs - lhs whose sign is
+  proved is moved to the optimistic side (a nonnegative term halved, a nonpositive one doubled): the
+  descent lemma with L/4 in place of L/2 is one of these.
+
+A *weakening* (complexity x2, rate x2) is true whenever the theorem is, and must still certify: a
+harness that refused everything would prove nothing. Mutants are built through the public model
+(dataclasses.replace) and certified with ``theory.certify(thm, lemmas=overrides)``.
+
+    python -m convcheck.mutate [ID ...] [--json]
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+import theory
+from theory.certify import certify
+from theory.lemma import get_lemma
+from theory.model import Condition, Formula, Obligation, Theorem
+from theory.prove import Bound, prove
+from theory.symbols import f, f_next
+
+
+@dataclass(frozen=True)
+class Mutant:
+    theorem: str
+    name: str
+    false: bool                      # False: a weakening, which must certify
+    thm: Theorem
+    lemmas: dict = field(default_factory=dict)
+
+
+@dataclass
+class Outcome:
+    mutant: Mutant
+    certified: bool
+    error: str = ""
+
+    @property
+    def right(self) -> bool:
+        """A false mutant refused, a weakening certified."""
+        return self.certified != self.mutant.false and not self.error
+
+
+def _formula(f: Formula, expr) -> Formula:
+    return dataclasses.replace(f, expr=expr)
+
+
+def _widen(c: Condition) -> Condition:
+    r = c.relation
+    upper = isinstance(r, (sp.StrictLessThan, sp.LessThan))
+    if r.rhs == 0:
+        rhs = sp.Rational(1, 2) if upper else -sp.Rational(1, 2)
+    else:
+        rhs = 2 * r.rhs if upper else r.rhs / 2
+    return dataclasses.replace(c, relation=r.func(r.lhs, rhs), text=f"{c} (widened)")
+
+
+def statement_mutants(thm: Theorem) -> list[Mutant]:
+    out: list[Mutant] = []
+
+    def add(name, false=True, **changes):
+        out.append(Mutant(thm.id, name, false, dataclasses.replace(thm, **changes)))
+
+    if thm.rate is not None:
+        bound = thm.rate.bound
+        add("rate / 2", rate=dataclasses.replace(thm.rate, bound=_formula(bound, bound.expr / 2)))
+        add("rate x 2 (weakening)", False, rate=dataclasses.replace(thm.rate, bound=_formula(bound, bound.expr * 2)))
+    if thm.rate_at_prescription is not None:
+        add("rate at the prescription / 2",
+            rate_at_prescription=_formula(thm.rate_at_prescription, thm.rate_at_prescription.expr / 2))
+    if thm.complexity is not None:
+        T = thm.complexity.expr
+        add("complexity / 4", complexity=_formula(thm.complexity, T / 4))
+        add("complexity x eps^(1/2)", complexity=_formula(thm.complexity, T * sp.sqrt(thm.eps)))
+        add("complexity x 2 (weakening)", False, complexity=_formula(thm.complexity, 2 * T))
+    if thm.one_step is not None:
+        s = thm.one_step
+        decrease = s.lhs.subs(f_next, f) - s.rhs if s.lhs == f_next \
+            else None
+        if decrease is not None and decrease != 0:
+            add("one-step decrease x 2", one_step=dataclasses.replace(s, rhs=s.rhs - decrease))
+    for i, c in enumerate(thm.conditions):
+        conditions = list(thm.conditions)
+        conditions[i] = _widen(c)
+        add(f"condition {c} widened", conditions=tuple(conditions))
+    for name, presc in thm.prescription.items():
+        add(f"prescription {name} x 4", prescription={**thm.prescription, name: _formula(presc, 4 * presc.expr)})
+    for i, claim in enumerate(thm.claims):
+        if claim.kind == "order" and claim.eps_exponent is not None and not claim.lower:
+            claims = list(thm.claims)
+            claims[i] = dataclasses.replace(claim, eps_exponent=claim.eps_exponent - sp.Rational(1, 2))
+            add(f"order claim eps^-{claims[i].eps_exponent}", claims=tuple(claims))
+    return out
+
+
+def _sign(term: sp.Expr, lemma) -> int:
+    """+1 / -1 when the term is proved >= 0 / <= 0 for all values of the lemma's slots, else 0."""
+    bounds = [Bound(q.symbol, q.lo, q.hi) for q in lemma.constants]
+    for sign in (1, -1):
+        if prove("nonneg", sign * term, bounds, samples=0).level == "symbolic":
+            return sign
+    return 0
+
+
+def lemma_mutants(thm: Theorem, lemma_ids) -> list[Mutant]:
+    out = []
+    for lemma_id in lemma_ids:
+        lemma = get_lemma(lemma_id)
+        for i, concl in enumerate(lemma.conclusions):
+            if concl.kind == "zero":
+                continue
+            for term in sp.Add.make_args(sp.expand(concl.rhs - concl.lhs)):
+                sign = _sign(term, lemma)
+                if sign == 0 or term.is_number:
+                    continue
+                factor = sp.Rational(1, 2) if sign > 0 else 2
+                stronger = Obligation(concl.kind, concl.lhs, concl.rhs + (factor - 1) * term,
+                                      f"{concl.text} [mutated: {term} -> {factor * term}]")
+                conclusions = list(lemma.conclusions)
+                conclusions[i] = stronger
+                mutated = dataclasses.replace(lemma, conclusions=tuple(conclusions))
+                out.append(Mutant(thm.id, f"lemma {lemma_id}: {term} -> {factor * term}", True, thm,
+                                  {lemma_id: mutated}))
+    return out
+
+
+def mutants(thm: Theorem) -> list[Mutant]:
+    original = certify(thm, samples=0)
+    return statement_mutants(thm) + lemma_mutants(thm, [p.id for p in original.premises])
+
+
+def run_mutant(m: Mutant, samples: int = 2000) -> Outcome:
+    try:
+        cert = certify(m.thm, samples=samples, lemmas=m.lemmas or None)
+    except Exception as err:  # noqa: BLE001 - the certifier must never raise; a raise is itself a finding
+        return Outcome(m, False, f"{type(err).__name__}: {err}")
+    return Outcome(m, cert.ok)
+
+
+@dataclass
+class Report:
+    theorem: str
+    baseline_ok: bool
+    outcomes: list[Outcome]
+
+    def counts(self) -> dict:
+        false = [o for o in self.outcomes if o.mutant.false]
+        weak = [o for o in self.outcomes if not o.mutant.false]
+        return {"theorem": self.theorem, "baseline_ok": self.baseline_ok,
+                "false_total": len(false), "false_refused": sum(o.right for o in false),
+                "weakenings_total": len(weak), "weakenings_certified": sum(o.right for o in weak),
+                "crashes": [f"{o.mutant.name}: {o.error}" for o in self.outcomes if o.error],
+                "survivors": [o.mutant.name for o in false if not o.right and not o.error],
+                "weakenings_refused": [o.mutant.name for o in weak if not o.right and not o.error]}
+
+
+def mutation_report(thm: Theorem, samples: int = 2000) -> Report:
+    baseline = certify(thm, samples=samples)
+    return Report(thm.id, baseline.ok, [run_mutant(m, samples) for m in mutants(thm)])
+
+
+def rows(ids=(), samples: int = 2000) -> list[dict]:
+    """One count row per theorem (default: every theorem with a chain)."""
+    thms = [theory.get(i) for i in ids] if ids else [t for t in theory.theorems() if t.chain]
+    return [mutation_report(thm, samples).counts() for thm in thms]
+
+
+def render(table: list[dict]) -> str:
+    out = []
+    for row in table:
+        out.append(f"{row['theorem']}: false mutations refused {row['false_refused']}/{row['false_total']}, "
+                   f"weakenings certified {row['weakenings_certified']}/{row['weakenings_total']}"
+                   + ("" if row["baseline_ok"] else "  (the unmutated certificate fails)"))
+        for key, label in (("survivors", "survivor"), ("weakenings_refused", "weakening refused"),
+                           ("crashes", "crash")):
+            out += [f"    {label}: {item}" for item in row[key]]
+    return "\n".join(out)
+
+
+def perfect(table: list[dict]) -> bool:
+    return all(r["baseline_ok"] and r["false_refused"] == r["false_total"] and not r["crashes"]
+               and r["weakenings_certified"] == r["weakenings_total"] for r in table)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m convcheck.mutate", description=__doc__.split("\n")[0])
+    ap.add_argument("ids", nargs="*", help="theorem ids (default: every theorem with a chain)")
+    ap.add_argument("--json", action="store_true")
+    ap.add_argument("--samples", type=int, default=2000)
+    args = ap.parse_args(argv)
+    table = rows(args.ids, args.samples)
+    print(json.dumps(table, indent=2) if args.json else render(table))
+    return 0 if perfect(table) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,75 @@
+"""The mutation harness: false changes to a theorem's statement or premises are refused, weakenings certify.
+
+The fast profile runs the harness on gd.smooth (all of it) and checks the harness itself; the
+thorough profile (CONVCHECK_HYPOTHESIS_PROFILE=thorough) runs it on every theorem with a chain.
+"""
+import dataclasses
+import os
+
+import pytest
+import sympy as sp
+
+import theory
+from convcheck import mutate
+from theory.lemmas.smooth import DESCENT
+from theory.model import Obligation
+
+THOROUGH = os.environ.get("CONVCHECK_HYPOTHESIS_PROFILE") == "thorough"
+
+
+def test_every_false_mutation_of_gd_smooth_is_refused_and_every_weakening_certifies():
+    row = mutate.mutation_report(theory.get("gd.smooth"), samples=300).counts()
+    assert row["baseline_ok"]
+    assert row["false_total"] >= 7  # rate, complexity x2, one-step, two conditions... and the lemma's L/2
+    assert row["survivors"] == [] and row["crashes"] == []
+    assert row["false_refused"] == row["false_total"]
+    assert row["weakenings_certified"] == row["weakenings_total"] == 2
+
+
+def test_the_descent_lemma_with_L_over_4_is_among_the_mutants_and_is_refused():
+    names = [m.name for m in mutate.mutants(theory.get("gd.smooth"))]
+    assert any("lsmooth.descent" in n and n.endswith("L/4") for n in names), names
+    (concl,) = DESCENT.conclusions
+    quarter = dataclasses.replace(DESCENT, conclusions=(Obligation(concl.kind, concl.lhs,
+                                                                   concl.rhs.subs(sp.Rational(1, 2), sp.Rational(1, 4))),))
+    assert quarter.conclusions != DESCENT.conclusions
+    assert not theory.certify(theory.get("gd.smooth"), samples=300, lemmas={DESCENT.id: quarter}).ok
+
+
+def test_a_certifier_that_accepts_everything_fails_the_harness(monkeypatch):
+    class Yes:
+        ok = True
+        premises = []
+
+    monkeypatch.setattr(mutate, "certify", lambda *a, **k: Yes())
+    table = [mutate.mutation_report(theory.get("gd.smooth"), samples=10).counts()]
+    assert table[0]["survivors"] and not mutate.perfect(table)
+
+
+def test_a_certifier_that_refuses_everything_fails_the_harness(monkeypatch):
+    real = mutate.certify
+
+    class No:
+        ok = False
+
+    monkeypatch.setattr(mutate, "certify", lambda thm, samples=0, lemmas=None:
+                        real(thm, samples=0) if samples == 0 else No())
+    table = [mutate.mutation_report(theory.get("gd.smooth"), samples=10).counts()]
+    assert table[0]["weakenings_certified"] == 0 and not mutate.perfect(table)
+
+
+def test_widening_moves_each_kind_of_bound_the_optimistic_way():
+    lr, L = sp.symbols("lr L")  # no assumptions: lr > 0 must stay a relation
+    up = mutate._widen(theory.Condition(sp.StrictLessThan(lr, 2 / L)))
+    low = mutate._widen(theory.Condition(sp.GreaterThan(lr, 1 / L)))
+    zero = mutate._widen(theory.Condition(sp.StrictGreaterThan(lr, 0)))
+    assert up.relation == sp.StrictLessThan(lr, 4 / L)
+    assert low.relation == sp.GreaterThan(lr, 1 / (2 * L))
+    assert zero.relation == sp.StrictGreaterThan(lr, -sp.Rational(1, 2))
+
+
+@pytest.mark.skipif(not THOROUGH, reason="every theorem: minutes; run with CONVCHECK_HYPOTHESIS_PROFILE=thorough")
+@pytest.mark.parametrize("tid", [t.id for t in theory.theorems() if t.chain])
+def test_every_theorem_refuses_all_its_false_mutations(tid):
+    table = [mutate.mutation_report(theory.get(tid)).counts()]
+    assert mutate.perfect(table), mutate.render(table)

@@ -1,0 +1,256 @@
+"""The obligations that tie a theorem's stated objects to each other, generated from the objects.
+
+Nothing here trusts a name: every obligation is built from what the theorem states, so changing a
+stated rate, one-step inequality, condition, prescription or complexity changes what is proved.
+
+* prescription: each prescribed value lies in its hyperparameter's domain and meets the conditions
+  on that hyperparameter;
+* rate: the stated rate follows from the stated one-step inequality by telescoping. With the
+  decrease D = f(x_t) - (right side), summing gives sum_{t<T} D(y_t) <= f(x_0) - f(x_T) <= Delta (or
+  the run's gap). A lower model phi <= D (D itself unless the rate gives ``via``) that increases in
+  the measured y then gives, for a min measure, T phi(R) >= Delta  =>  min_t y_t <= R; for an average
+  (and an expectation, with E_t taken first through the oracle's lemma) phi must also be convex, by
+  Jensen. The measure fixes y (||grad f||^2, or ||grad f|| for the non-squared measure) and the
+  horizon convention; a decrease in both y_t and y_{t+1} (the PEP form) telescopes along the diagonal;
+* rate at the prescription: the same, from the one-step inequality at the prescription;
+* complexity: for every T >= T(eps) the measure is at most eps^2 (eps for the non-squared one),
+  from the rate at the prescription when one is stated, else from the one-step inequality itself,
+  so the rate is a leaf that nothing else reads.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from .lemma import Instance, get_lemma, instantiate
+from .model import ONE_STEP, Condition, Obligation, Theorem, expected, f, gap, grad_norm, grad_sq, grad_sq_next, le, lt
+from .prove import Bound
+
+STATED = ("one_step", "rate", "rate_at_prescription", "complexity")
+MIN_MEASURES = ("min_grad_sq_before_T", "min_grad_sq_through_T")
+AVERAGE_MEASURES = ("expected_grad_sq_random_index", "mean_grad_norm_before_T")
+ORACLE_LEMMA = {"bounded_variance": "oracle.bounded_variance", "bounded": "oracle.bounded_variance"}
+
+
+@dataclass
+class Link:
+    name: str
+    statement: str
+    binds: tuple[str, ...]                 # the stated objects this link justifies
+    reads: tuple[str, ...] = ()            # the stated objects it takes as given
+    obligations: list = field(default_factory=list)  # (Obligation, extra bounds)
+    cites: tuple[Instance, ...] = ()
+    error: str = ""                         # why the link could not be formed (it is then failed)
+
+
+def condition_bound(c: Condition) -> Bound:
+    r = c.relation
+    if isinstance(r, (sp.StrictLessThan, sp.LessThan)):
+        return Bound(r.lhs, sp.S.NegativeInfinity, r.rhs)
+    if isinstance(r, (sp.StrictGreaterThan, sp.GreaterThan)):
+        return Bound(r.lhs, r.rhs, sp.oo)
+    raise ValueError(f"condition must be <, <=, > or >=; got {r}")
+
+
+def domains(thm: Theorem) -> list[Bound]:
+    return [Bound(q.symbol, q.lo, q.hi) for q in thm.quantities.values()] + \
+        [Bound(thm.T, 1, sp.oo), Bound(thm.eps, 0, sp.oo)]
+
+
+def context(thm: Theorem, extra=()) -> list[Bound]:
+    """The bounds every proof of ``thm`` may use: domains of its quantities and its conditions."""
+    return domains(thm) + [condition_bound(c) for c in (*thm.conditions, *extra)]
+
+
+def prescribed(thm: Theorem) -> dict[sp.Symbol, sp.Expr]:
+    q = thm.quantities
+    return {q[name].symbol: formula.expr for name, formula in thm.prescription.items() if name in q}
+
+
+def relation_of(c: Condition) -> Obligation:
+    r = c.relation
+    if isinstance(r, sp.StrictLessThan):
+        return lt(r.lhs, r.rhs, str(c))
+    if isinstance(r, sp.LessThan):
+        return le(r.lhs, r.rhs, str(c))
+    if isinstance(r, sp.StrictGreaterThan):
+        return lt(r.rhs, r.lhs, str(c))
+    return le(r.rhs, r.lhs, str(c))
+
+
+def prescription_links(thm: Theorem) -> list[Link]:
+    presc = prescribed(thm)
+    # the conditions on symbols that are not prescribed (e.g. on eps) stay hypotheses, at the prescription
+    given = [Bound(b.symbol, b.lo.xreplace(presc), b.hi.xreplace(presc))
+             for c in thm.conditions if c.symbol not in presc for b in [condition_bound(c)]]
+    out = []
+    for name, formula in thm.prescription.items():
+        q = thm.quantities.get(name)
+        if q is None:
+            out.append(Link(f"prescription of {name}", "", (f"prescription.{name}",),
+                            error=f"{name} is prescribed but is not a hyperparameter of {thm.id}"))
+            continue
+        p = formula.expr.xreplace(presc)
+        obligations = [((le if q.closed_lo else lt)(q.lo, p, f"{name} = {sp.sstr(formula.expr)} in its domain"), given)]
+        if not q.hi.is_infinite:
+            obligations.append(((le if q.closed_hi else lt)(p, q.hi, f"{name} = {sp.sstr(formula.expr)} in its domain"),
+                                given))
+        for c in thm.conditions:
+            if c.symbol == q.symbol:
+                rel = relation_of(c).xreplace(presc)
+                obligations.append((Obligation(rel.kind, rel.lhs, rel.rhs, f"the prescription meets {c}"), given))
+        out.append(Link(f"prescription of {name}", f"{name} = {sp.sstr(formula.expr)} lies in its domain and meets "
+                                                   f"its conditions", (f"prescription.{name}",),
+                        obligations=[(o, g) for o, g in obligations]))
+    return out
+
+
+def _bound_through(expr: sp.Expr, relations: list[Obligation], what: str):
+    """expr with each relation 's <= B' (s a symbol, expr increasing in s) or 's == B' substituted:
+    an upper bound of expr, and the monotonicity obligations that make it one."""
+    obligations = []
+    for r in relations:
+        s = r.lhs
+        if r.kind != "zero":
+            obligations.append((le(0, sp.diff(expr, s), f"{what} increases in {s}"), []))
+        expr = expr.xreplace({s: r.rhs})
+    return sp.expand(expr), obligations
+
+
+def _decrease(thm: Theorem):
+    """(D, obligations, cites): the guaranteed decrease f(x_t) - E_t f(x_{t+1}) the one-step inequality states."""
+    one, rate = thm.one_step, thm.rate
+    rhs = one.rhs
+    if one.expectation or not rate.expectation:
+        return f - rhs, [], ()
+    lemma_id = ORACLE_LEMMA.get(thm.oracle)
+    if lemma_id is None:
+        raise ValueError(f"no oracle lemma takes E_t of a pathwise one-step for the {thm.oracle!r} oracle")
+    inst = Instance(lemma_id)
+    relations, _ = instantiate(inst, get_lemma(lemma_id), thm)
+    expected_rhs = rhs.xreplace({s: expected(s) for s in rhs.free_symbols if expected(s) in
+                                 {r.lhs for r in relations}})
+    bound, obligations = _bound_through(expected_rhs, relations, "the one-step bound")
+    return f - bound, obligations, (inst,)
+
+
+def _pieces(e: sp.Expr, ys) -> list[sp.Expr]:
+    """e with each min/max in the measured variables replaced by each of its arguments in turn (every
+    combination): a min or max of increasing pieces increases, and the pieces have plain derivatives."""
+    atoms = sorted((m for m in e.atoms(sp.Min, sp.Max) if m.free_symbols & set(ys)), key=sp.count_ops)
+    if not atoms:
+        return [e]
+    return [p for arg in atoms[0].args for p in _pieces(e.xreplace({atoms[0]: arg}), ys)]
+
+
+def telescoping(thm: Theorem, at_prescription: bool) -> Link:
+    rate = thm.rate
+    stated = "rate_at_prescription" if at_prescription else "rate"
+    R = (thm.rate_at_prescription if at_prescription else rate.bound).expr
+    name = "rate at the prescription from the one-step inequality" if at_prescription else \
+        "rate from the one-step inequality"
+    link = Link(name, "", (stated,), ("one_step",) + (("prescription",) if at_prescription else ()))
+    try:
+        D, obligations, cites = _decrease(thm)
+    except ValueError as err:
+        link.error = str(err)
+        return link
+    link.cites = cites
+    if D.has(f) or D.free_symbols & {expected(s) for s in D.free_symbols}:
+        link.error = "the one-step inequality is not of the form f(x_{t+1}) <= f(x_t) - (decrease)"
+        return link
+    norm_measure = rate.measure == "mean_grad_norm_before_T"
+    phi = rate.via if rate.via is not None else D
+    if norm_measure:
+        D, phi = (e.xreplace({grad_sq: grad_norm ** 2}) for e in (D, phi))
+    if at_prescription:
+        presc = prescribed(thm)
+        D, phi = D.xreplace(presc), phi.xreplace(presc)
+    y = grad_norm if norm_measure else grad_sq
+    pair = rate.measure == "min_grad_sq_through_T"
+    ys = (y, grad_sq_next) if pair else (y,)
+    positive = [Bound(v, 0, sp.oo) for v in ys]
+    if rate.via is not None:
+        obligations.append((le(phi, D, "the lower model phi is below the stated decrease"), positive))
+    for piece in _pieces(phi, ys):
+        slopes = [sp.diff(piece, v) for v in ys]
+        if pair:
+            obligations += [(le(0, s, f"phi increases in {v}"), positive) for s, v in zip(slopes, ys)]
+            obligations.append((lt(0, sum(slopes), "phi increases along the diagonal"), positive))
+        else:
+            obligations.append((lt(0, slopes[0], f"phi increases in {y}: the per-step coefficient is positive"),
+                                positive))
+    if rate.measure in AVERAGE_MEASURES:
+        obligations.append((le(0, sp.diff(phi, y, 2), "phi is convex (Jensen)"), positive))
+    elif rate.measure not in MIN_MEASURES:
+        link.error = f"no telescoping rule for the measure {rate.measure!r}"
+        return link
+    total = gap if gap in R.free_symbols else sp.Symbol("Delta", positive=True)
+    at_R = phi.xreplace({v: R for v in ys})
+    obligations.append((le(total, thm.T * at_R, f"T phi(rate) >= {total}: {thm.T} steps of decrease exhaust it"), []))
+    link.obligations = obligations
+    link.statement = ("T phi(R) >= " + str(total) + " with phi increasing" +
+                      (" and convex" if rate.measure in AVERAGE_MEASURES else "") + f", phi <= D (measure {rate.measure})")
+    return link
+
+
+def complexity_link(thm: Theorem) -> Link:
+    """For T >= T(eps) the measure is at most the target: at T = T(eps), and the bound improves with T."""
+    T_eps, T, target = thm.complexity_real(), thm.T, thm.target
+    delta = sp.Symbol("Delta", positive=True)
+    if thm.rate_at_prescription is not None:
+        R = thm.rate_at_prescription.expr.xreplace({gap: delta})
+        return Link("complexity from the rate at the prescription", f"the rate at the prescription is at most "
+                    f"{target} at T(eps) and decreases in T", ("complexity",), ("rate_at_prescription",),
+                    [(le(R.xreplace({T: T_eps}), target, f"rate at the prescription at T(eps) <= {target}"), []),
+                     (le(sp.diff(R, T), 0, "the rate at the prescription decreases in T"), [])])
+    link = Link("complexity from the one-step inequality", "", ("complexity",), ("one_step",))
+    if thm.one_step is None or thm.rate is None:
+        link.error = "no one-step inequality or rate to take T(eps) from"
+        return link
+    stated_at = {q.symbol for q in thm.hyperparameters if q.name in thm.prescription
+                 and q.symbol not in thm.complexity.expr.free_symbols}
+    try:
+        D, obligations, cites = _decrease(thm)
+    except ValueError as err:
+        link.error = str(err)
+        return link
+    norm_measure = thm.rate.measure == "mean_grad_norm_before_T"
+    phi = thm.rate.via if thm.rate.via is not None else D
+    if norm_measure:
+        phi = phi.xreplace({grad_sq: grad_norm ** 2})
+    presc = {s: e for s, e in prescribed(thm).items() if s in stated_at}
+    y = grad_norm if norm_measure else grad_sq
+    ys = (y, grad_sq_next) if thm.rate.measure == "min_grad_sq_through_T" else (y,)
+    total = T * phi.xreplace(presc).xreplace({v: target for v in ys})  # T phi(target): what T steps must exceed
+    obligations += [(le(delta, total.xreplace({T: T_eps}), f"T(eps) phi({target}) >= Delta"), []),
+                    (le(0, sp.diff(total, T), f"T phi({target}) increases in T"), [])]
+    link.obligations, link.cites = obligations, cites
+    link.statement = f"T phi({target}) >= Delta at T = T(eps) and beyond: the measure reaches {target}" + \
+        (f" (at the prescribed {', '.join(sorted(map(str, presc)))})" if presc else "")
+    return link
+
+
+def links(thm: Theorem) -> list[Link]:
+    out = prescription_links(thm)
+    if thm.kind != "upper":
+        return out
+    if thm.rate is not None and thm.one_step is not None:
+        out.append(telescoping(thm, at_prescription=False))
+        if thm.rate_at_prescription is not None:
+            out.append(telescoping(thm, at_prescription=True))
+    if thm.complexity is not None:
+        out.append(complexity_link(thm))
+    return out
+
+
+def stated_objects(thm: Theorem) -> list[str]:
+    present = [name for name in STATED if getattr(thm, name) is not None]
+    if thm.kind == "lower":
+        present = [p for p in present if p != "complexity"]  # a lower bound's complexity is its claim's
+    return present + [f"prescription.{k}" for k in thm.prescription]
+
+
+def derives_one_step(thm: Theorem) -> bool:
+    return any(s.derives is not None and s.derives.goal == ONE_STEP for s in thm.chain)
