@@ -66,6 +66,10 @@ def test_list_show_certify():
         ["adam.stoch", "lower.stoch", "sgd.smooth"]
     show = cli("show", "gd.smooth", check_rc=0).stdout
     assert "matches the lower bound lower.det" in show and "1.5x" in show and "[derived]" in show
+    # show lists the premises the theorem rests on, and says which are axioms
+    premises = show[show.index(" premises:"):].splitlines()
+    assert any(line.split()[:1] == ["lsmooth.descent"] and "(axiom" in line for line in premises), premises
+    assert "rate from the one-step inequality" in show  # the links that bind the stated rate
     cert = cli("certify", "gd.smooth", "--json", check_rc=0)
     assert json.loads(cert.stdout)[0]["level"] == "symbolic"
 
