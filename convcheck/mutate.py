@@ -6,7 +6,7 @@ stronger than it is:
 * rate/2, rate at the prescription/2, complexity/4, complexity x eps^(1/2) (a better eps-order);
 * the one-step decrease x2 (f_{t+1} <= f_t - 2 D);
 * each condition widened 2x (an upper bound doubled, a lower bound halved; 0 moves by 1/2);
-* each prescription x4 (out of its conditions where they bound it);
+* each prescription x4, or /4 where a condition bounds it from below (out of its conditions where they bound it);
 * each order claim one half better than proved;
 * in each cited lemma's conclusion lhs <= rhs, each additive term of the slack rhs - lhs whose sign is
   proved is moved to the optimistic side (a nonnegative term halved, a nonpositive one doubled): the
@@ -100,7 +100,12 @@ def statement_mutants(thm: Theorem) -> list[Mutant]:
         conditions[i] = _widen(c)
         add(f"condition {c} widened", conditions=tuple(conditions))
     for name, presc in thm.prescription.items():
-        add(f"prescription {name} x 4", prescription={**thm.prescription, name: _formula(presc, 4 * presc.expr)})
+        # out of its conditions: down where a condition bounds it from below (xi >= 10 L0 lr), else up
+        below = any(str(c.symbol) == name and isinstance(c.relation, (sp.GreaterThan, sp.StrictGreaterThan))
+                    for c in thm.conditions)
+        factor = sp.Rational(1, 4) if below else 4
+        add(f"prescription {name} x {factor}",
+            prescription={**thm.prescription, name: _formula(presc, factor * presc.expr)})
     for i, claim in enumerate(thm.claims):
         if claim.kind == "order" and claim.eps_exponent is not None and not claim.lower:
             claims = list(thm.claims)

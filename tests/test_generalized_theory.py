@@ -72,11 +72,23 @@ def test_gd_at_099_h_max_takes_the_cards_4285_steps_on_cosh_R10():
 
 
 def test_withdrawn_chains_leave_the_one_step_inequality_unlinked():
-    """normalized_gd, gd.l0l1.upper and clipped_sgd state a one-step inequality no chain derives yet: their
-    certificates say so instead of certifying (and their runs still hold)."""
-    for tid in ("normalized_gd.l0l1", "gd.l0l1.upper", "clipped_sgd.l0l1"):
+    """gd.l0l1.upper and clipped_sgd state a one-step inequality no chain derives yet: their certificates say
+    so instead of certifying (and their runs still hold)."""
+    for tid in ("gd.l0l1.upper", "clipped_sgd.l0l1"):
         cert = theory.certify(theory.get(tid))
         assert cert.level == "unverified" and cert.unlinked, (tid, cert.level, cert.unlinked)
+    assert check("gd.l0l1.upper").verdict == "holds"
+
+
+def test_normalized_gd_is_certified_and_fails_with_too_small_a_shift():
+    """xi >= L0 lr (10x too small) lets h (L0 + L1 ||g||) exceed 1/10: the descent citation no longer gives kappa1."""
+    from theory.generalized import normalized_gd
+
+    assert theory.certify(normalized_gd.theorem).level == "symbolic"
+    loose = dataclasses.replace(normalized_gd.theorem, conditions=(
+        normalized_gd.theorem.conditions[0],
+        Condition(sp.GreaterThan(normalized_gd.xi, descent.L0 * normalized_gd.lr), "xi >= L0 lr")))
+    assert "descent lemma at the normalized step" in {c.name for c in theory.certify(loose).failures()}
     assert check("normalized_gd.l0l1").verdict == "holds"
 
 

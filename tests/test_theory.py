@@ -315,3 +315,11 @@ def test_the_local_search_stops_when_the_badness_creeps_towards_zero():
     from theory.prove import search_counterexample
     x = sp.Symbol("x", positive=True)
     assert search_counterexample("pos", 1 / x, {}) is None
+
+
+def test_a_root_in_a_positive_denominator_is_cleared_before_the_root_rule():
+    """2 (u + xi)/(xi + sqrt(u (u + xi))) >= 1 needs (2u + xi)^2 >= u (u + xi): symbolic; u/(...) >= 1 is false."""
+    u, xi = sp.symbols("u xi", positive=True)
+    den = xi + sp.sqrt(u * (u + xi))
+    assert prove("nonneg", 2 * (u + xi) / den - 1).level == "symbolic"
+    assert prove("nonneg", u / den - 1).level == "failed"

@@ -301,7 +301,10 @@ def _sqrt_rule(kind: str, expr: sp.Expr, bounds: dict[sp.Symbol, Bound], depth: 
     for root in sorted((p for p in expr.atoms(sp.Pow) if p.exp == sp.Rational(1, 2)), key=sp.count_ops):
         s = sp.Dummy("s", nonnegative=True)
         e = sp.expand(expr.xreplace({root: s}))
-        if e.has(root) or sp.degree(e, s) != 1:
+        try:
+            if e.has(root) or sp.degree(e, s) != 1:
+                continue
+        except sp.PolynomialError:  # the root also sits in a denominator: see the numerator rule below
             continue
         Q, P = e.coeff(s, 1), e.coeff(s, 0)
         R = root.base
@@ -352,7 +355,11 @@ def prove_symbolic(kind: str, expr: sp.Expr, bounds: dict[sp.Symbol, Bound], dep
         free = _complete(e, {})
         if _split_min_max(kind, e, free, depth) or _monotone_min_max(kind, e, free, depth):
             return True
-    return _sqrt_rule(kind, expr, bounds, depth)
+    if _sqrt_rule(kind, expr, bounds, depth):
+        return True
+    num, den = sp.fraction(sp.together(expr))  # a root in a positive denominator: the rule on the numerator
+    return any(p.exp == sp.Rational(1, 2) for p in den.atoms(sp.Pow)) \
+        and prove_symbolic("pos", den, bounds, depth + 1) and _sqrt_rule(kind, num, bounds, depth)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -10,19 +10,18 @@ min_{t<T} ||g_t||^2 <= 2 xi Delta/(kappa1 lr T) + (2 Delta/(kappa1 lr T))^2.
 """
 import sympy as sp
 
-from ..model import ChainStep, Claim, Condition, Formula, OneStep, Quantity, Rate, Source, Theorem, le, zero
-from ..symbols import Delta, T, eps, f, f_next, grad_sq, lr, xi
-from .clipped_gd import B_TENTH
+from ..model import ONE_STEP, ChainStep, Claim, Condition, Derivation, Formula, OneStep, Quantity, Rate, Source, Theorem
+from ..symbols import Delta, T, eps, f, f_next, g_vec, grad_sq, lr, xi
 from ..baselines.gd_smooth import BOUNDED_BELOW, CONSTANTS
-from .descent import L0, L0L1_CONSTANTS, L0L1_SMOOTH, L1, descent_step
+from .clipped_gd import B_TENTH, C, GRAD_SQ_NONNEG
+from .descent import DESCENT, L0, L0L1_CONSTANTS, L0L1_SMOOTH, L1
 
 DERIVED = Source("derived", "derived in this project from l0l1.descent (proofs_notes/normalized_gd.l0l1.md); the "
                             "paper omits NGD's theorems (equivalence with clipped GD, [P])")
 ZHSJ = Source("claim", "Zhang, He, Sra, Jadbabaie 2020 [P]: NGD equals clipped GD up to a constant factor in the step, "
                        "so clipped GD's O(L0 Delta eps^-2 + L1^2 Delta/L0) transfers")
 
-a, h = sp.symbols("a h", positive=True)            # ||g|| and the step
-xr, ar = sp.symbols("x_r a_r", real=True)  # bounded on both sides by a step's assumptions
+h_t = lr / (sp.sqrt(grad_sq) + xi)                # the normalized step
 KAPPA1 = 1 - B_TENTH / 20
 rate = 2 * xi * Delta / (KAPPA1 * lr * T) + (2 * Delta / (KAPPA1 * lr * T)) ** 2
 T1, T2 = 2 * xi * Delta / (KAPPA1 * lr * eps ** 2), 2 * Delta / (KAPPA1 * lr * eps)
@@ -46,10 +45,15 @@ theorem = Theorem(
     rate=Rate("min_grad_sq_before_T", Formula(rate, DERIVED),
               "min_{0<=t<T} ||grad f(x_t)||^2 <= 2 xi Delta/(kappa1 lr T) + (2 Delta/(kappa1 lr T))^2"),
     complexity=Formula(sp.ceiling(T_eps), DERIVED),
-    # The chain is withdrawn: it assumed facts it did not prove (free assumptions on ||g||, a local
-    # copy of B(c)); until it derives the stated one-step inequality from l0l1.descent the
-    # certificate is 'unverified' with the one-step inequality listed as not linked.
-    chain=(),
+    update=-h_t * g_vec,
+    chain=(
+        ChainStep("descent lemma at the normalized step",
+                  "l0l1.descent between x_t and x_{t+1} = x_t - h g, h = lr/(||g|| + xi), with c = 1/10: h ||g|| <= lr "
+                  "<= 1/(10 L1) is its hypothesis, and h (L0 + L1 ||g||) <= (xi/10 + ||g||/10)/(||g|| + xi) = 1/10 "
+                  "(xi >= 10 L0 lr), so the quadratic term is at most (B(1/10)/20) lr ||g||^2/(||g|| + xi)",
+                  (), DERIVED, assume=(GRAD_SQ_NONNEG,),
+                  derives=Derivation(ONE_STEP, ((DESCENT.at("x", "x_next", c_r=C), 1),))),
+    ),
     claims=(Claim("order", "NGD inherits clipped GD's O(L0 Delta eps^-2 + L1^2 Delta/L0) (Zhang et al., equivalence)",
                   ZHSJ, sp.Integer(2)),),
     summary="NGD with lr = 1/(10 L1), xi = L0/L1 finds ||grad f|| <= eps in 20 L0 Delta/(kappa1 eps^2) + "
