@@ -168,6 +168,8 @@ def cmd_mutate(args):
         raise BadInput("give theorem ids or --all, not both")
     if not args.ids and not args.all:
         raise BadInput("give theorem ids, or --all (every theorem with a chain: minutes)")
+    if args.samples < 100:  # fewer points than the quick pre-search: a false mutant could pass unsampled
+        raise BadInput(f"--samples must be >= 100 (got {args.samples})")
     ids = [_theorem(i).id for i in args.ids]
     table = mutate.rows(ids, args.samples)
     emit(args, mutate.render(table), table)

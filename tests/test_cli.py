@@ -42,6 +42,8 @@ def test_huge_bound_prints_as_a_number():
     (("check", "gd.smooth", "--objective", "nope"), "unknown objective"),
     (("check", "gd.smooth", "--runs", "0"), "--runs must be a positive integer"),
     (("compare", "--set", "lr=0.1"), "OPTIMIZER.NAME=VALUE"),
+    (("mutate", "gd.smooth", "--samples", "-5"), "--samples must be >= 100"),
+    (("mutate", "gd.smooth", "--all"), "not both"),
 ])
 def test_bad_input_is_one_clear_line_and_exit_2(args, message):
     p = cli(*args, check_rc=2)
