@@ -79,9 +79,9 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
-from reference import run
-from reference.objectives import Quadratic
-from reference.optimizers import adam
+from convcheck.reference import run
+from convcheck.reference.objectives import Quadratic
+from convcheck.reference.optimizers import adam
 
 
 NOTES = []  # peers skipped, and why
@@ -337,7 +337,7 @@ def main(argv=None):
         torch.set_num_threads(1)
     cupy_sync = None
     if args.backend == "cupy":
-        from reference.backend import cupy_available
+        from convcheck.reference.backend import cupy_available
 
         if not cupy_available():
             raise SystemExit("--backend cupy: no CuPy with a CUDA device here")

@@ -77,10 +77,10 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
-from reference import run  # noqa: E402
-from reference.backend import row_dot  # noqa: E402
-from reference.objectives import Quadratic, SinSquared  # noqa: E402
-from reference.optimizers import get  # noqa: E402
+from convcheck.reference import run  # noqa: E402
+from convcheck.reference.backend import row_dot  # noqa: E402
+from convcheck.reference.objectives import Quadratic, SinSquared  # noqa: E402
+from convcheck.reference.optimizers import get  # noqa: E402
 
 try:
     import torch

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from reference import objectives
-from theory.lemma import TWO_POINT, Lemma, fx, fy, ip
+from convcheck.reference import objectives
+from convcheck.theory.lemma import TWO_POINT, Lemma, fx, fy, ip
 
 # displacement scales of the pairs: the relation must hold near and far
 SCALES = np.logspace(-3, 1, 9)

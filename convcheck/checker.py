@@ -20,11 +20,11 @@ from typing import Sequence
 import numpy as np
 import sympy as sp
 
-import theory
-from reference import optimizers, run
-from reference.optimizers.base import check_domains
-from theory.evaluate import condition_margin
-from theory.numeric import compile_expr
+from convcheck import theory
+from convcheck.reference import optimizers, run
+from convcheck.reference.optimizers.base import check_domains
+from convcheck.theory.evaluate import condition_margin
+from convcheck.theory.numeric import compile_expr
 
 from . import orders, properties
 from .setups import Setup, default_setups

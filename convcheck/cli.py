@@ -14,8 +14,8 @@ import time
 
 import numpy as np
 
-import theory
-from theory.evaluate import InvalidInput, evaluate, fmt
+from convcheck import theory
+from convcheck.theory.evaluate import InvalidInput, evaluate, fmt
 
 from . import report
 
@@ -78,7 +78,7 @@ def _theorem(tid):
 
 
 def _objective(name: str, params: dict):
-    from reference import objectives
+    from convcheck.reference import objectives
 
     kw = {}
     for k, v in params.items():
@@ -87,7 +87,7 @@ def _objective(name: str, params: dict):
 
 
 def _oracle(name: str, sigma: float | None, batch: int | None, tau: float | None = None):
-    from reference import oracles
+    from convcheck.reference import oracles
 
     if name == "gaussian":
         return oracles.Gaussian(1.0 if sigma is None else sigma)
@@ -178,7 +178,7 @@ def cmd_mutate(args):
 
 
 def cmd_run(args):
-    from reference import optimizers, run
+    from convcheck.reference import optimizers, run
 
     obj = _objective(args.objective, parse_sets(args.param))
     orc = _oracle(args.oracle, args.sigma, args.batch, args.tau)

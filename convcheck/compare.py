@@ -12,12 +12,12 @@ from typing import Any
 
 import numpy as np
 
-import theory
-from reference import optimizers, run
-from theory.evaluate import condition_margin
-from theory.model import gap
-from theory.symbols import Delta as DELTA
-from theory.numeric import compile_expr
+from convcheck import theory
+from convcheck.reference import optimizers, run
+from convcheck.theory.evaluate import condition_margin
+from convcheck.theory.model import gap
+from convcheck.theory.symbols import Delta as DELTA
+from convcheck.theory.numeric import compile_expr
 
 
 FLOOR = 1e-32  # log-scale floor for plotting squared gradient norms
@@ -120,7 +120,7 @@ class Comparison:
 def compare(entries, objective, oracle=None, steps: int = 500, seeds: int = 32, eps: float = 1e-3,
             seed: int = 0, radius: float = 2.0, progress: bool = False) -> Comparison:
     """entries: (label, optimizer name or Optimizer, hyperparameters) triples."""
-    from reference.oracles import Exact
+    from convcheck.reference.oracles import Exact
 
     oracle = oracle or Exact()
     x0 = objective.initial_points(seeds, seed=seed, radius=radius)

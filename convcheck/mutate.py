@@ -28,12 +28,12 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-import theory
-from theory.certify import certify
-from theory.lemma import get_lemma
-from theory.model import Condition, Formula, Obligation, Theorem
-from theory.prove import Bound, prove
-from theory.symbols import f, f_next
+from convcheck import theory
+from convcheck.theory.certify import certify
+from convcheck.theory.lemma import get_lemma
+from convcheck.theory.model import Condition, Formula, Obligation, Theorem
+from convcheck.theory.prove import Bound, prove
+from convcheck.theory.symbols import f, f_next
 
 
 @dataclass(frozen=True)

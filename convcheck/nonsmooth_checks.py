@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from reference import din, objectives, optimizers, run
-from reference.schedules import power
-from theory.nonsmooth.inna import stepsize_failures
+from convcheck.reference import din, objectives, optimizers, run
+from convcheck.reference.schedules import power
+from convcheck.theory.nonsmooth.inna import stepsize_failures
 
 from .orders import slope
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from reference import run
-from reference.runner import record_steps
+from convcheck.reference import run
+from convcheck.reference.runner import record_steps
 
 
 def slope(x, y) -> float:

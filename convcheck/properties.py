@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from reference import objectives, optimizers, run
-from reference.oracles import Oracle
+from convcheck.reference import objectives, optimizers, run
+from convcheck.reference.oracles import Oracle
 
 from .nonsmooth_checks import CHECKS as NONSMOOTH_CHECKS
 from .orders import slope

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import sympy as sp
 
-import theory
-from theory.evaluate import Evaluation, fmt
-from theory.model import latex
-from theory.relations import looseness, order_against_lower, siblings
+from convcheck import theory
+from convcheck.theory.evaluate import Evaluation, fmt
+from convcheck.theory.model import latex
+from convcheck.theory.relations import looseness, order_against_lower, siblings
 
 
 def table(rows: list[list[str]], header: list[str]) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from reference import objectives, oracles
+from convcheck.reference import objectives, oracles
 
 
 @dataclass

@@ -21,8 +21,8 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-import theory
-from reference import objectives, oracles
+from convcheck import theory
+from convcheck.reference import objectives, oracles
 
 from .checker import check
 from .report import check_report

@@ -9,9 +9,9 @@ import pathlib
 
 import numpy as np
 
-from reference.objectives import SinSquared
-from reference.objectives.base import Objective, check_points
-from reference.schedules import Schedule
+from convcheck.reference.objectives import SinSquared
+from convcheck.reference.objectives.base import Objective, check_points
+from convcheck.reference.schedules import Schedule
 
 GOLDEN_DIR = pathlib.Path(__file__).parent / "golden"
 TOL = 1e-12

@@ -29,11 +29,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reference import optimizers as opts
-from reference import run
-from reference.objectives import SinSquared
-from reference.optimizers import adam, adam_l2, adamprox, adamw, rmsprop, signgd, signum
-from reference.schedules import Schedule, power
+from convcheck.reference import optimizers as opts
+from convcheck.reference import run
+from convcheck.reference.objectives import SinSquared
+from convcheck.reference.optimizers import adam, adam_l2, adamprox, adamw, rmsprop, signgd, signum
+from convcheck.reference.schedules import Schedule, power
 
 from golden_support import TOL, at, drive, hp_of, load, max_abs, objective_of, piecewise
 

@@ -10,15 +10,15 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import theory
+from convcheck import theory
 from convcheck import orders, properties
 from convcheck.checker import check, check_setup
 from convcheck.setups import Setup
-from reference import objectives, optimizers, oracles
-from theory.adaptive import adam, rmsprop, scale_free
-from theory.evaluate import evaluate
-from theory.model import Condition
-from theory.symbols import L, beta1, lr, xi
+from convcheck.reference import objectives, optimizers, oracles
+from convcheck.theory.adaptive import adam, rmsprop, scale_free
+from convcheck.theory.evaluate import evaluate
+from convcheck.theory.model import Condition
+from convcheck.theory.symbols import L, beta1, lr, xi
 
 
 @pytest.mark.parametrize("tid", ["rmsprop.det", "adam.det", "adamw.scale_free", "adam.signgd_limit"])
@@ -59,8 +59,8 @@ def test_a_stronger_one_step_or_rate_is_refused(thm):
 
 
 def test_an_optimistic_preconditioner_lemma_fails_on_its_witness():
-    from theory.adaptive import lemmas
-    from theory.model import le
+    from convcheck.theory.adaptive import lemmas
+    from convcheck.theory.model import le
 
     c = lemmas.DIAGONAL.conclusions
     bad = dataclasses.replace(lemmas.DIAGONAL, conclusions=(le(c[0].lhs * 2, c[0].rhs), *c[1:]))
@@ -206,7 +206,7 @@ def test_cli_property_checks_take_no_setup_and_bad_betas_are_named(capsys):
 
 
 def test_schedule_decay_needs_a_nonzero_first_lr():
-    from reference.optimizers import adamw
+    from convcheck.reference.optimizers import adamw
 
     opt = adamw(decay="schedule")
     with pytest.raises(ValueError, match="needs lr_0 > 0"):

@@ -9,14 +9,14 @@ import numpy as np
 import pytest
 import sympy as sp
 
-import theory
+from convcheck import theory
 from convcheck import glossary
 from convcheck.checker import check
 from convcheck.setups import Setup
-from reference import objectives, optimizers, oracles
-from reference.optimizers.base import check_domains
-from theory.evaluate import evaluate
-from theory.generalized import affine
+from convcheck.reference import objectives, optimizers, oracles
+from convcheck.reference.optimizers.base import check_domains
+from convcheck.theory.evaluate import evaluate
+from convcheck.theory.generalized import affine
 
 THEOREMS = {"rmsprop": affine.rmsprop, "adam": affine.adam}
 EXTRA = {"rmsprop": {}, "adam": {"xi": 0.0, "beta1": 0.9}}  # adam: the shift is inside the root only
@@ -54,7 +54,7 @@ def test_rmsprop_root_is_rmsprop_with_the_shift_inside_the_root_under_the_glossa
     assert opt.convention["xi_inside"] is True and set(opt.defaults) <= set(glossary.HYPERPARAMETERS)
     obj, orc = _cw(), oracles.AffineVariance(2.0, 0.5)
     x0 = obj.initial_points(4, seed=3)
-    from reference import run
+    from convcheck.reference import run
     a = run(opt, obj, x0, 60, hp={"lr": 0.02, "beta2": 0.9, "xi_root": 0.3}, oracle=orc, seed=5)
     b = run(optimizers.get("rmsprop", xi_inside=True), obj, x0, 60, hp={"lr": 0.02, "beta2": 0.9, "xi": 0.3},
             oracle=orc, seed=5)

@@ -5,10 +5,10 @@ import dataclasses
 import pytest
 import sympy as sp
 
-import theory  # noqa: F401 - registers the lemma library
+from convcheck import theory  # noqa: F401 - registers the lemma library
 from convcheck.axioms import check_axiom, members
-from theory.lemma import lemmas
-from theory.lemmas.smooth import DESCENT, INTERPOLATION
+from convcheck.theory.lemma import lemmas
+from convcheck.theory.lemmas.smooth import DESCENT, INTERPOLATION
 
 TWO_POINT_AXIOMS = [lem for lem in lemmas() if lem.axiom and lem.two_point]
 

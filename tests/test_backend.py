@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from reference import get_backend, objectives, optimizers, oracles, run
-from reference.backend import cupy_available
+from convcheck.reference import get_backend, objectives, optimizers, oracles, run
+from convcheck.reference.backend import cupy_available
 
 gpu = pytest.mark.skipif(not cupy_available(), reason="no CuPy with a CUDA device")
 

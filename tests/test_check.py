@@ -8,12 +8,12 @@ import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
 
-import theory
+from convcheck import theory
 from convcheck import Setup, check, report
 from convcheck.checker import RTOL
-from reference import objectives, oracles
-from theory.model import Condition, Formula, OneStep, Rate
-from theory.symbols import L, Delta, f, f_next, grad_sq, lr
+from convcheck.reference import objectives, oracles
+from convcheck.theory.model import Condition, Formula, OneStep, Rate
+from convcheck.theory.symbols import L, Delta, f, f_next, grad_sq, lr
 
 smooth_objectives = st.one_of(
     st.builds(lambda d, a: objectives.get("sin_squared", d=d, a=a), st.integers(1, 6), st.floats(0.0, 5.0)),
@@ -117,7 +117,7 @@ def test_failed_condition_does_not_apply_with_value_and_bound():
 
 
 def test_lower_bound_consistency_catches_an_upper_bound_beating_it(monkeypatch):
-    from theory import registry
+    from convcheck.theory import registry
 
     gd = theory.get("gd.smooth")
     too_good = dataclasses.replace(gd, id="gd.too_good", claims=(),

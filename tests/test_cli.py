@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-import theory
+from convcheck import theory
 
 
 def cli(*args, check_rc=None):

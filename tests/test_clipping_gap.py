@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from convcheck.studies import clipping_gap
-from reference import optimizers
-from reference import run as reference_run
+from convcheck.reference import optimizers
+from convcheck.reference import run as reference_run
 
 
 def cli(*args):

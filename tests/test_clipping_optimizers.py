@@ -24,10 +24,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reference import optimizers as opts
-from reference import oracles, run
-from reference.objectives import SinSquared
-from reference.optimizers import (
+from convcheck.reference import optimizers as opts
+from convcheck.reference import oracles, run
+from convcheck.reference.objectives import SinSquared
+from convcheck.reference.optimizers import (
     clip_momentum,
     clipped_gd,
     clipped_sgd,
@@ -378,7 +378,7 @@ def test_one_row_reduction_per_clipped_direction_per_step(monkeypatch, name, ste
 def test_the_runner_hands_its_gradient_norm_to_clipping(monkeypatch, name):
     """Under reference.run with an exact oracle the batch is reduced once per step, for the record,
     and the step reuses that norm: the trajectory is the same, bit for bit, as the step's own."""
-    from reference import run, runner
+    from convcheck.reference import run, runner
 
     opt, hp = VARIANTS[name]
     obj = SinSquared(4, 3.0)

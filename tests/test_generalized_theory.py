@@ -3,10 +3,10 @@ import dataclasses
 
 import sympy as sp
 
-import theory
+from convcheck import theory
 from convcheck.checker import check
-from theory.generalized import clipped_gd, clipped_sgd, descent, gd_upper
-from theory.model import Condition
+from convcheck.theory.generalized import clipped_gd, clipped_sgd, descent, gd_upper
+from convcheck.theory.model import Condition
 
 
 def test_l0l1_theorems_certify_symbolically():
@@ -18,10 +18,10 @@ def test_l0l1_theorems_certify_symbolically():
 
 
 def test_l0l1_descent_lemma_is_proved_and_a_halved_B_fails():
-    from theory.certify import certify_lemma
+    from convcheck.theory.certify import certify_lemma
     assert certify_lemma(descent.DESCENT).level == "symbolic"
-    from theory.lemma import fx, fy, ip, norm
-    from theory.model import le
+    from convcheck.theory.lemma import fx, fy, ip, norm
+    from convcheck.theory.model import le
     wrong = dataclasses.replace(descent.DESCENT, conclusions=(le(fy, fx + ip("gx", "d") + descent.B_of(descent.c_r) / 2
                                                                  * (descent.L0 + descent.L1 * norm("gx")) * ip("d", "d") / 2),))
     assert certify_lemma(wrong).level == "failed"
@@ -61,7 +61,7 @@ def test_gd_at_099_h_max_takes_the_cards_4285_steps_on_cosh_R10():
     """Card 10.2, objective A, R = 10: GD at 0.99 h_max needs 4285 steps, above K_LB = 3800.38."""
     import numpy as np
 
-    from reference import objectives, optimizers, run
+    from convcheck.reference import objectives, optimizers, run
 
     obj = objectives.get("cosh", witness=1)
     tr = run(optimizers.get("gd"), obj, obj.witness_start(10.0), 5000, hp={"lr": 0.99 * obj.h_max(10.0)},
@@ -82,7 +82,7 @@ def test_withdrawn_chains_leave_the_one_step_inequality_unlinked():
 
 def test_normalized_gd_is_certified_and_fails_with_too_small_a_shift():
     """xi >= L0 lr (10x too small) lets h (L0 + L1 ||g||) exceed 1/10: the descent citation no longer gives kappa1."""
-    from theory.generalized import normalized_gd
+    from convcheck.theory.generalized import normalized_gd
 
     assert theory.certify(normalized_gd.theorem).level == "symbolic"
     loose = dataclasses.replace(normalized_gd.theorem, conditions=(
@@ -94,7 +94,7 @@ def test_normalized_gd_is_certified_and_fails_with_too_small_a_shift():
 
 def test_gd_upper_step_is_the_cards_T4_and_its_constant_is_B_of_one_half():
     """Card T4: M = 100, L0 = L1 = 1 give the step 1/202; kappa2 = 1 - B(1/2)/4 = 1 - 2(e^(1/2) - 3/2)."""
-    from theory.evaluate import evaluate
+    from convcheck.theory.evaluate import evaluate
 
     ev = evaluate(theory.get("gd.l0l1.upper"), {"M": 100, "L0": 1, "L1": 1, "Delta": 10}, eps=0.01)
     assert abs(float(ev.values["lr"]) - 1 / 202) < 1e-15
@@ -104,8 +104,8 @@ def test_gd_upper_step_is_the_cards_T4_and_its_constant_is_B_of_one_half():
 
 def test_gd_upper_local_factor_fails_at_the_L_smooth_step_and_runs_hold():
     """The step 1/(M L1 + L0), twice the paper's, makes lr (L0 + L1 M) = 1, beyond the 1/2 the descent uses."""
-    from theory.model import le
-    from theory.prove import prove
+    from convcheck.theory.model import le
+    from convcheck.theory.prove import prove
 
     M, L0, L1 = gd_upper.M, descent.L0, descent.L1
     assert prove("nonneg", le((L0 + L1 * M) * gd_upper.STEP, sp.Rational(1, 2)).expr).level == "symbolic"
@@ -116,7 +116,7 @@ def test_gd_upper_local_factor_fails_at_the_L_smooth_step_and_runs_hold():
 
 def test_clipped_sgd_holds_with_bounded_noise_and_refuses_other_oracles():
     from convcheck.setups import Setup, default_setups
-    from reference import objectives, oracles
+    from convcheck.reference import objectives, oracles
 
     rep = check("clipped_sgd.l0l1")
     assert rep.verdict == "holds" and 0 < rep.tightness <= 1
@@ -134,7 +134,7 @@ def test_clipped_sgd_regime_meets_its_conditions_and_has_order_four():
     """The prescription keeps lr below both caps and clip >= 3 tau, for any constants; T(eps) ~ eps^-4."""
     import numpy as np
 
-    from theory.numeric import compile_expr
+    from convcheck.theory.numeric import compile_expr
 
     rng = np.random.default_rng(0)
     env = {k: 10 ** rng.uniform(-2, 2, 200) for k in ("L0", "L1", "tau", "Delta", "eps")}

@@ -1,9 +1,9 @@
 """One glossary: every name a theorem, objective, oracle or optimizer uses is defined in it."""
 import pytest
 
-import theory
+from convcheck import theory
 from convcheck import glossary
-from reference import objectives, optimizers, oracles
+from convcheck.reference import objectives, optimizers, oracles
 
 
 def test_theorem_names_are_in_the_glossary():

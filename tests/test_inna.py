@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 from golden_support import drive
 
-from reference import din, optimizers, run
-from reference.objectives import AbsQuadratic
-from reference.optimizers import inna
-from reference.schedules import power
+from convcheck.reference import din, optimizers, run
+from convcheck.reference.objectives import AbsQuadratic
+from convcheck.reference.optimizers import inna
+from convcheck.reference.schedules import power
 
 # ------------------------------------------------------------------------------------ oracles
 

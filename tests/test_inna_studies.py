@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from convcheck.studies import inna_relu, inna_toy
-from reference import objectives
+from convcheck.reference import objectives
 
 
 def cli(*args):

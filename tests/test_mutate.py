@@ -9,10 +9,10 @@ import os
 import pytest
 import sympy as sp
 
-import theory
+from convcheck import theory
 from convcheck import mutate
-from theory.lemmas.smooth import DESCENT
-from theory.model import Obligation
+from convcheck.theory.lemmas.smooth import DESCENT
+from convcheck.theory.model import Obligation
 
 THOROUGH = os.environ.get("CONVCHECK_HYPOTHESIS_PROFILE") == "thorough"
 

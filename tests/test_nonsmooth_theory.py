@@ -6,9 +6,9 @@ import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
 
-import theory
-from theory.model import zero
-from theory.nonsmooth import inna
+from convcheck import theory
+from convcheck.theory.model import zero
+from convcheck.theory.nonsmooth import inna
 
 
 def test_stepsize_energy_and_rest_points_certify_symbolically():

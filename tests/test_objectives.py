@@ -10,8 +10,8 @@ from hypothesis.extra import numpy as hnp
 
 from objective_support import (all_component_grads, assert_rows_close, component_variance_at,
                                points, row_norm)
-from reference import objectives
-from reference.objectives import (AbsQuadratic, CosineSum, LogisticNonconvex, Quadratic,
+from convcheck.reference import objectives
+from convcheck.reference.objectives import (AbsQuadratic, CosineSum, LogisticNonconvex, Quadratic,
                                   SinSquared, TeacherStudent)
 
 dims = st.integers(1, 4)

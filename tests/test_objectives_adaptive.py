@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from objective_support import assert_rows_close, points, row_norm
-from reference import objectives, spectrum
-from reference.backend import cupy_available
-from reference.objectives import Autoencoder, LogCoshSin, Quadratic
-from reference.objectives.autoencoder import ACTIVATIONS
+from convcheck.reference import objectives, spectrum
+from convcheck.reference.backend import cupy_available
+from convcheck.reference.objectives import Autoencoder, LogCoshSin, Quadratic
+from convcheck.reference.objectives.autoencoder import ACTIVATIONS
 
 dims = st.integers(1, 4)
 seeds = st.integers(0, 2**16)

@@ -13,9 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from objective_support import points, row_norm
-from reference import objectives
-from reference.objectives import CoordinatewiseL0L1, CoshSum, ExpSum, MexicanHat, QuarticSum
-from reference.objectives.l0l1 import double_well_L0, gronwall_factor, huebler_constants
+from convcheck.reference import objectives
+from convcheck.reference.objectives import CoordinatewiseL0L1, CoshSum, ExpSum, MexicanHat, QuarticSum
+from convcheck.reference.objectives.l0l1 import double_well_L0, gronwall_factor, huebler_constants
 
 H = 1e-5
 REL = 1e-10  # rounding slack on inequalities

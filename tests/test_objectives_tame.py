@@ -15,9 +15,9 @@ from hypothesis.extra import numpy as hnp
 from objective_support import all_component_grads, assert_rows_close, row_norm
 from scipy.optimize import lsq_linear, nnls
 
-from reference import objectives, oracles
-from reference.objectives.hull import Hull, dist_to_hull
-from reference.objectives.relu_net import ReluNet
+from convcheck.reference import objectives, oracles
+from convcheck.reference.objectives.hull import Hull, dist_to_hull
+from convcheck.reference.objectives.relu_net import ReluNet
 
 CATALOGUE = ["abs", "neg_abs", "abs_diff", "max_lin1", "max_lin2", "l1_residual", "inna_toy", "relu_pair2",
              "spurious_relu"]

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from objective_support import component_variance_at, row_norm
-from reference import oracles
+from convcheck.reference import oracles
 from convcheck import glossary
-from reference.objectives import LogCoshSin, LogisticNonconvex, SinSquared
+from convcheck.reference.objectives import LogCoshSin, LogisticNonconvex, SinSquared
 
 ROWS = 20_000
 Z = 6.0  # standard errors allowed
@@ -166,7 +166,7 @@ def test_affine_variance_is_unbiased_with_second_moment_d1_grad_squared_plus_d0(
     """g_i = d_i f (1 + s xi_i) + sigma zeta_i: E g_i = d_i f, E g_i^2 = (1 + s^2)(d_i f)^2 + sigma^2
     per coordinate (card test vector point grad f = (0, 0.3, -2, 10)). g_i ~ N(m, v) with m = d_i f,
     v = s^2 m^2 + sigma^2, so Var(g_i) = v and Var(g_i^2) = 2 v^2 + 4 m^2 v."""
-    from reference.objectives import CoordinatewiseL0L1
+    from convcheck.reference.objectives import CoordinatewiseL0L1
 
     obj = CoordinatewiseL0L1(kinds="quartic", d=4, a=1.0)
     target = np.array([0.0, 0.3, -2.0, 10.0])

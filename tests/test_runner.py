@@ -10,13 +10,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reference import record_steps, run
-from reference.backend import row_dot
-from reference.objectives import Autoencoder, LogisticNonconvex, Quadratic, SinSquared
-from reference.optimizers import adam, gd, nag
-from reference.oracles import BoundedNoise, Gaussian, Minibatch, Oracle
-from reference.schedules import Schedule, constant, cosine, power, step_decay
-from reference.streams import SeedStreams
+from convcheck.reference import record_steps, run
+from convcheck.reference.backend import row_dot
+from convcheck.reference.objectives import Autoencoder, LogisticNonconvex, Quadratic, SinSquared
+from convcheck.reference.optimizers import adam, gd, nag
+from convcheck.reference.oracles import BoundedNoise, Gaussian, Minibatch, Oracle
+from convcheck.reference.schedules import Schedule, constant, cosine, power, step_decay
+from convcheck.reference.streams import SeedStreams
 
 OBJ = SinSquared(d=3, a=2.0)  # L = 5: lr < 2/5 converges
 X0 = OBJ.initial_points(4, seed=1)

@@ -9,9 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from objective_support import points, row_norm
-from reference.objectives import CoshSum, MexicanHat, Quadratic, QuarticSum, SinSquared
-from reference.objectives.l0l1 import gronwall_factor
-from reference.smoothness import local_smoothness, trajectory_smoothness
+from convcheck.reference.objectives import CoshSum, MexicanHat, Quadratic, QuarticSum, SinSquared
+from convcheck.reference.objectives.l0l1 import gronwall_factor
+from convcheck.reference.smoothness import local_smoothness, trajectory_smoothness
 
 
 def test_exact_on_a_quadratic():

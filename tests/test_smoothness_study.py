@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 
 from convcheck.studies import smoothness_scatter as study
-from reference import optimizers, run
-from reference.objectives import get
-from reference.smoothness import local_smoothness
+from convcheck.reference import optimizers, run
+from convcheck.reference.objectives import get
+from convcheck.reference.smoothness import local_smoothness
 
 
 def cli(*args):

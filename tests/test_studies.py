@@ -10,9 +10,9 @@ import pytest
 
 from convcheck.studies import adam_regimes, common, de2018
 from convcheck.studies.adam_regimes import CLASSES, cell_class, classify
-from reference import optimizers, run
-from reference.objectives import Autoencoder, TeacherStudent
-from reference.oracles import Minibatch
+from convcheck.reference import optimizers, run
+from convcheck.reference.objectives import Autoencoder, TeacherStudent
+from convcheck.reference.oracles import Minibatch
 
 
 def cli(*args):

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 import numpy as np
 
 from convcheck.testing import admissible, assert_satisfies, bounded_gradient_objectives, smooth_objectives
-from reference.optimizers import Optimizer
+from convcheck.reference.optimizers import Optimizer
 
 
 def user_gd(step_scale=1.0):
@@ -33,7 +33,7 @@ def test_user_sgd_against_the_expectation_bound():
 
 
 def test_admissible_refuses_an_unbounded_name():
-    from reference import objectives
+    from convcheck.reference import objectives
 
     with pytest.raises(ValueError, match="no condition bounding 'momentum'"):
         admissible("gd.smooth", "momentum", objectives.get("sin_squared"), 0.5)

@@ -10,13 +10,13 @@ import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
 
-import theory
-from theory.evaluate import InvalidInput, evaluate, fmt, sweep
-from theory.lemmas.smooth import DESCENT
-from theory.model import Claim, Condition, Formula, Source
-from theory.prove import Bound, prove
-from theory.relations import looseness, order_against_lower
-from theory.symbols import L, Delta, eps, lr
+from convcheck import theory
+from convcheck.theory.evaluate import InvalidInput, evaluate, fmt, sweep
+from convcheck.theory.lemmas.smooth import DESCENT
+from convcheck.theory.model import Claim, Condition, Formula, Source
+from convcheck.theory.prove import Bound, prove
+from convcheck.theory.relations import looseness, order_against_lower
+from convcheck.theory.symbols import L, Delta, eps, lr
 
 x = sp.Symbol("x", positive=True)
 
@@ -303,7 +303,7 @@ def test_an_upper_bound_keeps_a_nonnegative_symbols_sign():
 
 def test_cancellation_of_huge_terms_is_not_a_counterexample_but_a_real_gap_is():
     """e^{L1 r} with L1 r ~ 1e6 cancels far beyond any working precision: the written terms set the scale."""
-    from theory.prove import search_counterexample
+    from convcheck.theory.prove import search_counterexample
     a, b = sp.symbols("a b", positive=True)
     identity = (a + 1) * sp.exp(a * b) / b - (a + 1) * (sp.exp(a * b) - 1) / b - (a + 1) / b
     assert search_counterexample("zero", identity, {}) is None
@@ -312,7 +312,7 @@ def test_cancellation_of_huge_terms_is_not_a_counterexample_but_a_real_gap_is():
 
 def test_the_local_search_stops_when_the_badness_creeps_towards_zero():
     """-1/x climbs to 0 as x runs to infinity: the search must give up, not multiply x by 1.5 forever."""
-    from theory.prove import search_counterexample
+    from convcheck.theory.prove import search_counterexample
     x = sp.Symbol("x", positive=True)
     assert search_counterexample("pos", 1 / x, {}) is None
 

@@ -21,9 +21,9 @@ import numpy as np
 import pytest
 
 from golden_support import TOL, Quadratic, drive, hp_of, load, max_abs, objective_of as golden_objective, piecewise
-from reference import run
-from reference.objectives import SinSquared
-from reference.optimizers import gd, heavy_ball, nag
+from convcheck.reference import run
+from convcheck.reference.objectives import SinSquared
+from convcheck.reference.optimizers import gd, heavy_ball, nag
 
 GOLDEN, CASES = load("torch_sgd.json")
 

@@ -48,10 +48,10 @@ from pathlib import Path
 
 import numpy as np
 
-from reference import optimizers
-from reference import run as reference_run
-from reference.objectives import TeacherStudent
-from reference.runner import BLOWUP
+from convcheck.reference import optimizers
+from convcheck.reference import run as reference_run
+from convcheck.reference.objectives import TeacherStudent
+from convcheck.reference.runner import BLOWUP
 
 from . import common
 

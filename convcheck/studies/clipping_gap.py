@@ -40,9 +40,9 @@ from pathlib import Path
 
 import numpy as np
 
-from reference import optimizers
-from reference import run as reference_run
-from reference.objectives.l0l1 import CoshSum, MexicanHat, QuarticSum
+from convcheck.reference import optimizers
+from convcheck.reference import run as reference_run
+from convcheck.reference.objectives.l0l1 import CoshSum, MexicanHat, QuarticSum
 
 from . import common
 

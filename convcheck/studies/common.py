@@ -25,7 +25,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
-from reference.spectrum import extreme_eigenvalues
+from convcheck.reference.spectrum import extreme_eigenvalues
 
 
 # ---------------------------------------------------------------------------------------------

@@ -49,12 +49,12 @@ from pathlib import Path
 
 import numpy as np
 
-from reference import optimizers
-from reference import run as reference_run
-from reference.objectives import Autoencoder
-from reference.oracles import Minibatch
-from reference.runner import record_steps
-from reference.spectrum import hessian
+from convcheck.reference import optimizers
+from convcheck.reference import run as reference_run
+from convcheck.reference.objectives import Autoencoder
+from convcheck.reference.oracles import Minibatch
+from convcheck.reference.runner import record_steps
+from convcheck.reference.spectrum import hessian
 
 from . import common
 

@@ -46,10 +46,10 @@ from pathlib import Path
 
 import numpy as np
 
-from reference import objectives, optimizers
-from reference import run as reference_run
-from reference.oracles import Minibatch
-from reference.schedules import power
+from convcheck.reference import objectives, optimizers
+from convcheck.reference import run as reference_run
+from convcheck.reference.oracles import Minibatch
+from convcheck.reference.schedules import power
 
 from . import common
 

@@ -39,8 +39,8 @@ from pathlib import Path
 
 import numpy as np
 
-from reference import objectives, optimizers
-from reference import run as reference_run
+from convcheck.reference import objectives, optimizers
+from convcheck.reference import run as reference_run
 
 from . import common
 

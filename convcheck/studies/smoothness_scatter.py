@@ -75,11 +75,11 @@ from pathlib import Path
 
 import numpy as np
 
-from reference import objectives, optimizers
-from reference import run as reference_run
-from reference.objectives.l0l1 import gronwall_factor
-from reference.smoothness import DEFAULT_FRACTIONS, trajectory_smoothness
-from reference.spectrum import extreme_eigenvalues
+from convcheck.reference import objectives, optimizers
+from convcheck.reference import run as reference_run
+from convcheck.reference.objectives.l0l1 import gronwall_factor
+from convcheck.reference.smoothness import DEFAULT_FRACTIONS, trajectory_smoothness
+from convcheck.reference.spectrum import extreme_eigenvalues
 
 from . import common
 
