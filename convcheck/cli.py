@@ -209,7 +209,8 @@ def cmd_run(args):
 
 
 def _user_setups(args, thm):
-    from .setups import Setup, default_setups
+    from .families import default_setups
+    from .setups import Setup
 
     custom = args.objective or args.oracle or args.runs or args.steps or args.set
     if not custom or (thm.kind == "property" and _property_options(args, thm)):
@@ -232,11 +233,11 @@ def _property_options(args, thm) -> dict:
     """--set NAME=VALUE for a property check that takes NAME as a keyword (only --set, nothing else)."""
     import inspect
 
-    from .properties import CHECKS
+    from .families import CHECKS
 
     if not args.set or args.objective or args.oracle or args.runs or args.steps:
         return {}
-    takes = set(inspect.signature(CHECKS[thm.id]).parameters)
+    takes = set(inspect.signature(CHECKS.get(thm.id)).parameters)
     given = {k: as_float(k, v) for k, v in parse_sets(args.set).items()}
     unknown = sorted(set(given) - takes)
     if unknown:

@@ -14,10 +14,11 @@ import numpy as np
 
 from convcheck import theory
 from convcheck.reference import optimizers, run
-from convcheck.theory.evaluate import condition_margin
 from convcheck.theory.model import gap
 from convcheck.theory.symbols import Delta as DELTA
-from convcheck.theory.numeric import compile_expr
+
+from .join import Join
+from .verdicts import DoesNotApply
 
 
 FLOOR = 1e-32  # log-scale floor for plotting squared gradient norms
@@ -40,25 +41,28 @@ def default_entries(L: float) -> list[tuple[str, str, dict]]:
 
 
 def _bounds_for(entry: Entry, objective, oracle, f0: np.ndarray, steps: np.ndarray) -> dict:
-    """Rates of the theorems about this optimizer whose assumptions and conditions hold here."""
+    """Rates of the theorems about this optimizer whose assumptions and conditions hold at the entry's
+    hyperparameters (each of the theorem's given by the entry: a prescribed one would describe other
+    runs), worst case over the seeds' starts."""
     out = {}
-    published = {**objective.constants, **oracle.constants(objective)}
     for thm in theory.theorems(algorithm=entry.optimizer.name, function_class=objective.function_class,
                                kind="upper"):
-        if thm.rate is None or thm.rate.expectation or (thm.oracle == "exact" and oracle.stochastic):
+        if thm.rate is None or thm.rate.expectation:
             continue
-        env = {"Delta": float(np.max(f0 - objective.f_lower)), **published,
-               **{k: v for k, v in entry.hp.items() if np.isscalar(v)}}
-        if any(q.name not in env for q in thm.quantities.values()):
+        if not all(q.name in entry.hp and np.isscalar(entry.hp[q.name]) for q in thm.hyperparameters):
             continue
-        if not all((compile_expr(m)[0](env) > 0) if strict else (compile_expr(m)[0](env) >= 0)
-                   for m, strict in (condition_margin(c.relation) for c in thm.conditions)):
+        try:
+            join = Join.of(thm, objective, oracle, f0).with_hyperparameters(entry.hp, int(steps[-1]))
+        except DoesNotApply:
+            continue
+        if not join.conditions()[0].all():
             continue
         T = steps + 1.0 if thm.rate.measure == "min_grad_sq_before_T" else steps.astype(float)
         keep = T >= 1
         expr = thm.rate.bound.expr.subs(gap, DELTA)  # worst case: f(x_0) - f(x_T) <= Delta
         vals = np.full(T.shape, np.nan)
-        vals[keep] = compile_expr(expr)[0]({**env, "T": T[keep]})
+        vals[keep] = np.max(np.broadcast_to(join.value(expr, T=T[keep][:, None]), (int(keep.sum()), join.runs)),
+                            axis=1)
         out[thm.id] = vals
     return out
 

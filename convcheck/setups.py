@@ -1,4 +1,4 @@
-"""The problems a theorem is checked on by default, and how a user describes their own.
+"""Setup: a problem a theorem is checked on (the built-in ones are in convcheck/families/).
 
 A Setup is an objective, an oracle, a number of runs and steps, and how the runs differ:
 ``x0="random"`` draws one start per run (deterministic theorems: many worst-case candidates),
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from convcheck.reference import objectives, oracles
+from convcheck.reference import oracles
 
 
 @dataclass
@@ -46,62 +46,3 @@ class Setup:
         name = f"{self.objective.name}(d={self.objective.d}{', ' + self.label if self.label else ''})"
         return (f"{name}, {self.oracle.describe()}, "
                 f"{self.runs} runs x {self.steps} steps, {self.x0} x0, {how}")
-
-
-def _smooth_problems():
-    return [objectives.get("sin_squared", d=10, a=3.0), objectives.get("cosine_sum", d=10, m=20, seed=0),
-            objectives.get("logistic", n=40, d=10, seed=0)]
-
-
-def default_setups(theorem_id: str) -> list[Setup]:
-    """The built-in problems for each theorem id (small enough for `convcheck check` in seconds)."""
-    if theorem_id in ("gd.smooth", "gd.smooth.pep"):
-        return [Setup(obj, runs=64, steps=2000, sweep=True) for obj in _smooth_problems()]
-    if theorem_id == "sgd.smooth":
-        return [Setup(objectives.get("sin_squared", d=10, a=3.0), oracles.Gaussian(1.0), runs=2000, steps=1000,
-                      x0="shared"),
-                Setup(objectives.get("logistic", n=40, d=10, seed=0), oracles.Minibatch(1), runs=1000, steps=1000,
-                      x0="shared")]
-    if theorem_id in ("rmsprop.det", "adam.det"):
-        # each problem with a large and a small shift xi; Adam with light and moderate momentum (at
-        # beta1 = 0.9 the momentum floor exceeds max ||grad f||^2 for most admissible lr: vacuous)
-        beta1 = [{"beta1": 0.1}, {"beta1": 0.5}] if theorem_id == "adam.det" else [{}]
-        return [Setup(obj, runs=64, steps=2000, sweep=True, hp={"xi": xi, "beta2": beta2, **b1}, label=label)
-                for (label, obj), (xi, beta2) in zip(_bounded_gradient_problems(), ((0.5, 0.9), (0.2, 0.999)))
-                for b1 in beta1]
-    if theorem_id == "rmsprop.stoch":
-        return [Setup(objectives.get("logcosh_sin", d=10, kappa=10.0, seed=0), oracles.BoundedNoise(0.5), runs=128,
-                      steps=10000, x0="shared", hp={"xi": 1.0})]
-    if theorem_id == "adam.stoch":
-        return [Setup(objectives.get("logcosh_sin", d=10, kappa=10.0, seed=0), oracles.Gaussian(1.0), runs=32,
-                      steps=12000, hp={"xi": 1e-8, "beta1": 0.9, "beta2": 0.999},
-                      eps_ladder=(0.8, 0.56, 0.4, 0.28))]
-    if theorem_id in ("clipped_gd.l0l1", "normalized_gd.l0l1", "gd.l0l1.upper", "clip_momentum.l0l1"):
-        # the card's objectives A, B, C (section 10): exponential, quartic and Mexican-hat growth
-        hp = {"beta1": 0.0, "nu": 0.7} if theorem_id == "clip_momentum.l0l1" else {}
-        return [Setup(objectives.get(name), runs=64, steps=2000, sweep=True, radius=radius, hp=hp)
-                for name, radius in (("cosh", 5.0), ("quartic", 5.0), ("mexican_hat", 3.0))]
-    if theorem_id == "clipped_sgd.l0l1":
-        return [Setup(objectives.get(name), oracles.BoundedNoise(0.5), runs=256, steps=2000, x0="shared",
-                      radius=radius) for name, radius in (("cosh", 3.0), ("quartic", 3.0), ("mexican_hat", 2.0))]
-    if theorem_id == "rmsprop.l0l1_affine":
-        # xi_root = D0: with v_0 = 0 and no bias correction a tiny shift makes the early steps AdaGrad's
-        return [Setup(objectives.get("coordinatewise_l0l1"), oracles.AffineVariance(0.5, 1.0), runs=32, steps=2000,
-                      hp={"xi_root": 1.0}, eps_ladder=(1.6, 1.13, 0.8, 0.56)),
-                Setup(_coordinatewise_l1_2(), oracles.AffineVariance(2.0, 1.0), runs=32, steps=5500, radius=1.5,
-                      hp={"xi_root": 1.0}, eps_ladder=(1.6, 1.13, 0.8, 0.56), label="L1=2")]
-    if theorem_id == "adam.l0l1_affine":
-        # the ladder stops at 1.6: there the prescribed beta2 = 0.841 > beta1^2 = 0.81
-        return [Setup(objectives.get("coordinatewise_l0l1"), oracles.AffineVariance(2.0, 1.0), runs=128, steps=4000,
-                      hp={"xi_root": 1.0, "xi": 0.0, "beta1": 0.9}, eps_ladder=(1.6, 1.13, 0.8))]
-    return []
-
-
-def _coordinatewise_l1_2():
-    return objectives.get("coordinatewise_l0l1", kinds=("cosh", "exp", "quartic", "double_well") * 2,
-                          a=(2, 2, 2, 2, 1, 1, 1, 1))
-
-
-def _bounded_gradient_problems():
-    return [("separable, kappa=10", objectives.get("logcosh_sin", d=10, kappa=10.0, seed=0)),
-            ("kappa=10, m=8 cosine couplings", objectives.get("logcosh_sin", d=10, kappa=10.0, seed=1, m=8))]

@@ -25,6 +25,7 @@ from convcheck import theory
 from convcheck.reference import objectives, oracles
 
 from .checker import check
+from .join import Join, upper_bound_of
 from .report import check_report
 from .setups import Setup
 
@@ -55,12 +56,11 @@ def admissible(theorem_id: str, name: str, objective, fraction: float) -> float:
     """The value at ``fraction`` in (0, 1) of a hyperparameter's range allowed by the theorem's
     conditions on this objective (e.g. lr = fraction * 2/L for gd.smooth)."""
     thm = theory.get(theorem_id)
-    for c in thm.conditions:
-        if c.symbol.name == name:
-            bound = c.relation.rhs.subs({q.symbol: objective.constants[q.name] for q in thm.constants
-                                         if q.name in objective.constants})
-            return float(fraction * bound)
-    raise ValueError(f"theorem {theorem_id} has no condition bounding {name!r} above")
+    bound = upper_bound_of(thm, name)
+    if bound is None:
+        raise ValueError(f"theorem {theorem_id} has no condition bounding {name!r} above")
+    f0 = objective.value(objective.initial_points(1))
+    return float(fraction * Join.of(thm, objective, oracles.Exact(), f0).value(bound))
 
 
 def assert_satisfies(theorem_id: str, optimizer, objective=None, oracle=None, hp: dict | None = None,

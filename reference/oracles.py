@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import math
 
+from convcheck.registry import Registry
+
 from .backend import backend_of, row_dot
 
 
@@ -178,9 +180,11 @@ class AffineVariance(Oracle):
         return f"affine_variance(s={self.s:g}, sigma={self.sigma:g})"
 
 
+ORACLES: Registry = Registry("oracle")  # name -> class (its constructor takes the oracle's parameters)
+for _cls in (Exact, Gaussian, Minibatch, BoundedNoise, AffineVariance):
+    ORACLES.register(_cls.name, _cls)
+NAMES = ORACLES.names()
+
+
 def get(name: str, **kw) -> Oracle:
-    table = {"exact": Exact, "gaussian": Gaussian, "minibatch": Minibatch, "bounded": BoundedNoise,
-             "affine_variance": AffineVariance}
-    if name not in table:
-        raise ValueError(f"unknown oracle {name!r}; known: {', '.join(table)}")
-    return table[name](**kw)
+    return ORACLES.get(name)(**kw)

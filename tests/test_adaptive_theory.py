@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from convcheck import theory
-from convcheck import orders, properties
+from convcheck import families, orders
 from convcheck.checker import check, check_setup
 from convcheck.setups import Setup
 from convcheck.reference import objectives, optimizers, oracles
@@ -168,7 +168,7 @@ def test_order_fit_refutes_a_planted_too_fast_claim():
 
 
 def test_property_checks():
-    for name, run_check in properties.CHECKS.items():
+    for name, run_check in families.CHECKS.items():
         parts = run_check()
         assert all(p.verdict == "holds" for p in parts), (name, [p.to_dict() for p in parts])
     rep = check("adam.signgd_limit")

@@ -98,26 +98,13 @@ def _stiff():
     return _cw(kinds=("cosh", "exp", "quartic", "double_well") * 2, a=(2,) * 4 + (1,) * 4)
 
 
-# the default setups proposed for convcheck/setups.py (used until that file has them)
-PROPOSED = {
-    "rmsprop.l0l1_affine": lambda: [
-        Setup(_cw(), oracles.AffineVariance(0.5, 1.0), runs=32, steps=2000, hp={"xi_root": 1.0},
-              eps_ladder=(1.6, 1.13, 0.8, 0.56)),
-        Setup(_stiff(), oracles.AffineVariance(2.0, 1.0), runs=32, steps=5500, radius=1.5, hp={"xi_root": 1.0},
-              eps_ladder=(1.6, 1.13, 0.8, 0.56), label="L1=2")],
-    "adam.l0l1_affine": lambda: [
-        Setup(_cw(), oracles.AffineVariance(2.0, 1.0), runs=128, steps=4000,
-              hp={"xi_root": 1.0, "xi": 0.0, "beta1": 0.9}, eps_ladder=(1.6, 1.13, 0.8))],
-}
-
-
 @pytest.mark.parametrize("alg", ["rmsprop", "adam"])
 def test_every_accuracy_of_the_default_ladders_is_inside_the_regime(alg):
     """order_fit does not judge conditions; a ladder outside them would hand the optimizer a beta2 <= 0."""
-    from convcheck.setups import default_setups
+    from convcheck.families import default_setups
 
     thm = THEOREMS[alg]
-    setups = default_setups(thm.id) or PROPOSED[thm.id]()
+    setups = default_setups(thm.id)
     for st in setups:
         more = {k: repr(float(v)) for k, v in st.hp.items() if k != "xi_root"}
         for eps in st.eps_ladder:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from convcheck import theory
 from convcheck import Setup, check, report
-from convcheck.checker import RTOL
+from convcheck.verdicts import RTOL
 from convcheck.reference import objectives, oracles
 from convcheck.theory.model import Condition, Formula, OneStep, Rate
 from convcheck.theory.symbols import L, Delta, f, f_next, grad_sq, lr
@@ -123,7 +123,7 @@ def test_lower_bound_consistency_catches_an_upper_bound_beating_it(monkeypatch):
     too_good = dataclasses.replace(gd, id="gd.too_good", claims=(),
                                    complexity=Formula(sp.ceiling(Delta / (theory.Theorem.eps * lr)),
                                                       gd.complexity.source))
-    monkeypatch.setitem(registry._THEOREMS, "gd.too_good", too_good)
+    monkeypatch.setitem(registry.THEOREMS._entries, "gd.too_good", too_good)
     rep = check("lower.det")
     assert rep.verdict == "violated"
     assert {p.name: p.verdict for p in rep.setups[0].parts}["gd.too_good"] == "violated"

@@ -115,7 +115,8 @@ def test_gd_upper_local_factor_fails_at_the_L_smooth_step_and_runs_hold():
 
 
 def test_clipped_sgd_holds_with_bounded_noise_and_refuses_other_oracles():
-    from convcheck.setups import Setup, default_setups
+    from convcheck.families import default_setups
+    from convcheck.setups import Setup
     from convcheck.reference import objectives, oracles
 
     rep = check("clipped_sgd.l0l1")
@@ -148,7 +149,7 @@ def test_clipped_sgd_regime_meets_its_conditions_and_has_order_four():
 def test_clip_momentum_holds_without_momentum_and_refuses_it():
     rep = check("clip_momentum.l0l1")
     assert rep.verdict == "holds"
-    from convcheck.setups import default_setups
+    from convcheck.families import default_setups
 
     momentum = dataclasses.replace(default_setups("clip_momentum.l0l1")[0], hp={"beta1": 0.9, "nu": 0.7})
     note = check("clip_momentum.l0l1", [momentum]).setups[0].note

@@ -19,8 +19,11 @@ def imports(path):
                 yield node.lineno, alias.name
         elif isinstance(node, ast.ImportFrom):
             if node.level:
-                base = package.split(".")[: len(package.split(".")) - node.level + 1]
-                yield node.lineno, ".".join(base + ([node.module] if node.module else []))
+                base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1])
+                if node.module:
+                    yield node.lineno, f"{base}.{node.module}"
+                else:  # `from . import x`: the submodules x (the package itself is already loaded)
+                    yield from ((node.lineno, f"{base}.{a.name}") for a in node.names)
             else:
                 yield node.lineno, node.module
 
@@ -41,11 +44,16 @@ def test_no_module_imports_a_layer_by_its_bare_folder_name():
     assert not bad, "\n".join(bad)
 
 
+BOTTOM = ("convcheck.registry", "convcheck.glossary")  # import nothing from the project (tested below)
+
+
 def test_theory_and_reference_never_import_each_other_or_the_join():
-    for layer, others in (("theory", ("reference", "convcheck")), ("reference", ("theory", "convcheck"))):
+    """They may import convcheck's bottom modules, nothing else of convcheck and not each other."""
+    for layer, other in (("theory", "reference"), ("reference", "theory")):
         bad = [f"{p.relative_to(ROOT)}:{line}: {name}" for p in sources(layer)
                for line, name in imports(p)
-               if name.split(".")[0] in others or name.startswith(("convcheck.",))]
+               if name.split(".")[0] in (other, "convcheck") and name not in BOTTOM
+               and not name.startswith(f"convcheck.{layer}")]
         assert not bad, f"{layer}/ imports another layer:\n" + "\n".join(bad)
 
 
@@ -62,3 +70,46 @@ def test_generic_top_level_names_are_not_installed(tmp_path):
     out = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True,
                          env={"PATH": "", "PYTHONPATH": ""}, check=True).stdout.split()
     assert out == ["None", "None", "True"]
+
+
+def _module_name(path):
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _package_graph(folder):
+    """convcheck module -> the convcheck modules it imports (anywhere in the file, functions included)."""
+    paths = [p for p in sources(folder) if not p.is_relative_to(ROOT / folder / "theory")
+             and not p.is_relative_to(ROOT / folder / "reference")]
+    names = {_module_name(p) for p in paths}
+    graph = {}
+    for p in paths:
+        out = {name for _, name in imports(p)}
+        graph[_module_name(p)] = sorted(n for n in out if n in names and n != _module_name(p))
+    return graph
+
+
+def test_convcheck_has_no_import_circle():
+    graph = _package_graph("convcheck")
+    state, path = {}, []
+
+    def visit(m):
+        state[m] = "open"
+        path.append(m)
+        for n in graph[m]:
+            assert state.get(n) != "open", "import circle: " + " -> ".join(path[path.index(n):] + [n])
+            if n not in state:
+                visit(n)
+        state[m] = "done"
+        path.pop()
+
+    for m in graph:
+        if m not in state:
+            visit(m)
+    assert "convcheck.join" in graph["convcheck.checker"]  # the graph is read, with its edges
+
+
+def test_the_bottom_modules_import_nothing_from_the_project():
+    """registry.py and glossary.py are what theory/ and reference/ may import from convcheck/."""
+    for bottom in ("registry.py", "glossary.py", "verdicts.py"):
+        assert not [n for _, n in imports(ROOT / "convcheck" / bottom) if n.split(".")[0] in LAYERS]

@@ -19,6 +19,8 @@ from typing import Any, Mapping
 
 import sympy as sp
 
+from convcheck.registry import Registry
+
 from .model import ITERATES, RANDOM, ChainStep, Obligation, Quantity, Source, Theorem, expected
 from .vectors import Gram, Vec
 
@@ -170,27 +172,21 @@ def witness_obligations(lemma: Lemma, w: Witness) -> list[tuple[Obligation, list
     return out
 
 
-_LIBRARY: dict[str, Lemma] = {}
+LEMMAS: Registry[Lemma] = Registry("lemma")
 
 
 def register_lemma(lemma: Lemma) -> Lemma:
-    if lemma.id in _LIBRARY and _LIBRARY[lemma.id] is not lemma:
-        raise ValueError(f"lemma id {lemma.id!r} is already registered")
-    _LIBRARY[lemma.id] = lemma
-    return lemma
+    return LEMMAS.register(lemma.id, lemma)
 
 
 def get_lemma(lemma_id: str, overrides: Mapping[str, Lemma] | None = None) -> Lemma:
     if overrides and lemma_id in overrides:
         return overrides[lemma_id]
-    try:
-        return _LIBRARY[lemma_id]
-    except KeyError:
-        raise KeyError(f"unknown lemma {lemma_id!r}; known: {', '.join(sorted(_LIBRARY))}") from None
+    return LEMMAS.get(lemma_id)
 
 
 def lemmas() -> list[Lemma]:
-    return [_LIBRARY[k] for k in sorted(_LIBRARY)]
+    return [lemma for _, lemma in sorted(LEMMAS.items())]
 
 
 def cited(steps, overrides=None) -> list[str]:

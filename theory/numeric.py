@@ -5,7 +5,7 @@ ceiling becomes np.ceil. The compiled function takes a mapping name -> scalar or
 """
 from __future__ import annotations
 
-from functools import reduce
+from functools import lru_cache, reduce
 from typing import Callable, Mapping
 
 import numpy as np
@@ -23,6 +23,7 @@ class _Printer(sp.printing.numpy.NumPyPrinter):
         return "Max(" + ", ".join(self._print(a) for a in e.args) + ")"
 
 
+@lru_cache(maxsize=4096)  # one lambdify per distinct expression: checks and sweeps reuse the same bounds
 def compile_expr(expr: sp.Expr) -> tuple[Callable[[Mapping[str, object]], np.ndarray], tuple[str, ...]]:
     """(fn, names): fn(env) evaluates expr with env[name] for each free symbol's name."""
     syms = sorted(expr.free_symbols, key=lambda s: s.name)

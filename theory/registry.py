@@ -1,29 +1,25 @@
 """All theorems, by id, with filters. Importing theory registers the built-in ones."""
 from __future__ import annotations
 
+from convcheck.registry import Registry
+
 from .model import Theorem
 
-_THEOREMS: dict[str, Theorem] = {}
+THEOREMS: Registry[Theorem] = Registry("theorem")
 
 
 def register(thm: Theorem) -> Theorem:
-    if thm.id in _THEOREMS and _THEOREMS[thm.id] is not thm:
-        raise ValueError(f"theorem id {thm.id!r} is already registered")
-    _THEOREMS[thm.id] = thm
-    return thm
+    return THEOREMS.register(thm.id, thm)
 
 
 def get(theorem_id: str) -> Theorem:
-    try:
-        return _THEOREMS[theorem_id]
-    except KeyError:
-        raise KeyError(f"unknown theorem {theorem_id!r}; known: {', '.join(sorted(_THEOREMS))}") from None
+    return THEOREMS.get(theorem_id)
 
 
 def theorems(algorithm: str | None = None, function_class: str | None = None, oracle: str | None = None,
              kind: str | None = None) -> list[Theorem]:
     """Registered theorems, optionally filtered (each filter an exact match), sorted by id."""
-    return [t for _, t in sorted(_THEOREMS.items())
+    return [t for _, t in sorted(THEOREMS.items())
             if (algorithm is None or t.algorithm == algorithm)
             and (function_class is None or t.function_class == function_class)
             and (oracle is None or t.oracle == oracle)

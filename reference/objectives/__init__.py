@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import inspect
 
+from convcheck.registry import Registry
+
 from .autoencoder import Autoencoder
 from .base import Objective
 from .bounded_grad import LogCoshSin
@@ -24,7 +26,8 @@ from .teacher_student import TeacherStudent
 from .tame import Abs, AbsDiff, InnaToy, L1Residual, MaxLin1, MaxLin2, NegAbs, ReluPair2, SpuriousRelu
 
 
-_CLASSES = {
+OBJECTIVES: Registry = Registry("objective")  # name -> class (its constructor takes the parameters)
+for _name, _cls in {
     "quadratic": Quadratic,
     "sin_squared": SinSquared,
     "cosine_sum": CosineSum,
@@ -49,14 +52,15 @@ _CLASSES = {
     "relu_pair2": ReluPair2,
     "spurious_relu": SpuriousRelu,
     "relu_net": ReluNet,
-}
-NAMES = tuple(_CLASSES)
+}.items():
+    OBJECTIVES.register(_name, _cls)
+NAMES = OBJECTIVES.names()
 
 
 def _builder(name: str, params):
     """The constructor that ``params`` selects (quadratics have three)."""
     if name != "quadratic":
-        return _CLASSES[name]
+        return OBJECTIVES.get(name)
     if "A" in params:
         return Quadratic
     return Quadratic.diagonal if "eigs" in params else Quadratic.random
@@ -64,8 +68,6 @@ def _builder(name: str, params):
 
 def get(name: str, **params) -> Objective:
     """The objective called ``name`` built with ``params``; unknown names and parameters are named."""
-    if name not in _CLASSES:
-        raise ValueError(f"unknown objective {name!r}; known: {', '.join(NAMES)}")
     build = _builder(name, params)
     signature = inspect.signature(build)
     accepted = [p for p in signature.parameters if p != "self"]
@@ -76,7 +78,7 @@ def get(name: str, **params) -> Objective:
     return build(**params)
 
 
-__all__ = ["Objective", "SinSquared", "Quadratic", "CosineSum", "LogisticNonconvex", "AbsQuadratic",
+__all__ = ["OBJECTIVES", "Objective", "SinSquared", "Quadratic", "CosineSum", "LogisticNonconvex", "AbsQuadratic",
            "LogCoshSin", "Autoencoder", "TeacherStudent", "CoshSum", "QuarticSum", "MexicanHat", "ExpSum",
            "CoordinatewiseL0L1", "Abs", "NegAbs", "AbsDiff", "MaxLin1", "MaxLin2", "L1Residual", "InnaToy",
            "ReluPair2", "SpuriousRelu", "ReluNet", "get", "NAMES"]

@@ -1,4 +1,4 @@
-"""Numeric checks of the INNA / DIN theorems (theory/nonsmooth/inna.py), next to their certified chains.
+"""Nonsmooth (theory/nonsmooth/): INNA and DIN. The numeric checks of the property theorems.
 
 inna.stepsize: the exact answers (power: 0 < q <= 1) against partial sums and gamma_k log k, and the
 refusal of a failing schedule with its failed part named.
@@ -22,14 +22,8 @@ from convcheck.reference import din, objectives, optimizers, run
 from convcheck.reference.schedules import power
 from convcheck.theory.nonsmooth.inna import stepsize_failures
 
-from .orders import slope
-
-
-def _part(*args, **kwargs):
-    from .checker import Part
-
-    return Part(*args, **kwargs)
-
+from ..orders import slope
+from ..verdicts import DoesNotApply, Part
 
 def inna_stepsize(K: int = 10 ** 6):
     parts = []
@@ -40,13 +34,13 @@ def inna_stepsize(K: int = 10 ** 6):
         ok = not stepsize_failures("power", q) and s_all - s_half > 0.25 * (K // 2) * g[-1]
         decay = [(kk + 1.0) ** -q * np.log(kk) for kk in (1e4, 1e8, 1e16)]
         ok &= decay[0] > decay[1] > decay[2]
-        parts.append(_part(f"power q = {q:g}", "holds" if ok else "violated",
+        parts.append(Part(f"power q = {q:g}", "holds" if ok else "violated",
                            f"admissible (0 < q <= 1); sum to {K:.0e} = {s_all:.4g}, still growing by {s_all - s_half:.3g} "
                            f"over its second half; gamma_k log k at 1e4, 1e8, 1e16 = "
                            + ", ".join(f"{v:.3g}" for v in decay)))
     for q in (0.0, 1.5):
         why = stepsize_failures("power", q)
-        parts.append(_part(f"power q = {q:g} refused", "holds" if why else "violated", "; ".join(why) or "accepted"))
+        parts.append(Part(f"power q = {q:g} refused", "holds" if why else "violated", "; ".join(why) or "accepted"))
     return parts
 
 
@@ -84,7 +78,7 @@ def din_energy(T: float = 5.0, points: int = 2001):
         err = float(np.max(np.abs(fd - rate)[5:-5]) / scale)
         rises = float(np.max(np.diff(E)) / max(abs(E[0]), 1.0))
         ok = err < 1e-3 and rises <= 1e-9
-        parts.append(_part(name, "holds" if ok else "violated",
+        parts.append(Part(name, "holds" if ok else "violated",
                            f"alpha = {alpha}, beta = {beta}, t in [0, {T}]: E from {E[0]:.6g} to {E[-1]:.6g}, largest "
                            f"step-to-step rise {max(rises, 0):.2g} (relative); |dE/dt (finite differences) - eq. 31| "
                            f"<= {err:.2g} x max |dE/dt| (threshold 1e-3, ours: finite differences at spacing "
@@ -116,7 +110,7 @@ def din_rate(T: float = 1000.0):
         tail = positive & (t >= T / 10)
         p = -slope(t[tail], gap[tail]) if tail.sum() > 5 else float("inf")
         ok = np.max(late) <= 1.5 * max(np.max(early), 1e-300)
-        parts.append(_part(name, "holds" if ok else "violated",
+        parts.append(Part(name, "holds" if ok else "violated",
                            f"sup_t t (J - J_bar) = {np.max(C):.3g} over [1, {T:g}]; max over [T/10, T] {np.max(late):.3g} "
                            f"vs [T/100, T/10] {np.max(early):.3g} (bounded: not growing by more than 1.5x, ours); "
                            + (f"J - J_bar decays like t^-{p:.2f} at the end" if np.isfinite(p) else
@@ -127,8 +121,6 @@ def din_rate(T: float = 1000.0):
 
 def inna_d_critical(steps: int = 10000, runs: int = 8, q: float | None = None):
     """``q``: run the finite sums with gamma_k = 0.05 (k+1)^-q only; a q failing Assumption 1 is refused."""
-    from .checker import DoesNotApply
-
     if q is not None and stepsize_failures("power", q):
         raise DoesNotApply("gamma_k = 0.05 (k+1)^-q: " + "; ".join(stepsize_failures("power", q)))
     qs = (0.5, 0.25) if q is None else (q,)
@@ -140,7 +132,7 @@ def inna_d_critical(steps: int = 10000, runs: int = 8, q: float | None = None):
     x0 = np.zeros((1, 1))
     tr = run(opt, sp_obj, x0, 1000, hp={"lr": power(0.1, 0.5)}, record=[0, 1000])
     stays = bool(np.all(tr.x_final == 0.0))
-    parts.append(_part("spurious D-critical point (relu pair)", "holds" if stays else "violated",
+    parts.append(Part("spurious D-critical point (relu pair)", "holds" if stays else "violated",
                        f"INNA from theta0 = 0, psi0 = (1 - alpha beta) theta0 = 0: theta after 1000 steps = "
                        f"{tr.x_final[0, 0]:g}; there dist(0, D J) = {float(sp_obj.d_criticality(x0)[0]):g} but "
                        f"dist(0, dJ) = {float(sp_obj.clarke_distance(x0)[0]):g} (not Clarke-critical)"))
@@ -156,12 +148,13 @@ def inna_d_critical(steps: int = 10000, runs: int = 8, q: float | None = None):
         f_end = tr.f[-1]
         at_value = float(np.max(np.min(np.abs(f_end[:, None] - np.asarray(crit_values)[None, :]), axis=1)))
         ok = settle < 1e-2 and at_value < 1e-2
-        parts.append(_part(f"{name}, gamma_k = 0.05 (k+1)^-{q:g}", "holds" if ok else "violated",
+        parts.append(Part(f"{name}, gamma_k = 0.05 (k+1)^-{q:g}", "holds" if ok else "violated",
                            f"{runs} runs x {steps} steps: J(theta_k) varies by <= {settle:.2g} over the second half, "
                            f"ends within {at_value:.2g} of a D-critical value {crit_values} (both < 1e-2, ours); "
                            f"dist(0, D J(theta_final)) <= {dcrit:.3g}"))
     return parts
 
 
+SETUPS = {}
 CHECKS = {"inna.stepsize": inna_stepsize, "din.energy": din_energy, "din.rate": din_rate,
           "inna.d_critical": inna_d_critical}

@@ -1,10 +1,8 @@
-"""Numeric checks of property theorems (invariances and limits), next to their certified chains.
+"""Adaptive methods (theory/adaptive/): RMSProp and Adam. Default setups, and the numeric checks of the
+property theorems.
 
 adamw.scale_free: AdamW, AdamProx and Adam run with xi = 0 on an oracle multiplied coordinate-wise
 by c > 0 must reproduce the unscaled iterates (exactly, for powers of two); Adam-L2 must not.
-
-l0l1.descent: the gradient-difference and quadratic-model inequalities within radius c/L1, on random
-pairs of points of every registered (L0,L1)-smooth objective.
 
 adam.signgd_limit: Adam with xi = 0 on f = (x1^2 + 10 x2^2)/2 from (1, 1), read at t = k lr, is
 compared with the signGD flow x(t) = (1 - t, 1 - t) (t < 1) for a ladder of lr; the error must
@@ -14,11 +12,44 @@ from __future__ import annotations
 
 import numpy as np
 
-from convcheck.reference import objectives, optimizers, run
+from convcheck.reference import objectives, optimizers, oracles, run
 from convcheck.reference.oracles import Oracle
 
-from .nonsmooth_checks import CHECKS as NONSMOOTH_CHECKS
-from .orders import slope
+from ..orders import slope
+from ..setups import Setup
+from ..verdicts import Part
+
+
+def bounded_gradient_problems():
+    return [("separable, kappa=10", objectives.get("logcosh_sin", d=10, kappa=10.0, seed=0)),
+            ("kappa=10, m=8 cosine couplings", objectives.get("logcosh_sin", d=10, kappa=10.0, seed=1, m=8))]
+
+
+def deterministic(beta1s):
+    """Each problem with a large and a small shift xi, at each beta1 given."""
+    return [Setup(obj, runs=64, steps=2000, sweep=True, hp={"xi": xi, "beta2": beta2, **b1}, label=label)
+            for (label, obj), (xi, beta2) in zip(bounded_gradient_problems(), ((0.5, 0.9), (0.2, 0.999)))
+            for b1 in beta1s]
+
+
+def rmsprop_det():
+    return deterministic([{}])
+
+
+def adam_det():
+    # light and moderate momentum: at beta1 = 0.9 the momentum floor exceeds max ||grad f||^2 for most
+    # admissible lr, and the bound is vacuous
+    return deterministic([{"beta1": 0.1}, {"beta1": 0.5}])
+
+
+def rmsprop_stoch():
+    return [Setup(objectives.get("logcosh_sin", d=10, kappa=10.0, seed=0), oracles.BoundedNoise(0.5), runs=128,
+                  steps=10000, x0="shared", hp={"xi": 1.0})]
+
+
+def adam_stoch():
+    return [Setup(objectives.get("logcosh_sin", d=10, kappa=10.0, seed=0), oracles.Gaussian(1.0), runs=32,
+                  steps=12000, hp={"xi": 1e-8, "beta1": 0.9, "beta2": 0.999}, eps_ladder=(0.8, 0.56, 0.4, 0.28))]
 
 
 class Scaled(Oracle):
@@ -50,8 +81,6 @@ def _max_gap(opt, obj, x0, hp, c, steps):
 
 def scale_free(steps: int = 300, seed: int = 0):
     """Parts: (name, verdict, detail, number) for each optimizer and scale family."""
-    from .checker import Part
-
     obj = objectives.get("logcosh_sin", d=8, kappa=100.0, seed=seed)
     x0 = obj.initial_points(4, seed=seed)
     rng = np.random.default_rng(seed)
@@ -80,8 +109,6 @@ def scale_free(steps: int = 300, seed: int = 0):
 
 
 def signgd_limit(t_end: float = 0.5, lrs=(1e-3, 3e-4, 1e-4, 3e-5), beta1: float = 0.9, beta2: float = 0.99):
-    from .checker import Part
-
     obj = objectives.get("quadratic", eigs=[1.0, 10.0], b=[0.0, 0.0])
     x0 = np.ones((1, 2))
     opt = optimizers.get("adam")
@@ -106,78 +133,6 @@ def signgd_limit(t_end: float = 0.5, lrs=(1e-3, 3e-4, 1e-4, 3e-5), beta1: float 
     return parts
 
 
-def l0l1_descent(c_values=(0.5, 1.0, 2.0), pairs: int = 2000, seed: int = 0):
-    """Both inequalities of l0l1.descent on every registered (L0,L1)-smooth objective (default instance),
-    at random x and y = x + r u with r up to c/L1, and how close the worst pair comes to each bound."""
-    import math
-
-    from .checker import Part
-
-    rng = np.random.default_rng(seed)
-    parts = []
-    for name in objectives.NAMES:
-        obj = objectives.get(name)
-        if "(L0,L1)" not in obj.function_class:
-            continue
-        L0, L1 = obj.constants["L0"], obj.constants["L1"]
-        x = obj.initial_points(pairs, seed=seed)
-        u = rng.standard_normal(x.shape)
-        u /= np.linalg.norm(u, axis=1, keepdims=True)
-        for c in c_values:
-            r = (c / L1) * rng.random((pairs, 1))
-            y = x + r * u
-            gx, gy = obj.grad(x), obj.grad(y)
-            local = L0 + L1 * np.linalg.norm(gx, axis=1)
-            r1 = r[:, 0]
-            grad_bound = local * np.expm1(L1 * r1) / L1
-            quad_bound = local * (np.expm1(L1 * r1) - L1 * r1) / L1 ** 2
-            grad_gap = np.linalg.norm(gy - gx, axis=1)
-            quad_gap = obj.value(y) - obj.value(x) - np.einsum("ij,ij->i", gx, y - x)
-            tol = 1e-9 * (1 + np.abs(obj.value(x)) + np.abs(obj.value(y)))
-            bad = (grad_gap > grad_bound * (1 + 1e-10) + 1e-12) | (quad_gap > quad_bound + tol)
-            A = math.expm1(c) / c
-            first_order = np.linalg.norm(gy - gx, axis=1) <= A * local * r1 * (1 + 1e-10) + 1e-12
-            tight = float(np.max(grad_gap / grad_bound))
-            verdict = "violated" if bad.any() or not first_order.all() else "holds"
-            parts.append(Part(f"{name}, c = {c:g}", verdict,
-                              f"{pairs} pairs with ||y - x|| <= c/L1 (L0 = {L0:g}, L1 = {L1:g}): both inequalities and "
-                              f"the A(c) form held; worst gradient difference / bound = {tight:.3g}"
-                              if verdict == "holds" else
-                              f"{int(bad.sum())} of {pairs} pairs break an inequality", tightness=tight))
-    return parts
-
-
-def gd_l0l1_lower(eps: float = 1e-3, fractions=(0.25, 0.5, 0.9, 0.99, 1.01)):
-    """GD at fixed steps lr = fraction x h_max from each witness objective's start (card section 10):
-    no run may reach ||grad f|| <= eps before K_LB steps; clipped GD at Zhang et al.'s parameters is run
-    for contrast."""
-    import math
-
-    from .checker import Part
-
-    parts = []
-    for name, R in (("cosh", 10.0), ("quartic", 30.0), ("mexican_hat", 30.0)):
-        obj = objectives.get(name, witness=1)
-        hm, K = obj.h_max(R), obj.K_LB(eps, R)
-        steps = int(math.ceil(K))
-        x0 = np.repeat(obj.witness_start(R), len(fractions), axis=0)
-        lrs = hm * np.asarray(fractions)[:, None]
-        tr = run(optimizers.get("gd"), obj, x0, steps, hp={"lr": lrs}, thresholds=[eps ** 2], record=[0, steps])
-        hits = tr.hitting_times[eps ** 2]
-        early = (hits >= 0) & (hits < K)
-        L0, L1 = obj.constants["L0"], obj.constants["L1"]
-        eta = 1 / (10 * L0)
-        clip = min(1 / eta, 1 / (10 * L1 * eta))
-        tc = run(optimizers.get("clipped_gd"), obj, obj.witness_start(R), steps, hp={"lr": eta, "clip": clip},
-                 thresholds=[eps ** 2], record=[0, steps])
-        k_clip = int(tc.hitting_times[eps ** 2][0])
-        parts.append(Part(f"{name}, R = {R:g}", "violated" if early.any() else "holds",
-                          f"K_LB = {K:.6g} (h_max = {hm:.6g}); GD at {list(fractions)} x h_max reached eps at "
-                          f"{[int(h) if h >= 0 else None for h in hits]} (None: not within K_LB); clipped GD "
-                          f"(Theorem 3) at step {k_clip if k_clip >= 0 else 'not within K_LB'}",
-                          worst={"K_LB": K, "h_max": hm, "gd_hits": hits.tolist(), "clipped_gd_hit": k_clip}))
-    return parts
-
-
-CHECKS = {"adamw.scale_free": scale_free, "adam.signgd_limit": signgd_limit, "l0l1.descent": l0l1_descent,
-          "gd.l0l1.lower": gd_l0l1_lower, **NONSMOOTH_CHECKS}
+SETUPS = {"rmsprop.det": rmsprop_det, "adam.det": adam_det, "rmsprop.stoch": rmsprop_stoch,
+          "adam.stoch": adam_stoch}
+CHECKS = {"adamw.scale_free": scale_free, "adam.signgd_limit": signgd_limit}

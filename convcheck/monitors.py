@@ -1,0 +1,63 @@
+"""Monitors: judgments made inside the batched loop, at every step of every run (reference.run
+calls each with the step's quantities)."""
+from __future__ import annotations
+
+import numpy as np
+import sympy as sp
+
+from convcheck.theory.numeric import compile_expr
+
+from .join import Join
+from .verdicts import RTOL, Part
+
+
+class OneStepMonitor:
+    """Keeps, per run, the worst (lhs - rhs) / scale of the one-step inequality ``lhs <= rhs`` over
+    all steps, on the runs meeting the inequality's own conditions."""
+
+    def __init__(self, one_step, join: Join):
+        self.margin, self.names = compile_expr(one_step.rhs - one_step.lhs)
+        self.scale, _ = compile_expr(sum(abs(a) for a in sp.Add.make_args(sp.expand(one_step.rhs - one_step.lhs))))
+        self.env = dict(join.env)
+        self.mask = join.meets(one_step.conditions)
+        self.needs_next = "grad_sq_next" in self.names
+        self.prev = None
+        self.worst = np.full(join.runs, -np.inf)
+        self.worst_step = np.full(join.runs, -1)
+
+    def __call__(self, q):
+        cur = {k: q[k] for k in ("f", "f_next", "grad_sq", "inner", "oracle_sq", "alive", "t")}
+        if self.needs_next:  # the inequality speaks of grad f(x_{t+1}): judge step t one step later
+            prev, self.prev = self.prev, cur
+            if prev is None:
+                return
+            prev["grad_sq_next"] = q["grad_sq"]
+            self._judge(prev)
+        else:
+            self._judge(cur)
+
+    def _judge(self, v):
+        env = {**self.env, **{k: np.asarray(v[k]) for k in ("f", "f_next", "grad_sq", "inner", "oracle_sq",
+                                                             "grad_sq_next") if k in v}}
+        m = self.margin(env)
+        # f is computed with cancellation near a minimiser, so differences below RTOL times the
+        # problem's scale (the run's Delta) are not resolved by float64 and are not judged
+        s = self.scale(env) + np.abs(env["f"]) + np.abs(self.env.get("Delta", 0.0)) + 1e-300
+        viol = np.where(self.mask & np.asarray(v["alive"]), -m / s, -np.inf)
+        worse = viol > self.worst
+        self.worst = np.where(worse, viol, self.worst)
+        self.worst_step = np.where(worse, v["t"], self.worst_step)
+
+    def part(self, statement: str) -> Part:
+        checked = int(self.mask.sum())
+        if checked == 0:
+            return Part("one-step", "does not apply", "no run meets the one-step inequality's conditions")
+        bad = self.worst > RTOL
+        if bad.any():
+            r = int(np.argmax(self.worst))
+            return Part("one-step", "violated",
+                        f"{statement} fails for {int(bad.sum())} of {checked} runs; worst: run {r} at step "
+                        f"{int(self.worst_step[r])}, excess {self.worst[r]:.3g} of the terms' scale",
+                        worst={"run": r, "step": int(self.worst_step[r]), "relative_excess": float(self.worst[r])})
+        return Part("one-step", "holds", f"{statement}: held at every step of {checked} runs "
+                                         f"(float tolerance {RTOL:g} x (|terms| + |f| + Delta))")
