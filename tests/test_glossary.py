@@ -37,3 +37,19 @@ def test_optimizer_and_oracle_names_are_in_the_glossary():
 def test_unknown_name_is_refused():
     with pytest.raises(KeyError, match="not in the glossary"):
         glossary.meaning("learning_rate")
+
+
+def test_every_shared_symbol_is_a_glossary_name_defined_once():
+    """theory.symbols holds the glossary's symbols; the model and the theorems reuse those objects."""
+    import sympy as sp
+
+    from convcheck.theory import model, symbols
+    shared = {k: v for k, v in vars(symbols).items() if isinstance(v, sp.Symbol)}
+    names = {s.name for s in shared.values()}
+    # h: gd.smooth.pep's normalised step L lr; grad_cross, grad_norm: Gram entries of the measured vectors
+    assert names <= set(glossary.NAMES) | {"h", "grad_cross", "grad_norm"}, names - set(glossary.NAMES)
+    assert model.Theorem.T is symbols.T and model.f is symbols.f and model.gap is symbols.gap
+    for thm in theory.theorems():  # the baselines' and adaptive rates use these very objects
+        if thm.rate and thm.id.startswith(("gd.smooth", "sgd.", "rmsprop.det", "adam.det")):
+            for sym in thm.rate.bound.expr.free_symbols:
+                assert sym is next(s for s in shared.values() if s.name == sym.name), (thm.id, sym)

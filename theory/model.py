@@ -20,6 +20,7 @@ from typing import Any, Mapping
 
 import sympy as sp
 
+from .symbols import T, eps, f, f_next, gap, grad_cross, grad_norm, grad_sq, grad_sq_next, inner, oracle_sq  # noqa: F401
 from .vectors import Gram, Vec
 
 PROVENANCE = ("paper", "code", "derived", "claim")
@@ -301,8 +302,7 @@ class Theorem:
     random: tuple[sp.Symbol, ...] = ()
 
     # -- symbols shared by every theorem -------------------------------------------------------
-    T = sp.Symbol("T", positive=True)
-    eps = sp.Symbol("eps", positive=True)
+    T, eps = T, eps  # theory.symbols' horizon symbols, reachable from any theorem as thm.T, thm.eps
 
     @property
     def quantities(self) -> dict[str, Quantity]:
@@ -341,12 +341,6 @@ class Theorem:
         return STANDARD_GRAM.extend(self.gram)
 
 
-# Measured-quantity symbols (glossary names), shared by theorems and the checker.
-f, f_next, grad_sq, grad_sq_next, inner, oracle_sq = sp.symbols(
-    "f f_next grad_sq grad_sq_next inner oracle_sq", real=True)
-grad_cross = sp.Symbol("grad_cross", real=True)  # <grad f(x_t), grad f(x_{t+1})>
-grad_norm = sp.Symbol("grad_norm", nonnegative=True)  # ||grad f(x_t)||, the non-squared measure's variable
-gap = sp.Symbol("gap", positive=True)  # f(x_0) - f(x_T) on the run itself
 MEASURED = {s.name: s for s in (f, f_next, grad_sq, grad_sq_next, inner, oracle_sq)}
 
 # The named vectors every theorem has: g = grad f(x_t), o = g_t (the oracle's answer), g_next = grad f(x_{t+1});

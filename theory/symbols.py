@@ -1,13 +1,25 @@
-"""The SymPy symbols of the glossary (convcheck/glossary.py gives each name's meaning).
+"""The SymPy symbols of the glossary (convcheck/glossary.py gives each name's meaning), all in one place.
 
-Theorems build their formulas from these, so one name means one symbol everywhere.
+Theorems, the model and the checker build their formulas from these, so one name means one symbol
+everywhere (tests/test_glossary.py: every symbol here is a glossary name). Symbols local to one proof
+(witness variables, Gram entries) stay in that proof's module.
 """
 import sympy as sp
 
-from .model import Theorem, f, f_next, gap, grad_cross, grad_norm, grad_sq, grad_sq_next, inner, oracle_sq  # noqa: F401
 from .vectors import Vec
 
-T, eps = Theorem.T, Theorem.eps
+# the horizon: steps or gradients T, and the gradient-norm accuracy eps
+T = sp.Symbol("T", positive=True)
+eps = sp.Symbol("eps", positive=True)
+
+# measured along a run (glossary MEASURED), and the gap f(x_0) - f(x_T) on the run itself
+f, f_next, grad_sq, grad_sq_next, inner, oracle_sq = sp.symbols(
+    "f f_next grad_sq grad_sq_next inner oracle_sq", real=True)
+grad_cross = sp.Symbol("grad_cross", real=True)  # <grad f(x_t), grad f(x_{t+1})>
+grad_norm = sp.Symbol("grad_norm", nonnegative=True)  # ||grad f(x_t)||, the non-squared measure's variable
+gap = sp.Symbol("gap", positive=True)
+
+# constants and hyperparameters
 L, Delta, lr, h = sp.symbols("L Delta lr h", positive=True)
 sigma = sp.Symbol("sigma", nonnegative=True)
 c_lower = sp.Symbol("c", positive=True)  # an unknown universal constant of a lower bound
