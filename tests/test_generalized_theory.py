@@ -80,6 +80,18 @@ def test_withdrawn_chains_leave_the_one_step_inequality_unlinked():
     assert check("gd.l0l1.upper").verdict == "holds"
 
 
+def test_prover_samples_a_context_bound_whose_end_the_expression_does_not_mention():
+    """A step's context f_0 >= f_x (a lemma hypothesis) with f_x absent from the obligation: the counterexample
+    search must bound f_x too (it raised KeyError: f_x, which certify reported as an internal error)."""
+    from convcheck.theory.prove import Bound, prove
+
+    fx, f0 = sp.symbols("f_x f_0", real=True)
+    u = sp.Symbol("u", nonnegative=True)
+    false = prove("nonneg", u - 2, [Bound(f0, fx, sp.oo), Bound(u, 0, 1)], samples=50)
+    assert false.level == "failed" and false.counterexample and "internal error" not in false.detail
+    assert prove("nonneg", 2 - u, [Bound(f0, fx, sp.oo), Bound(u, 0, 1)], samples=50).level == "symbolic"
+
+
 def test_normalized_gd_is_certified_and_fails_with_too_small_a_shift():
     """xi >= L0 lr (10x too small) lets h (L0 + L1 ||g||) exceed 1/10: the descent citation no longer gives kappa1."""
     from convcheck.theory.generalized import normalized_gd
