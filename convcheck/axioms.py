@@ -72,3 +72,69 @@ def check_axiom(lemma: Lemma, obj, runs: int = 64, seed: int = 0) -> AxiomCheck:
         excess = (np.asarray(lhs) - np.asarray(rhs)) / (np.abs(lhs) + np.abs(rhs) + 1)
         worst = max(worst, float(np.max(excess)))
     return AxiomCheck(lemma.id, obj.name, X.shape[0], worst)
+
+
+# -- ZHSJ assumption A4 (l0l1.sublevel_grad_bound): a relation at one point of a sublevel set ------------------
+
+
+@dataclass(frozen=True)
+class SublevelCheck:
+    lemma: str
+    objective: str
+    points: int
+    worst: float          # max over points z with f(z) <= f(x0) of (lhs - rhs)/(|lhs| + |rhs| + 1): > 0 violated
+    attained: float       # max ||grad f(z)||/M over the same points: near 1 when the bound is nearly tight
+
+    @property
+    def holds(self) -> bool:
+        return self.worst <= 1e-9
+
+
+def sublevel_points(obj, runs: int = 32, seed: int = 0, per_start: int = 64):
+    """(Z, level): points Z of the sublevel sets {f <= f(x0)} of ``runs`` seeded starts, and each point's level.
+
+    Per start: x0 itself, seeded points x0 + s u (u a unit direction, s up to 4x the start's distance to the
+    origin) kept when f <= f(x0), and each of those pushed out to the sublevel set's boundary along the ray
+    from the start's best point (bisection): the gradient norm peaks on the boundary for these families."""
+    rng = np.random.default_rng(seed)
+    X0 = obj.initial_points(runs, seed=seed)
+    Z, levels = [], []
+    for x0 in X0:
+        level = float(obj.value(x0[None])[0])
+        U = rng.standard_normal((per_start, obj.d))
+        U /= np.linalg.norm(U, axis=1, keepdims=True)
+        S = rng.uniform(0, 4 * (np.linalg.norm(x0) + 1), (per_start, 1))
+        cand = np.vstack([x0[None], x0 + S * U])
+        inside = cand[obj.value(cand) <= level]
+        best = inside[np.argmin(obj.value(inside))]
+        lo, hi = np.zeros(len(inside)), np.ones(len(inside))
+        for _ in range(60):  # largest tau with f(best + tau (z - best)) <= level, tau in [1, 64]
+            mid = (lo + hi) / 2
+            scale = 1 + 63 * mid
+            ok = obj.value(best + scale[:, None] * (inside - best)) <= level
+            lo, hi = np.where(ok, mid, lo), np.where(ok, hi, mid)
+        edge = best + (1 + 63 * lo)[:, None] * (inside - best)
+        pts = np.vstack([inside, edge])
+        Z.append(pts)
+        levels.append(np.full(len(pts), level))
+    return np.vstack(Z), np.concatenate(levels)
+
+
+def check_sublevel_axiom(lemma: Lemma, obj, runs: int = 32, seed: int = 0) -> SublevelCheck:
+    """The lemma's conclusions (slots f_x, f_0, u = ||grad f(x)|| and the constant M) at points of the sublevel
+    sets of seeded starts, with M = obj.grad_norm_sup(f(x0)) (the objective's proved, exact sup)."""
+    Z, level = sublevel_points(obj, runs, seed)
+    fz = obj.value(Z)
+    keep = fz <= level  # the hypothesis f(x) <= f(x_0)
+    Z, level, fz = Z[keep], level[keep], fz[keep]
+    u = np.linalg.norm(obj.grad(Z), axis=1)
+    M = np.asarray(obj.grad_norm_sup(level), dtype=float)
+    slots = {s.name: s for s in (*lemma.scalars, *(q.symbol for q in lemma.constants))}
+    values = {slots["f_x"]: fz, slots["f_0"]: level, slots["u"]: u, slots["M"]: M}
+    syms = sorted(values, key=str)
+    worst = -np.inf
+    for c in lemma.conclusions:
+        lhs, rhs = (np.broadcast_to(sp.lambdify(syms, side, modules="numpy")(*[values[s] for s in syms]), u.shape)
+                    for side in (c.lhs, c.rhs))
+        worst = max(worst, float(np.max((lhs - rhs) / (np.abs(lhs) + np.abs(rhs) + 1))))
+    return SublevelCheck(lemma.id, obj.name, len(Z), worst, float(np.max(u / M)))

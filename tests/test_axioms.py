@@ -45,3 +45,39 @@ def test_an_optimistic_constant_is_violated_on_some_member(wrong):
     assert wrong.conclusions != original.conclusions
     worst = max(check_axiom(wrong, obj).worst for obj in members(wrong.function_class))
     assert worst > 1e-3
+
+
+# -- ZHSJ assumption A4: the gradient bound on the sublevel set, at points of the sublevel set -----------------
+
+def _a4_members():
+    """Every (L0,L1) catalogue objective that publishes M (grad_norm_sup), plain and with the witness block."""
+    from convcheck.reference import objectives
+
+    out = []
+    for obj in members("(L0,L1)-smooth"):
+        if hasattr(obj, "grad_norm_sup"):
+            out += [obj, objectives.get(obj.name, witness=1)]
+    return out
+
+
+def test_a4_holds_on_every_member_publishing_M_and_is_nearly_attained():
+    from convcheck.axioms import check_sublevel_axiom
+    from convcheck.theory.generalized.sublevel import SUBLEVEL_GRAD_BOUND
+
+    objs = _a4_members()
+    assert len(objs) >= 6
+    for obj in objs:
+        check = check_sublevel_axiom(SUBLEVEL_GRAD_BOUND, obj)
+        assert check.holds and check.points > 100, check
+        assert check.attained > 0.99, check  # the points reach the sup: an optimistic M would show
+
+
+def test_a4_with_an_optimistic_M_is_violated_on_every_member():
+    from convcheck.axioms import check_sublevel_axiom
+    from convcheck.theory.generalized.sublevel import M, SUBLEVEL_GRAD_BOUND
+
+    (c,) = SUBLEVEL_GRAD_BOUND.conclusions
+    wrong = dataclasses.replace(SUBLEVEL_GRAD_BOUND, conclusions=(dataclasses.replace(c, rhs=c.rhs.subs(M, 0.9 * M)),))
+    assert wrong.conclusions != SUBLEVEL_GRAD_BOUND.conclusions
+    for obj in _a4_members():
+        assert check_sublevel_axiom(wrong, obj).worst > 1e-3, obj.name

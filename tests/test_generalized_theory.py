@@ -12,9 +12,9 @@ from convcheck.theory.model import Condition
 def test_l0l1_theorems_certify_symbolically():
     """(tests/test_cli.py asserts the same of every (L0,L1) theorem through `convcheck check`; here the
     certificates' steps are named, for a readable failure.)"""
-    for tid in ("l0l1.descent", "clipped_gd.l0l1", "clip_momentum.l0l1"):
+    for tid in ("l0l1.descent", "clipped_gd.l0l1", "clip_momentum.l0l1", "gd.l0l1.upper"):
         cert = theory.certify(theory.get(tid))
-        assert cert.ok and cert.level == "symbolic", [(s.name, s.level) for s in cert.steps]
+        assert cert.ok and cert.level == "symbolic" and not cert.unlinked, [(s.name, s.level) for s in cert.steps]
 
 
 def test_l0l1_descent_lemma_is_proved_and_a_halved_B_fails():
@@ -71,13 +71,61 @@ def test_gd_at_099_h_max_takes_the_cards_4285_steps_on_cosh_R10():
     assert np.isclose(obj.K_LB(1e-3, 10.0), 3800.38, rtol=1e-6)
 
 
-def test_withdrawn_chains_leave_the_one_step_inequality_unlinked():
-    """gd.l0l1.upper and clipped_sgd state a one-step inequality no chain derives yet: their certificates say
-    so instead of certifying (and their runs still hold)."""
-    for tid in ("gd.l0l1.upper", "clipped_sgd.l0l1"):
-        cert = theory.certify(theory.get(tid))
-        assert cert.level == "unverified" and cert.unlinked, (tid, cert.level, cert.unlinked)
-    assert check("gd.l0l1.upper").verdict == "holds"
+def test_withdrawn_chain_leaves_the_one_step_inequality_unlinked():
+    """clipped_sgd states a one-step inequality no chain derives yet: its certificate says so instead of
+    certifying (and its runs still hold)."""
+    cert = theory.certify(theory.get("clipped_sgd.l0l1"))
+    assert cert.level == "unverified" and cert.unlinked, (cert.level, cert.unlinked)
+
+
+def test_gd_upper_rests_on_A4_as_an_axiom_and_proves_the_induction():
+    """A4 (the gradient bound on the sublevel set) is the one new axiom; that the iterates stay in the sublevel
+    set is proved (by induction), and the chain cites l0l1.descent, not a copy of B(c)."""
+    cert = theory.certify(gd_upper.theorem)
+    premises = {p.id: p for p in cert.premises}
+    assert {"l0l1.descent", "gd.l0l1.iterate_grad_bound", "gd.l0l1.sublevel_invariant", "gd.l0l1.sublevel_step",
+            "l0l1.sublevel_grad_bound"} <= set(premises)
+    assert premises["l0l1.sublevel_grad_bound"].axiom
+    assert not any(premises[i].axiom for i in ("gd.l0l1.iterate_grad_bound", "gd.l0l1.sublevel_invariant",
+                                               "gd.l0l1.sublevel_step"))
+    assert all(p.level == "symbolic" for p in premises.values())
+
+
+def _stronger(lemma, factor_on):
+    """The lemma with its conclusion's rhs term ``factor_on`` (a (term, factor) pair) moved by factor."""
+    (c,) = lemma.conclusions
+    term, factor = factor_on
+    return dataclasses.replace(lemma, conclusions=(dataclasses.replace(c, rhs=c.rhs + (factor - 1) * term),))
+
+
+def test_gd_upper_refuses_planted_false_premises_and_a_widened_step():
+    from convcheck.theory.generalized import sublevel
+
+    thm = gd_upper.theorem
+    a4 = _stronger(sublevel.SUBLEVEL_GRAD_BOUND, (gd_upper.M, sp.Rational(1, 2)))       # ||g|| <= M/2
+    step = _stronger(sublevel.SUBLEVEL_STEP, (-gd_upper.KAPPA2 * sublevel.lr * sublevel.u ** 2, 2))  # 2 kappa2
+    for planted in (a4, step):
+        assert planted.conclusions != theory.get_lemma(planted.id).conclusions
+        assert not theory.certify(thm, samples=300, lemmas={planted.id: planted}).ok, planted.id
+    # the induction without its second case: the split is no longer covered
+    one_sided = dataclasses.replace(sublevel.SUBLEVEL_INVARIANT, proof=sublevel.SUBLEVEL_INVARIANT.proof[:2])
+    assert not theory.certify(thm, samples=300, lemmas={one_sided.id: one_sided}).ok
+    # the L-smooth step 1/(M L1 + L0): the iterates' gradient bound (and the descent radius) no longer follow
+    wide = dataclasses.replace(thm, conditions=(Condition(sp.LessThan(sublevel.lr, 2 * gd_upper.STEP), "lr <= 2 STEP"),))
+    failed = {c.name for c in theory.certify(wide, samples=300).failures()}
+    assert "descent lemma at the step, inside the sublevel set" in failed, failed
+
+
+def test_prover_samples_a_context_bound_whose_end_the_expression_does_not_mention():
+    """A step's context f_0 >= f_x (a lemma hypothesis) with f_x absent from the obligation: the counterexample
+    search must bound f_x too (it raised KeyError: f_x, which certify reported as an internal error)."""
+    from convcheck.theory.prove import Bound, prove
+
+    fx, f0 = sp.symbols("f_x f_0", real=True)
+    u = sp.Symbol("u", nonnegative=True)
+    false = prove("nonneg", u - 2, [Bound(f0, fx, sp.oo), Bound(u, 0, 1)], samples=50)
+    assert false.level == "failed" and false.counterexample and "internal error" not in false.detail
+    assert prove("nonneg", 2 - u, [Bound(f0, fx, sp.oo), Bound(u, 0, 1)], samples=50).level == "symbolic"
 
 
 def test_normalized_gd_is_certified_and_fails_with_too_small_a_shift():

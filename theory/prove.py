@@ -138,9 +138,10 @@ def _order(bounds: dict[sp.Symbol, Bound]) -> list[sp.Symbol]:
 
 def _complete(expr: sp.Expr, bounds: dict[sp.Symbol, Bound]) -> dict[sp.Symbol, Bound]:
     """Add the symbols of expr (and of bounds) that have no bound: positive ones get (0, oo),
-    nonnegative ones [0, oo)."""
+    nonnegative ones [0, oo). Every bound's ends count, not only those reached from expr: a context
+    bound f_0 >= f_x with f_x absent from expr still needs f_x to sample f_0."""
     out = dict(bounds)
-    todo = set(expr.free_symbols)
+    todo = set(expr.free_symbols).union(*(b.lo.free_symbols | b.hi.free_symbols for b in bounds.values()))
     while todo:
         s = todo.pop()
         if s not in out:

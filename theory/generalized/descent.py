@@ -15,7 +15,7 @@ secondary source attributes to Huebler et al. 2024 [S] are implied: A0 >= A1.
 import sympy as sp
 
 from ..lemma import TWO_POINT, Lemma, Witness, fx, fy, ip, norm
-from ..model import Assumption, ChainStep, Claim, Condition, Derivation, Quantity, Source, Stated, Theorem, le, lt, zero
+from ..model import Assumption, ChainStep, Claim, Derivation, Quantity, Source, Stated, Theorem, le, lt, zero
 
 DERIVED = Source("derived", "card clipping_zhang2019_2020.md section 9.2 [D] (Groenwall argument), certified here; "
                             "the paper's own lemma NOT FOUND")
@@ -91,21 +91,6 @@ theorem = Theorem(
     summary="Within ||y - x|| <= c/L1, an (L0,L1)-smooth f is locally smooth with constant A(c)(L0 + L1||grad f(x)||) "
             "for gradients and B(c)(L0 + L1||grad f(x)||) for the quadratic upper model.",
 )
-
-
-def descent_step(step, kappa, p_max, B_max, source: Source, name: str = "kappa") -> ChainStep:
-    """The step every (L0,L1) method takes from l0l1.descent: with p = step (L0 + L1 ||g||) <= p_max and
-    B(c) <= B_max, the upper model -step a^2 + B(c) p step a^2/2 is at most -kappa step a^2."""
-    a_ = sp.Symbol("a", positive=True)
-    p_, B_ = sp.symbols("p_r B_r", real=True)  # bounded on both sides below
-    return ChainStep("descent", f"with p = step (L0 + L1 a) <= {p_max} and B(c) <= {sp.sstr(B_max)}: "
-                                f"-step a^2 + B(c) p step a^2/2 <= -{name} step a^2",
-                     (le(-step * a_ ** 2 + B_ * p_ * step * a_ ** 2 / 2, -kappa * step * a_ ** 2),
-                      lt(0, kappa, f"{name} > 0")), source,
-                     assume=(Condition(sp.StrictGreaterThan(p_, 0), "p > 0"),
-                             Condition(sp.LessThan(p_, p_max), f"p <= {p_max}"),
-                             Condition(sp.StrictGreaterThan(B_, 0), "B(c) > 0"),
-                             Condition(sp.LessThan(B_, B_max), "B(c) <= B_max")))
 
 
 # --------------------------------------------------------------------------------------------------

@@ -12,26 +12,32 @@ lr (L0 + L1 ||g_t||) <= 1/2, hence
 
 which keeps x_{t+1} in the sublevel set (induction), and min_{t<T} ||g_t||^2 <= Delta/(kappa2 lr T). At the
 paper's step T(eps) = 2 (M L1 + L0) Delta/(kappa2 eps^2): the L-smooth count with L = M L1 + L0, times 1/kappa2.
+
+What is assumed and what is proved (theory/generalized/sublevel.py): A4 is the axiom l0l1.sublevel_grad_bound
+(checked on the catalogue); that every iterate stays in the sublevel set, so that ||g_t|| <= M, is proved by
+induction (gd.l0l1.sublevel_invariant, gd.l0l1.iterate_grad_bound). The chain cites the latter and l0l1.descent.
 """
 import sympy as sp
 
-from ..model import ChainStep, Claim, Condition, Formula, OneStep, Quantity, Rate, Source, Theorem, le, zero
-from ..symbols import Delta, T, eps, f, f_next, grad_sq, lr
-from ..baselines.gd_smooth import BOUNDED_BELOW, CONSTANTS
-from .descent import L0, L0L1_CONSTANTS, L0L1_SMOOTH, L1, descent_step
+from ..assumptions import BOUNDED_BELOW, CONSTANTS, L0L1_CONSTANTS, L0L1_SMOOTH
+from ..model import (ONE_STEP, ChainStep, Claim, Condition, Derivation, Formula, OneStep, Quantity, Rate, Source,
+                     Theorem, le)
+from ..symbols import L1, Delta, T, eps, f, f_next, g_vec, grad_sq, lr
+from .clipped_gd import GRAD_SQ_NONNEG
+from .descent import DESCENT
+from .sublevel import B_HALF, C_HALF, ITERATE_GRAD_BOUND, KAPPA2, M, M_Q, STEP, f0
 
-DERIVED = Source("derived", "derived in this project from l0l1.descent (proofs_notes/gd.l0l1.upper.md); "
+DERIVED = Source("derived", "derived in this project from l0l1.descent and A4 (proofs_notes/gd.l0l1.upper.md); "
                             "Zhang et al.'s Theorem 6 bound NOT FOUND")
 ZHSJ = Source("claim", "Zhang, He, Sra, Jadbabaie 2020 (ICLR), Theorem 6 [P]: step 1/(2(M L1 + L0)) and the order "
                        "O((M L1 + L0)(f(x0) - f*) eps^-2)")
 
-M = sp.Symbol("M", positive=True)
-a = sp.Symbol("a", positive=True)                  # ||g_t||
-B_HALF = 8 * (sp.exp(sp.Rational(1, 2)) - sp.Rational(3, 2))  # B(1/2) = 2 (e^c - 1 - c)/c^2 at c = 1/2
-KAPPA2 = 1 - B_HALF / 4
-STEP = 1 / (2 * (M * L1 + L0))
 rate = Delta / (KAPPA2 * lr * T)
 T_eps = Delta / (KAPPA2 * lr * eps ** 2)
+# ||grad f(x_t)||^2 <= M^2 at every iterate: A4 along the iterates, which gd.l0l1.sublevel_invariant keeps in the
+# sublevel set (its hypothesis, the step condition, is the theorem's condition)
+BOUNDED = Condition(sp.LessThan(grad_sq, M ** 2), "||g_t||^2 <= M^2 (A4 along the iterates)",
+                    by=ITERATE_GRAD_BOUND.at(f_x=f, f_y=f_next, f_0=f0, g2=grad_sq))
 
 theorem = Theorem(
     id="gd.l0l1.upper",
@@ -39,8 +45,7 @@ theorem = Theorem(
     algorithm="gd",
     function_class="(L0,L1)-smooth",
     oracle="exact",
-    constants=(*L0L1_CONSTANTS, CONSTANTS[1],
-               Quantity(M, "sup ||grad f|| on the sublevel set {f <= f(x0)} (assumption A4)")),
+    constants=(*L0L1_CONSTANTS, CONSTANTS[1], M_Q),
     hyperparameters=(Quantity(lr, "fixed step size h"),),
     assumptions=(L0L1_SMOOTH, BOUNDED_BELOW),
     prescription={"lr": Formula(STEP, ZHSJ)},
@@ -50,10 +55,19 @@ theorem = Theorem(
     rate=Rate("min_grad_sq_before_T", Formula(rate, DERIVED),
               "min_{0<=t<T} ||grad f(x_t)||^2 <= Delta/(kappa2 lr T), kappa2 = 1 - B(1/2)/4 = 0.7026"),
     complexity=Formula(sp.ceiling(T_eps), DERIVED),
-    # The chain is withdrawn: it assumed facts it did not prove (free assumptions on ||g||, a local
-    # copy of B(c)); until it derives the stated one-step inequality from l0l1.descent the
-    # certificate is 'unverified' with the one-step inequality listed as not linked.
-    chain=(),
+    update=-lr * g_vec,
+    chain=(
+        ChainStep("descent lemma at the step, inside the sublevel set",
+                  "gd.l0l1.iterate_grad_bound: ||g_t|| <= M at every iterate (A4, with f(x_t) <= f(x_0) by induction). "
+                  "l0l1.descent between x_t and x_{t+1} = x_t - lr g with c = 1/2: L1 lr ||g|| <= L1 M lr <= 1/2 is its "
+                  "hypothesis, and lr (L0 + L1 ||g||) <= 1/2 bounds the quadratic term by (B(1/2)/4) lr ||g||^2",
+                  (), DERIVED, assume=(GRAD_SQ_NONNEG, BOUNDED),
+                  # ||g|| <= M (from ||g||^2 <= M^2), weighted B(1/2) L1 lr^2 ||g||^2/2, replaces ||g|| by M in the
+                  # quadratic term: the remainder lr ||g||^2 (B(1/2)/4)(1 - 2 lr (L0 + L1 M)) has no root left
+                  derives=Derivation(ONE_STEP, ((DESCENT.at("x", "x_next", c_r=C_HALF), 1),
+                                                (le(sp.sqrt(grad_sq), M, "||g|| <= M"),
+                                                 B_HALF * L1 * lr ** 2 * grad_sq / 2)))),
+    ),
     claims=(Claim("order", "Zhang et al. (Theorem 6): GD with h = 1/(2(M L1 + L0)) converges as "
                            "O((M L1 + L0) Delta eps^-2), which is tight against gd.l0l1.lower up to log M", ZHSJ,
                   sp.Integer(2)),),
