@@ -223,6 +223,9 @@ def test_a_diverged_run_is_recorded_not_raised():
 
 def test_trend_and_tau_helpers():
     assert de2018._kendall_tau([1, 2, 3, 4]) == 1.0 and de2018._kendall_tau([4, 3, 2, 1]) == -1.0
+    # [1, 2, 2, 3] against its index: 5 concordant pairs, 0 discordant, 1 tied in y; tau-b = 5 / sqrt(6 * 5)
+    assert de2018._kendall_tau([1, 2, np.nan, 2, 3]) == pytest.approx(5 / np.sqrt(30), rel=1e-12)
+    assert np.isnan(de2018._kendall_tau([2.0, 2.0, 2.0])) and np.isnan(de2018._kendall_tau([1.0]))
     tr = de2018._trend(np.array([0, 10, 100, 1000]), np.array([-2.0, -1.0, -0.5, -0.1]), late_from=100)
     assert tr["increasing"] and tr["late_increasing"] and tr["change"] == pytest.approx(1.9)
     tr = de2018._trend(np.array([0, 10, 100, 1000]), np.array([-2.0, -0.1, -0.2, -0.3]), late_from=100)
