@@ -15,7 +15,6 @@ import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import stats
 
 from convcheck.reference import run
 from convcheck.reference.runner import record_steps
@@ -24,6 +23,8 @@ from convcheck.reference.runner import record_steps
 def loglog_fit(x, y):
     """The power law y ~ c x^p by least squares on log y against log x: scipy.stats.linregress's
     result, so ``.slope`` is p and ``.stderr`` its standard error (0 on an exact power law)."""
+    from scipy import stats  # here, not at import: scipy.stats costs ~0.5 s on every `convcheck check`
+
     return stats.linregress(np.log(np.asarray(x, float)), np.log(np.asarray(y, float)))
 
 
@@ -57,6 +58,8 @@ def _first_below(T: np.ndarray, curve: np.ndarray, level: float) -> float:
 def hitting_order(optimizer, objective, oracle, eps_ladder, hp_of_eps, runs: int = 64, steps: int = 20000,
                   seed: int = 0, radius: float = 2.0, bootstrap: int = 200) -> OrderFit:
     """Fit T(eps) ~ eps^-p: for each eps, ``runs`` runs from one shared start with ``hp_of_eps(eps)``."""
+    from scipy import stats
+
     x0 = np.repeat(objective.initial_points(1, seed=seed, radius=radius), runs, axis=0)
     record = record_steps(steps, points=200)
     T = record + 1.0  # (1/T) sum_{t<T}: T gradients end at the recorded iterate
