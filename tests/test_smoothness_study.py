@@ -141,6 +141,15 @@ def test_fit_recovers_a_line_and_the_correlations():
     assert study.fit(g[:2], g[:2])["L1_fit"] is None  # too few points: no fit, no crash
 
 
+def test_spearman_of_a_plateau_counts_the_ties():
+    """L flat over the first four g then rising (a saturated smoothness estimate): tied values share
+    their average rank, so rho = r([1..6], [2.5, 2.5, 2.5, 2.5, 5, 6]) < 1. Ranking ties in order of
+    appearance, as the study once did, made this a perfect 1."""
+    g, L = np.arange(1.0, 7.0), np.array([1.0, 1.0, 1.0, 1.0, 2.0, 3.0])
+    rho = np.corrcoef(np.arange(1, 7), [2.5, 2.5, 2.5, 2.5, 5, 6])[0, 1]
+    assert study.fit(g, L)["spearman"] == pytest.approx(rho, rel=1e-12) and rho < 0.9
+
+
 def test_rounding_level_and_zero_steps_are_dropped_not_plotted():
     """On the Mexican hat's circle of minima the bound is attained (||Hessian|| = 2 = L0): a secant over a
     step of 1e-12 is rounding noise and is dropped (unresolved); a zero step has no secant (undefined)."""

@@ -223,10 +223,50 @@ def test_a_diverged_run_is_recorded_not_raised():
 
 def test_trend_and_tau_helpers():
     assert de2018._kendall_tau([1, 2, 3, 4]) == 1.0 and de2018._kendall_tau([4, 3, 2, 1]) == -1.0
+    # [1, 2, 2, 3] against its index: 5 concordant pairs, 0 discordant, 1 tied in y; tau-b = 5 / sqrt(6 * 5)
+    assert de2018._kendall_tau([1, 2, np.nan, 2, 3]) == pytest.approx(5 / np.sqrt(30), rel=1e-12)
+    assert np.isnan(de2018._kendall_tau([2.0, 2.0, 2.0])) and np.isnan(de2018._kendall_tau([1.0]))
     tr = de2018._trend(np.array([0, 10, 100, 1000]), np.array([-2.0, -1.0, -0.5, -0.1]), late_from=100)
     assert tr["increasing"] and tr["late_increasing"] and tr["change"] == pytest.approx(1.9)
     tr = de2018._trend(np.array([0, 10, 100, 1000]), np.array([-2.0, -0.1, -0.2, -0.3]), late_from=100)
     assert tr["increasing"] is False and tr["late_increasing"] is False  # up early, then down: tau = 0
+
+
+def test_line_fit_is_least_squares_on_the_finite_pairs():
+    x = np.array([0.0, 1.0, 2.0, 3.0, np.nan, 5.0])
+    f = common.line_fit(x, 7.0 - 2.0 * x)
+    assert f["slope"] == pytest.approx(-2.0) and f["intercept"] == pytest.approx(7.0)
+    assert f["r2"] == pytest.approx(1.0) and f["slope_stderr"] == pytest.approx(0.0, abs=1e-12) and f["points"] == 5
+    y = np.array([1.0, 2.5, 2.0, 4.5, 4.0])  # off the line: r2 = r^2 and SE(slope) = sqrt(RSS / (n - 2) / Sxx)
+    x = np.arange(5.0)
+    b, a = np.cov(x, y, ddof=0)[0, 1] / x.var(), y.mean() - np.cov(x, y, ddof=0)[0, 1] / x.var() * x.mean()
+    se = np.sqrt(((y - a - b * x) ** 2).sum() / 3 / ((x - x.mean()) ** 2).sum())
+    f = common.line_fit(x, y)
+    assert f["slope"] == pytest.approx(b) and f["intercept"] == pytest.approx(a) and f["slope_stderr"] == pytest.approx(se)
+    assert f["r2"] == pytest.approx(np.corrcoef(x, y)[0, 1] ** 2)
+    assert common.line_fit([1.0, 1.0, 1.0], [1.0, 2.0, 3.0])["slope"] is None  # one x: no line
+    assert common.line_fit([1.0, np.inf], [1.0, 2.0])["slope"] is None
+
+
+def test_spearman_averages_tied_ranks_and_both_studies_use_it():
+    """x = [1, 2, 2, 3, 4] has average ranks [1, 2.5, 2.5, 4, 5]; y = [1, 3, 2, 4, 4] has [1, 3, 2, 4.5, 4.5]:
+    rho is Pearson's r of those ranks, scipy's tie-corrected value. The smoothness study ranked ties in
+    order of appearance and so disagreed with the regimes study; both now give this one number."""
+    from scipy import stats
+
+    from convcheck.studies import smoothness_scatter
+
+    x, y = np.array([1.0, 2.0, 2.0, 3.0, 4.0]), np.array([1.0, 3.0, 2.0, 4.0, 4.0])
+    rho = np.corrcoef([1, 2.5, 2.5, 4, 5], [1, 3, 2, 4.5, 4.5])[0, 1]
+    assert common.correlation(x, y, rank=True) == pytest.approx(rho, rel=1e-12)
+    assert rho == pytest.approx(stats.spearmanr(x, y).statistic, rel=1e-12)
+    assert smoothness_scatter.fit(x, y)["spearman"] == pytest.approx(rho, rel=1e-12)
+    cells = [{"delta": d, "median_amplitude_decades": a, "median_final": 1.0, "beta1": 0.9, "beta2": 0.9 + i / 100,
+              "class": "smooth"} for i, (d, a) in enumerate(zip(x, y))]
+    runs = [{"delta": c["delta"], "class": "smooth", "amplitude_decades": 0.1, "final": 1.0} for c in cells]
+    assert adam_regimes._verdict(cells, runs)["spearman_delta_vs_amplitude"] == pytest.approx(rho, rel=1e-12)
+    assert np.isnan(common.correlation([1.0, 2.0, 3.0], [5.0, 5.0, 5.0], rank=True))  # constant: undefined
+    assert np.isnan(common.correlation([1.0, 2.0, np.nan], [1.0, 2.0, 3.0]))  # 2 finite pairs: too few
 
 
 def test_claims_follow_the_stated_rules():

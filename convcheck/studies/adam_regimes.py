@@ -169,26 +169,6 @@ def cell_class(classes) -> str:
     return max(CLASSES, key=lambda c: (counts[c], CLASSES.index(c)))
 
 
-def _spearman(x, y) -> float:
-    x, y = np.asarray(x, float), np.asarray(y, float)
-    ok = np.isfinite(x) & np.isfinite(y)
-    if ok.sum() < 3:
-        return float("nan")
-
-    def ranks(v):
-        order = np.argsort(v, kind="mergesort")
-        r = np.empty(len(v))
-        r[order] = np.arange(len(v))
-        for val in np.unique(v):  # average ranks for ties
-            r[v == val] = r[v == val].mean()
-        return r
-
-    rx, ry = ranks(x[ok]), ranks(y[ok])
-    if rx.std() == 0 or ry.std() == 0:
-        return float("nan")
-    return float(np.corrcoef(rx, ry)[0, 1])
-
-
 def _verdict(cells: list[dict], runs: list[dict]) -> dict:
     diag = [r for r in runs if r["delta"] == 0]
     off = [r for r in runs if r["delta"] > 0]
@@ -208,11 +188,11 @@ def _verdict(cells: list[dict], runs: list[dict]) -> dict:
          if diag else float("nan"),
          "median_log10_final_off_diagonal": float(np.median([np.log10(r["final"]) for r in off if r["final"] > 0]))
          if off else float("nan"),
-         "spearman_delta_vs_amplitude": _spearman([c["delta"] for c in cells],
-                                                  [c["median_amplitude_decades"] for c in cells]),
-         "spearman_delta_vs_log_final": _spearman([c["delta"] for c in cells],
-                                                  [np.log10(c["median_final"]) if c["median_final"] > 0 else np.nan
-                                                   for c in cells])}
+         "spearman_delta_vs_amplitude": common.correlation([c["delta"] for c in cells],
+                                                           [c["median_amplitude_decades"] for c in cells], rank=True),
+         "spearman_delta_vs_log_final": common.correlation([c["delta"] for c in cells],
+                                                           [np.log10(c["median_final"]) if c["median_final"] > 0
+                                                            else np.nan for c in cells], rank=True)}
     no_severe_on_diag = d["severe_share_diagonal"] == 0 and d["severe_share_off_diagonal"] > 0
     calmer = d["median_amplitude_diagonal"] < d["median_amplitude_off_diagonal"] - AMPLITUDE_MARGIN
     d["no_spikes_or_divergence_on_diagonal"] = bool(no_severe_on_diag)

@@ -158,19 +158,6 @@ def _opt(v) -> int | None:
 # fits
 
 
-def _linfit(x, y) -> dict:
-    x, y = np.asarray(x, float), np.asarray(y, float)
-    ok = np.isfinite(x) & np.isfinite(y)
-    if ok.sum() < 2:
-        return {"slope": None, "intercept": None, "r2": None, "points": int(ok.sum())}
-    A = np.vstack([x[ok], np.ones(ok.sum())]).T
-    (a, b), *_ = np.linalg.lstsq(A, y[ok], rcond=None)
-    res = y[ok] - (a * x[ok] + b)
-    ss = float(((y[ok] - y[ok].mean()) ** 2).sum())
-    return {"slope": float(a), "intercept": float(b), "r2": 1.0 - float((res ** 2).sum()) / ss if ss > 0 else 1.0,
-            "points": int(ok.sum())}
-
-
 def _fits(rows: list[dict], cfg: Config) -> dict:
     out = {}
     for key in ("A", "B", "C"):
@@ -184,12 +171,12 @@ def _fits(rows: list[dict], cfg: Config) -> dict:
         lr, clip = rs[0]["clipped"]["lr"], rs[0]["clipped"]["clip"]
         if key == "A":
             law = "exponential: log K_LB linear in R (slope -> a = 1)"
-            k_fit, gd_fit = _linfit(R, np.log(klb)), _linfit(R, np.log(best_gd))
+            k_fit, gd_fit = common.line_fit(R, np.log(klb)), common.line_fit(R, np.log(best_gd))
         else:
             law = "quadratic: log K_LB linear in log R (slope -> 2)"
-            k_fit, gd_fit = _linfit(np.log(R), np.log(klb)), _linfit(np.log(R), np.log(best_gd))
+            k_fit, gd_fit = common.line_fit(np.log(R), np.log(klb)), common.line_fit(np.log(R), np.log(best_gd))
         out[key] = {"law": law, "R": R, "log_K_LB": k_fit, "log_best_gd": gd_fit,
-                    "clipped_vs_R": _linfit(R, clipped), "clipped_slope_theory": 1.0 / (clip * lr),
+                    "clipped_vs_R": common.line_fit(R, clipped), "clipped_slope_theory": 1.0 / (clip * lr),
                     "gap_K_LB_over_clipped": klb / clipped, "gap_best_gd_over_clipped": best_gd / clipped}
     return out
 

@@ -1,5 +1,5 @@
 """Shared machinery of the studies: settings x seeds grids, per-seed starts, batched Lanczos,
-provenance (versions) and JSON output.
+statistics (scipy.stats behind one convention), provenance (versions) and JSON output.
 
 The studies run their optimizers with ``reference.run``, the one batched loop: a study lays out a
 ``Batch`` (settings x seeds as rows, hyperparameters as (R, 1) columns) and asks the runner for what
@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
+from scipy import stats
 
 from convcheck.reference.spectrum import extreme_eigenvalues
 
@@ -85,14 +86,48 @@ def min_eigenvalues(objective, X: np.ndarray, iters: int, seed: int = 0) -> np.n
 
 
 # ---------------------------------------------------------------------------------------------
+# statistics: scipy.stats, with one convention for every study. A pair with a non-finite member is
+# left out; a statistic that is undefined on what is left (too few pairs, a constant variable) is
+# NaN (a fit: None), not a warning.
+
+
+def _finite_pairs(x, y) -> tuple[np.ndarray, np.ndarray]:
+    x, y = np.asarray(x, float).ravel(), np.asarray(y, float).ravel()
+    ok = np.isfinite(x) & np.isfinite(y)
+    return x[ok], y[ok]
+
+
+def line_fit(x, y) -> dict:
+    """Least-squares line y = slope x + intercept on the finite pairs (scipy.stats.linregress), with
+    r2 = r^2 and the slope's standard error; None for each when x has fewer than 2 distinct values."""
+    x, y = _finite_pairs(x, y)
+    if np.unique(x).size < 2:
+        return {"slope": None, "intercept": None, "r2": None, "slope_stderr": None, "points": int(x.size)}
+    f = stats.linregress(x, y)
+    return {"slope": float(f.slope), "intercept": float(f.intercept), "r2": float(f.rvalue) ** 2,
+            "slope_stderr": float(f.stderr), "points": int(x.size)}
+
+
+def correlation(x, y, rank: bool = False) -> float:
+    """Pearson's r of the finite pairs (scipy.stats.pearsonr), or with ``rank`` Spearman's rho
+    (scipy.stats.spearmanr: Pearson's r of the ranks, tied values sharing their average rank).
+    NaN for fewer than 3 pairs or a constant variable."""
+    x, y = _finite_pairs(x, y)
+    if x.size < 3 or np.ptp(x) == 0 or np.ptp(y) == 0:
+        return float("nan")
+    return float((stats.spearmanr if rank else stats.pearsonr)(x, y).statistic)
+
+
+# ---------------------------------------------------------------------------------------------
 # provenance and output
 
 
 def versions() -> dict:
     import matplotlib
+    import scipy
 
-    out = {"python": sys.version.split()[0], "numpy": np.__version__, "matplotlib": matplotlib.__version__,
-           "platform": platform.platform()}
+    out = {"python": sys.version.split()[0], "numpy": np.__version__, "scipy": scipy.__version__,
+           "matplotlib": matplotlib.__version__, "platform": platform.platform()}
     try:
         from importlib.metadata import version
 

@@ -48,6 +48,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
+from scipy import stats
 
 from convcheck.reference import optimizers
 from convcheck.reference import run as reference_run
@@ -109,13 +110,13 @@ def _score(values: np.ndarray) -> np.ndarray:
 
 
 def _kendall_tau(y) -> float:
-    """Kendall's tau-a of y against its index (NaN if fewer than 2 finite points)."""
+    """Kendall's tau of y against its index (scipy.stats.kendalltau, tau-b: equal to tau-a unless y has
+    ties), over the finite points; NaN if fewer than 2 finite points or y is constant."""
     y = np.asarray(y, dtype=float)
     y = y[np.isfinite(y)]
-    if y.size < 2:
+    if y.size < 2 or np.ptp(y) == 0:
         return float("nan")
-    i, j = np.triu_indices(y.size, 1)
-    return float(np.sign(y[j] - y[i]).sum() / i.size)
+    return float(stats.kendalltau(np.arange(y.size), y).statistic)
 
 
 def _trend(steps: np.ndarray, lam: np.ndarray, late_from: int) -> dict:

@@ -164,29 +164,18 @@ def certified(g, r, L0: float, L1: float):
     return A * (L0 + L1 * np.asarray(g, float))
 
 
-def _ranks(v: np.ndarray) -> np.ndarray:
-    out = np.empty(v.size)
-    out[np.argsort(v, kind="stable")] = np.arange(v.size)
-    return out
-
-
-def _pearson(x, y) -> float:
-    if x.size < 3 or np.std(x) == 0 or np.std(y) == 0:
-        return float("nan")
-    return float(np.corrcoef(x, y)[0, 1])
-
-
 def fit(g: np.ndarray, L: np.ndarray) -> dict:
     """Least squares L = a + b g (a, b: the fitted (L0, L1)) and the correlations of L with g:
-    Pearson on (g, L), Pearson on (log g, log L) (the paper's log-log axes), Spearman (ranks)."""
+    Pearson on (g, L), Pearson on (log g, log L) (the paper's log-log axes), Spearman (ranks, ties
+    averaged); scipy.stats through ``common.line_fit`` and ``common.correlation``."""
     out = {"points": int(g.size), "L0_fit": None, "L1_fit": None, "pearson": None,
            "pearson_loglog": None, "spearman": None, "g_range": None, "L_range": None}
     if g.size < 3:
         return out
-    b, a = np.polyfit(g, L, 1)
-    out.update(L0_fit=float(a), L1_fit=float(b), pearson=_pearson(g, L),
-               pearson_loglog=_pearson(np.log10(g), np.log10(np.maximum(L, 1e-300))),
-               spearman=_pearson(_ranks(g), _ranks(L)),
+    line = common.line_fit(g, L)
+    out.update(L0_fit=line["intercept"], L1_fit=line["slope"], pearson=common.correlation(g, L),
+               pearson_loglog=common.correlation(np.log10(g), np.log10(np.maximum(L, 1e-300))),
+               spearman=common.correlation(g, L, rank=True),
                g_range=[float(g.min()), float(g.max())], L_range=[float(L.min()), float(L.max())])
     return out
 
