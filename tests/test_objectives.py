@@ -418,7 +418,7 @@ def test_teacher_student_components_are_its_samples():
 
 
 def test_factory_rejects_unknown_names():
-    known = "known: quadratic, sin_squared, cosine_sum, logistic, abs_quadratic"
+    known = "known: abs, abs_diff, abs_quadratic, autoencoder, coordinatewise_l0l1"
     with pytest.raises(ValueError, match=known):
         objectives.get("rosenbrock")
     with pytest.raises(ValueError, match="'q'"):
