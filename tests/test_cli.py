@@ -40,9 +40,9 @@ def test_huge_bound_prints_as_a_number():
     (("bound", "gd.smooth", "--set", "L=2"), "needs Delta"),
     (("bound", "gd.smooth", "--set", "L=2", "--set", "Delta=10", "--eps", "-1"), "eps must be > 0"),
     (("check", "gd.smooth", "--objective", "nope"), "unknown objective"),
-    (("check", "gd.smooth", "--runs", "0"), "--runs must be a positive integer"),
+    (("check", "gd.smooth", "--runs", "0"), "argument --runs: invalid positive integer value"),
     (("compare", "--set", "lr=0.1"), "OPTIMIZER.NAME=VALUE"),
-    (("mutate", "gd.smooth", "--samples", "-5"), "--samples must be >= 100"),
+    (("mutate", "gd.smooth", "--samples", "-5"), "--samples must be in 100.."),
     (("mutate", "gd.smooth", "--all"), "not both"),
 ])
 def test_bad_input_is_one_clear_line_and_exit_2(args, message):
