@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import signal
 import sys
 
 from .cliargs import (EXIT_BAD_INPUT, EXIT_INTERRUPTED, BadInput, nonempty, nonneg_float, positive_float,
@@ -143,6 +144,7 @@ def main(argv=None) -> int:
         command = importlib.import_module(f"convcheck.commands.{args.module}")
         return getattr(command, args.fn)(args) or 0
     except KeyboardInterrupt:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not break the one-line exit
         print("convcheck: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:  # output piped into e.g. head: nothing left to say

@@ -154,13 +154,14 @@ def _check_all(args):
     jobs = min(args.jobs or os.cpu_count() or 1, len(todo))
     bar = dict(total=len(todo), desc="checking", unit="theorem", leave=False, disable=not progress_enabled())
     if jobs > 1:  # theorems are independent: one process each, as many as there are cores
-        pool = multiprocessing.Pool(jobs, initializer=_ignore_interrupts)
+        pool = None
         try:
+            pool = multiprocessing.Pool(jobs, initializer=_ignore_interrupts)
             reps = list(tqdm(pool.imap(_check_one, todo), **bar))
-            pool.close()
         finally:
-            pool.terminate()  # on Ctrl-C or an error: no worker outlives the command
-            pool.join()
+            if pool is not None:  # done, Ctrl-C or an error: no worker outlives the command
+                pool.terminate()
+                pool.join()
     else:
         reps = [_check_one(job) for job in tqdm(todo, **bar)]
     rows = [[r.theorem, r.certificate, r.verdict, fmt(r.tightness, 3) if r.tightness is not None else "-",

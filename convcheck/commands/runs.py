@@ -1,6 +1,8 @@
 """run and compare: the numeric reference on one problem, with a table, a plot and strict JSON."""
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from convcheck.reference import optimizers, run
@@ -52,8 +54,10 @@ def cmd_run(args):
     plot = plot_path(args.plot, "run.png") if args.plot is not None else None
     x0 = obj.initial_points(args.runs, seed=args.seed)
     tr = run(opt, obj, x0, args.steps, hp=hp, oracle=orc, seed=args.seed, progress=progress_enabled())
-    rows = [[int(n), fmt(np.nanmedian(tr.f[k])), fmt(np.nanmedian(tr.grad_sq[k])),
-             fmt(np.nanmedian(tr.min_grad_sq[k]))] for k, n in enumerate(tr.steps)]
+    with warnings.catch_warnings():  # a record where every run diverged has no median: nan, shown as such
+        warnings.simplefilter("ignore", RuntimeWarning)
+        med_f, med_g, med_min = (np.nanmedian(a, axis=1) for a in (tr.f, tr.grad_sq, tr.min_grad_sq))
+    rows = [[int(n), fmt(med_f[k]), fmt(med_g[k]), fmt(med_min[k])] for k, n in enumerate(tr.steps)]
     head = (f"{tr.optimizer} {tr.hyperparameters} on {obj.describe()}, {orc.describe()}, {tr.runs} runs, "
             f"seed {args.seed}, {tr.seconds:.2f}s; diverged: {int(tr.diverged().sum())}")
     human = head + "\n" + report.table(rows, ["step", "median f", "median |grad f|^2", "median min |grad f|^2"])
@@ -61,8 +65,6 @@ def cmd_run(args):
         with atomic_file(plot) as tmp:
             Comparison(obj, orc, [Entry(tr.optimizer, opt, hp, tr)], eps=float("nan")).plot(tmp)
         human += f"\nplot written to {plot}"
-    with np.errstate(all="ignore"):  # an all-diverged record has no median: null with status "nan"
-        med_f, med_g = np.nanmedian(tr.f, axis=1), np.nanmedian(tr.grad_sq, axis=1)
     emit(args, human, {"optimizer": tr.optimizer, "hyperparameters": tr.hyperparameters, "objective": obj.describe(),
                        "oracle": orc.describe(), "seed": args.seed, "steps": tr.steps, "median_f": med_f,
                        "median_grad_sq": med_g, "diverged_at": tr.diverged_at, "plot": plot})
