@@ -60,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
         sp_.add_argument("--json", action="store_true", help="print one strict JSON document")
         return sp_
 
-    s = add("list", "theorems", "list theorems (filter by algorithm, class, oracle)")
+    s = add("list", "listing", "list theorems (filter by algorithm, class, oracle)")
     s.add_argument("--algorithm", type=nonempty)
     s.add_argument("--class", dest="function_class", type=nonempty)
     s.add_argument("--oracle", type=nonempty)

@@ -14,6 +14,12 @@ from convcheck import jsonout, theory
 from convcheck.theory.evaluate import fmt
 
 
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory, monkeypatch):
+    """`list` caches the theorem index; tests keep theirs out of the user's cache."""
+    monkeypatch.setenv("CONVCHECK_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "convcheck-cache"))
+
+
 def cli(*args, check_rc=None):
     """The command's result as subprocess.run would give it, run in-process (the same main, faster)."""
     rc, out, err = call(*args)
@@ -262,6 +268,25 @@ def test_help_and_parsing_import_no_numeric_library():
             "print(sorted({m.split('.')[0] for m in sys.modules} & {'numpy', 'sympy', 'mpmath', 'scipy'}))")
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert p.stdout.strip().splitlines()[-1] == "[]", p.stdout + p.stderr
+
+
+def test_list_reads_its_index_from_a_cache_that_tracks_the_theory(tmp_path, monkeypatch):
+    monkeypatch.setenv("CONVCHECK_CACHE_DIR", str(tmp_path))
+    rows = _run_json("list")
+    assert [r["id"] for r in rows] == [t.id for t in theory.theorems()]
+    assert [r["title"] for r in rows] == [t.title for t in theory.theorems()]
+    (cache,) = tmp_path.iterdir()
+    code = ("import sys; from convcheck.cli import main; main(['list', '--json']); "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'numpy', 'sympy', 'mpmath'}))")
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                       env={**os.environ, "CONVCHECK_CACHE_DIR": str(tmp_path)})
+    assert p.stdout.strip().splitlines()[-1] == "[]", p.stdout[-300:] + p.stderr  # a cache hit: no SymPy
+    cache.write_text("not json")  # a damaged cache is rebuilt, not believed
+    assert [r["id"] for r in _run_json("list")] == [t.id for t in theory.theorems()]
+    from convcheck.commands import listing
+
+    monkeypatch.setattr(listing, "_sources_hash", lambda: "edited")  # an edit to theory/: a new key, rebuilt
+    assert _run_json("list") == rows and (tmp_path / "theorems-edited.json").exists()
 
 
 def test_progress_only_on_a_terminal(monkeypatch):

@@ -1,4 +1,4 @@
-"""list, show, bound, certify, mutate: the symbolic layer's commands."""
+"""show, bound, certify, mutate: the symbolic layer's commands (list reads a cached index: listing)."""
 from __future__ import annotations
 
 import numpy as np
@@ -10,23 +10,6 @@ from convcheck.theory.evaluate import evaluate, fmt
 from .. import mutate, report
 from ..cliargs import EXIT_FAILED, MAX_SAMPLES, MAX_SWEEP_POINTS, BadInput, as_float, parse_sets, progress_enabled
 from .common import emit, theorem
-
-LIST_FILTERS = (("algorithm", "--algorithm", "algorithm"), ("function_class", "--class", "function_class"),
-                ("oracle", "--oracle", "oracle"))
-
-
-def cmd_list(args):
-    every = theory.theorems()
-    for attr, flag, field in LIST_FILTERS:  # an unknown filter value would list nothing, silently
-        given = getattr(args, attr)
-        known = sorted({getattr(t, field) for t in every})
-        if given is not None and given not in known:
-            raise BadInput(f"{flag}: no theorem has {field.replace('_', ' ')} {given!r}; known: {', '.join(known)}")
-    thms = theory.theorems(algorithm=args.algorithm, function_class=args.function_class, oracle=args.oracle)
-    keys = ["id", "kind", "algorithm", "function_class", "oracle", "title"]
-    rows = [[t.id, t.kind, t.algorithm, t.function_class, t.oracle, t.title] for t in thms]
-    emit(args, report.table(rows, ["id", "kind", "algorithm", "class", "oracle", "title"]),
-         [dict(zip(keys, r)) for r in rows])
 
 
 def cmd_show(args):
