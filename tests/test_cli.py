@@ -306,13 +306,18 @@ def test_progress_only_on_a_terminal(monkeypatch):
         def isatty(self):
             return True
 
+    from convcheck import progress
     from convcheck.cli import main
 
+    monkeypatch.setattr(progress, "DELAY", 0)  # drawn from the start (2 s otherwise)
     with open(os.devnull, "w") as devnull:
         monkeypatch.setattr(sys, "stderr", Terminal())
         monkeypatch.setattr(sys, "stdout", devnull)
         assert main(list(args)) == 0
     assert "bound" in Terminal.text and "point" in Terminal.text
+    with progress.working("certifying x"):  # one long step (a certificate) says what it is doing
+        time.sleep(0.7)
+    assert "certifying x ... 0s" in Terminal.text
 
 
 def _interrupt(args, after, cwd=None):
@@ -338,3 +343,22 @@ def test_ctrl_c_exits_130_in_one_line_and_leaves_no_file(after, tmp_path):
 def test_ctrl_c_ends_the_worker_processes_of_check(after):
     rc, _, err = _interrupt(["check", "--jobs", "2"], after)
     assert rc == 130 and err.strip() == "convcheck: interrupted", err
+
+
+def test_files_appear_whole_or_not_at_all(tmp_path):
+    from convcheck.clifiles import atomic_file, out_folder, staging_folder
+
+    target = tmp_path / "p.png"
+    with pytest.raises(KeyboardInterrupt), atomic_file(str(target)) as tmp:
+        open(tmp, "w").write("half")
+        raise KeyboardInterrupt
+    assert not list(tmp_path.iterdir())
+    out = out_folder(str(tmp_path / "study"), "unused")
+    with pytest.raises(KeyboardInterrupt), staging_folder(out) as stage:
+        (stage / "a.png").write_text("half")
+        raise KeyboardInterrupt
+    assert not list(tmp_path.iterdir())
+    with staging_folder(out) as stage:  # a study records its files' paths: they must name where they end
+        (stage / "a.json").write_text(json.dumps({"files": [str(stage / "a.json")]}))
+    assert json.loads((out / "a.json").read_text()) == {"files": [str(out / "a.json")]}
+    assert [p.name for p in tmp_path.iterdir()] == ["study"]

@@ -87,7 +87,7 @@ def _value(command: str, action) -> st.SearchStrategy[str]:
         good = st.sampled_from(("1", "2", "3", "20") if dest in ("steps", "runs", "seeds") else NUMBERS[:4])
     else:
         good = st.sampled_from(NUMBERS)
-    return st.one_of(good, good, junk)
+    return st.one_of(good, good, good, junk)
 
 
 @st.composite

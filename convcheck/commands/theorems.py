@@ -2,19 +2,20 @@
 from __future__ import annotations
 
 import numpy as np
-from tqdm import tqdm
 
 from convcheck import theory
 from convcheck.theory.evaluate import evaluate, fmt
 
 from .. import mutate, report
-from ..cliargs import EXIT_FAILED, MAX_SAMPLES, MAX_SWEEP_POINTS, BadInput, as_float, parse_sets, progress_enabled
+from ..cliargs import EXIT_FAILED, MAX_SAMPLES, MAX_SWEEP_POINTS, BadInput, as_float, parse_sets
+from ..progress import bar, working
 from .common import emit, theorem
 
 
 def cmd_show(args):
     thm = theorem(args.id)
-    cert = theory.certify(thm)
+    with working(f"certifying {thm.id}"):
+        cert = theory.certify(thm)
     text = report.show(thm, cert)
     emit(args, text, {"theorem": thm.id, "title": thm.title, "certificate": cert.to_dict(), "text": text})
 
@@ -46,7 +47,7 @@ def cmd_bound(args):
     if name in values:
         raise BadInput(f"--sweep {name} and --set {name} both given; keep one")
     rows, data = [], []
-    for v in tqdm(grid, desc="bound", unit="point", leave=False, disable=not progress_enabled()):
+    for v in bar(grid, "bound", "point"):
         ev = evaluate(thm, {**values, name: repr(float(v))}, eps=eps, T=args.T)
         rows.append([fmt(v), ev.applies, fmt(ev.rate), fmt(ev.complexity), ev.failed_condition or ""])
         data.append(ev.to_dict())
@@ -57,8 +58,11 @@ def cmd_certify(args):
     if args.id is not None and args.all:
         raise BadInput("give a theorem id or --all, not both")
     thms = [theorem(args.id)] if args.id is not None else theory.theorems()
-    certs = [theory.certify(t) for t in tqdm(thms, desc="certifying", unit="theorem", leave=False,
-                                               disable=not progress_enabled() or len(thms) == 1)]
+    if len(thms) == 1:
+        with working(f"certifying {thms[0].id}"):
+            certs = [theory.certify(thms[0])]
+    else:
+        certs = [theory.certify(t) for t in bar(thms, "certifying", "theorem")]
     emit(args, "\n".join(report.certificate(c) for c in certs), [c.to_dict() for c in certs])
     return 0 if all(c.ok for c in certs) else EXIT_FAILED
 
@@ -71,7 +75,6 @@ def cmd_mutate(args):
     if not 100 <= args.samples <= MAX_SAMPLES:  # fewer than the quick pre-search: a false mutant could pass
         raise BadInput(f"--samples must be in 100..{MAX_SAMPLES} (got {args.samples})")
     ids = [theorem(i).id for i in args.ids] or [t.id for t in theory.theorems() if t.chain]
-    table = [row for i in tqdm(ids, desc="mutating", unit="theorem", leave=False, disable=not progress_enabled())
-             for row in mutate.rows([i], args.samples)]
+    table = [row for i in bar(ids, "mutating", "theorem") for row in mutate.rows([i], args.samples)]
     emit(args, mutate.render(table), table)
     return 0 if mutate.perfect(table) else EXIT_FAILED
