@@ -17,7 +17,7 @@ import os
 import signal
 import sys
 
-from .cliargs import (EXIT_BAD_INPUT, EXIT_INTERRUPTED, BadInput, nonempty, nonneg_float, positive_float,
+from .cliargs import (EXIT_BAD_INPUT, EXIT_INTERRUPTED, BadInput, finite_float, nonempty, positive_float,
                       positive_int, probability, seed_int)
 
 JSON_NOTE = ("--json prints strict JSON: a value that is not a finite float64 is null with a sibling K_status "
@@ -43,10 +43,11 @@ def _problem(sp_, default_objective: str | None, default_oracle: str | None):
     sp_.add_argument("--oracle", type=nonempty, default=default_oracle,
                      help="exact | gaussian (--sigma) | minibatch (--batch) | bounded (--tau) | affine_variance "
                           "(--sigma, --affine-s)" + (f"; default {default_oracle}" if default_oracle else ""))
-    sp_.add_argument("--sigma", type=nonneg_float, help="noise level of the gaussian or affine_variance oracle")
-    sp_.add_argument("--affine-s", type=nonneg_float, help="relative noise s of the affine_variance oracle")
+    # the oracles check their own domains (sigma, s, tau >= 0) and name the value
+    sp_.add_argument("--sigma", type=finite_float, help="noise level of the gaussian or affine_variance oracle")
+    sp_.add_argument("--affine-s", type=finite_float, help="relative noise s of the affine_variance oracle")
     sp_.add_argument("--batch", type=positive_int, help="minibatch size")
-    sp_.add_argument("--tau", type=nonneg_float, help="bounded oracle noise radius (||g - grad f|| <= tau a.s.)")
+    sp_.add_argument("--tau", type=finite_float, help="bounded oracle noise radius (||g - grad f|| <= tau a.s.)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -140,7 +141,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     """Run one command; returns the exit status (0 ok, 1 failed result, 2 bad input, 130 interrupted)."""
     try:
-        args = build_parser().parse_args(argv)
+        try:
+            args = build_parser().parse_args(argv)
+        except SystemExit as stop:  # --help (0) or a refusal already printed (2): a status, as for any command
+            return stop.code if isinstance(stop.code, int) else EXIT_BAD_INPUT
         command = importlib.import_module(f"convcheck.commands.{args.module}")
         return getattr(command, args.fn)(args) or 0
     except KeyboardInterrupt:

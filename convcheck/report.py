@@ -8,7 +8,7 @@ from convcheck.theory.evaluate import Evaluation, fmt
 from convcheck.theory.model import latex
 from convcheck.theory.relations import looseness, order_against_lower, siblings
 
-from .texttable import table  # noqa: F401 - report.table is the commands' table too
+from .texttable import table  # noqa: F401 - the studies import report.table
 
 
 def show(thm, cert=None) -> str:

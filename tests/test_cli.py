@@ -162,8 +162,11 @@ def test_compare_two_settings_of_one_optimizer(tmp_path):
     (("compare", "--objective", "autoencoder"), "--set gd.lr=VALUE is needed: autoencoder publishes no L"),
     (("compare", "--objective", "autoencoder", "--optimizers", "nag", "--set", "nag.momentum=0.5"),
      "--set nag.lr=VALUE is needed"),
-    (("run", "--objective", "autoencoder", "--optimizer", "heavy_ball"), "--set lr=VALUE is needed"),
+    (("run", "--optimizer", "clipped_gd", "--set", "lr=0.1"), "--set clip=VALUE is needed"),
     (("run", "--sigma", "2"), "--sigma has no effect with the exact oracle"),
+    (("run", "--oracle", "gaussian", "--sigma", "-1"), "sigma must be a finite number >= 0; got -1"),
+    (("run", "--oracle", "gaussian", "--sigma", "nan"), "argument --sigma"),
+    (("check", "rmsprop.det", "--set", "momentum=-1"), "momentum must lie in [0, 1)"),
     (("run", "--oracle", "gaussian", "--batch", "2"), "--batch has no effect with the gaussian oracle"),
     (("run", "--set", "foo=1"), "--set foo: optimizer gd has no hyperparameter"),
     (("run", "--seed", "-1"), "argument --seed"),
@@ -206,6 +209,14 @@ def test_seed_takes_effect_in_check_and_run():
 def test_check_set_takes_the_theorems_hyperparameter():
     d = _run_json("check", "gd.smooth", "--runs", "3", "--steps", "30", "--set", "lr=0.05")
     assert all("lr=0.05" in s["setup"] for s in d["setups"]) and d["verdict"] == "holds"
+
+
+def test_run_says_its_step_when_the_objective_has_no_L_and_compare_asks_for_it():
+    d = _run_json("run", "--objective", "autoencoder", "--optimizer", "nag", "--steps", "3", "--runs", "2")
+    assert d["hyperparameters"]["lr"] == 0.01 and "autoencoder publishes no L" in d["notes"][0]
+    rc, _, err = call("compare", "--objective", "autoencoder", "--optimizers", "heavy_ball,nag",
+                      "--set", "heavy_ball.lr=0.01")
+    assert rc == 2 and "--set nag.lr=VALUE is needed" in err
 
 
 def test_plot_into_a_folder_reports_the_file_and_leaves_no_partial(tmp_path):
@@ -321,9 +332,14 @@ def test_progress_only_on_a_terminal(monkeypatch):
     assert re.search(r"certifying x \.\.\. \ds", Terminal.text), Terminal.text
 
 
+def _default_sigint():
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # pytest-xdist workers ignore SIGINT, and children inherit it
+
+
 def _interrupt(args, after, cwd=None):
     p = subprocess.Popen([sys.executable, "-m", "convcheck", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                         text=True, cwd=cwd, env={**os.environ, "PYTHONPATH": os.getcwd()})
+                         text=True, cwd=cwd, env={**os.environ, "PYTHONPATH": os.getcwd()},
+                         preexec_fn=_default_sigint)
     time.sleep(after)
     p.send_signal(signal.SIGINT)
     # communicate waits for EOF on the pipes, which worker processes inherit: it returns only once every

@@ -16,6 +16,8 @@ import signal
 import time
 
 from convcheck import theory
+from convcheck.reference import optimizers
+from convcheck.reference.optimizers.base import check_domains
 from convcheck.theory.evaluate import fmt
 
 from .. import report
@@ -24,6 +26,7 @@ from ..cliargs import EXIT_FAILED, BadInput, as_float, check_budget, parse_sets,
 from ..progress import bar, working
 from ..properties import CHECKS
 from ..setups import Setup, default_setups
+from ..texttable import table
 from .common import emit, objective, oracle, oracle_flags_given, theorem
 
 DEFAULT_LEVEL = 0.99
@@ -31,7 +34,8 @@ DEFAULT_LEVEL = 0.99
 
 def _property_options(args, thm) -> dict:
     """A property theorem's check takes its own keywords through --set (and --seed where it draws)."""
-    unused(args, f"for {thm.id}: it is checked by its own fixed procedure (settings go through --set)",
+    unused(args, f"for {thm.id}: its check is a fixed procedure that takes no --objective/--param/--oracle/--runs/"
+                 f"--steps/--level (its settings go through --set)",
            "--objective", "--param", "--oracle", "--runs", "--steps", "--level")
     takes = set(inspect.signature(CHECKS[thm.id]).parameters)
     given = {k: as_float(f"--set {k}", v) for k, v in parse_sets(args.set).items()}
@@ -56,17 +60,21 @@ def _like_default(name: str, value, default):
 
 
 def _hyperparameters(args, thm) -> dict:
-    """--set values, each a hyperparameter of the theorem; a constant is refused with the reason."""
+    """--set values: the theorem's hyperparameters, or its optimizer's (the check then answers "does not
+    apply", naming it: the bound assumes that one's default); a constant is refused with the reason."""
     given = parse_sets(args.set)
     names = [q.name for q in thm.hyperparameters]
+    takes = set(names) | set(optimizers.get(thm.algorithm).defaults if thm.algorithm in optimizers.NAMES else ())
     for k in given:
         if k in thm.quantities and k not in names:
             raise BadInput(f"--set {k}: {k} is a constant of {thm.id} ({thm.quantities[k].meaning}); check "
                            f"measures it from the objective, it cannot be set: choose the problem with "
                            f"--objective/--param")
-        if k not in names:
+        if k not in takes:
             raise BadInput(f"--set {k}: {thm.id} has no hyperparameter {k!r}; it takes {', '.join(names) or 'none'}")
-    return {k: as_float(f"--set {k}", v) for k, v in given.items()}
+    hp = {k: as_float(f"--set {k}", v) for k, v in given.items()}
+    check_domains(hp)  # before the certificate (seconds): a beta of 1 is refused at once
+    return hp
 
 
 def _setups(args, thm) -> list[Setup] | None:
@@ -166,7 +174,7 @@ def _check_all(args):
         reps = [_check_one(job) for job in bar(todo, "checking", "theorem")]
     rows = [[r.theorem, r.certificate, r.verdict, fmt(r.tightness, 3) if r.tightness is not None else "-",
              len(r.setups), f"{sum(s.seconds for s in r.setups):.1f}s"] for r in reps]
-    human = report.table(rows, ["theorem", "certificate", "verdict", "tightness", "setups", "time"])
+    human = table(rows, ["theorem", "certificate", "verdict", "tightness", "setups", "time"])
     human += f"\n{len(reps)} theorems checked in {time.perf_counter() - t0:.1f}s; tightness = max empirical/bound"
     emit(args, human, [r.to_dict() for r in reps])
     return 0 if all(r.passed for r in reps) else EXIT_FAILED

@@ -9,6 +9,7 @@ from convcheck.theory.evaluate import evaluate, fmt
 from .. import mutate, report
 from ..cliargs import EXIT_FAILED, MAX_SAMPLES, MAX_SWEEP_POINTS, BadInput, as_float, parse_sets
 from ..progress import bar, working
+from ..texttable import table
 from .common import emit, theorem
 
 
@@ -51,7 +52,7 @@ def cmd_bound(args):
         ev = evaluate(thm, {**values, name: repr(float(v))}, eps=eps, T=args.T)
         rows.append([fmt(v), ev.applies, fmt(ev.rate), fmt(ev.complexity), ev.failed_condition or ""])
         data.append(ev.to_dict())
-    emit(args, report.table(rows, [name, "applies", "rate", "complexity", "failed condition"]), data)
+    emit(args, table(rows, [name, "applies", "rate", "complexity", "failed condition"]), data)
 
 
 def cmd_certify(args):
