@@ -339,12 +339,16 @@ def _default_sigint():
 def _interrupt(args, after, cwd=None):
     p = subprocess.Popen([sys.executable, "-m", "convcheck", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                          text=True, cwd=cwd, env={**os.environ, "PYTHONPATH": os.getcwd()},
-                         preexec_fn=_default_sigint)
+                         preexec_fn=_default_sigint, start_new_session=True)
     time.sleep(after)
     p.send_signal(signal.SIGINT)
     # communicate waits for EOF on the pipes, which worker processes inherit: it returns only once every
-    # worker has ended, so a hung worker fails the test here
-    out, err = p.communicate(timeout=30)
+    # worker has ended, so a hung worker fails the test here (and is killed with its session)
+    try:
+        out, err = p.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        raise
     return p.returncode, out, err
 
 
