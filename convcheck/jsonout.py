@@ -87,8 +87,8 @@ def clean(obj):
                 out[key + TEXT] = text
         return out
     value, status, text = _entry(obj)
-    if status is not None and not isinstance(status, list):  # a lone non-finite value has nowhere to add a field
-        return {"value": None, "value" + STATUS: status, **({"value" + TEXT: text} if text else {})}
+    if status is not None:  # a top-level value with no object to hold its status: wrapped in one
+        return {"value": value, "value" + STATUS: status, **({"value" + TEXT: text} if text else {})}
     return value
 
 

@@ -261,6 +261,7 @@ def test_the_encoder_writes_every_kind_of_number_strictly():
     assert d["arr"] == [1.0, None] and d["arr_status"] == [None, "nan"]
     assert d["big_str"].startswith("1.0000000000000000e+400") and d["bigf_str"] == "1.0e+400"
     assert d["third"] == pytest.approx(1 / 3) and d["i"] == 7 and d["nested"] == [{"x": None, "x_status": "infinite"}]
+    assert strict_json(jsonout.dumps([1.0, np.nan])) == {"value": [1.0, None], "value_status": [None, "nan"]}
 
 
 def test_one_formatter_prints_huge_bounds_as_numbers():
