@@ -141,10 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     """Run one command; returns the exit status (0 ok, 1 failed result, 2 bad input, 130 interrupted)."""
     try:
-        try:
-            args = build_parser().parse_args(argv)
-        except SystemExit as stop:  # --help (0) or a refusal already printed (2): a status, as for any command
-            return stop.code if isinstance(stop.code, int) else EXIT_BAD_INPUT
+        args = build_parser().parse_args(argv)  # --help and argparse's refusals end in SystemExit(0 / 2)
         command = importlib.import_module(f"convcheck.commands.{args.module}")
         return getattr(command, args.fn)(args) or 0
     except KeyboardInterrupt:
