@@ -48,6 +48,8 @@ class Registry(Generic[T]):
         except (KeyError, TypeError):
             raise UnknownName(f"unknown {self.kind} {name!r}; known: {', '.join(sorted(self._entries))}") from None
 
+    __getitem__ = get
+
     def names(self) -> tuple[str, ...]:
         return tuple(self._entries)
 

@@ -8,12 +8,7 @@ from convcheck.theory.evaluate import Evaluation, fmt
 from convcheck.theory.model import latex
 from convcheck.theory.relations import looseness, order_against_lower, siblings
 
-
-def table(rows: list[list[str]], header: list[str]) -> str:
-    rows = [[str(c) for c in r] for r in rows]
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)]
-    line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
-    return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
+from .texttable import table  # noqa: F401 - the studies import report.table
 
 
 def show(thm, cert=None) -> str:

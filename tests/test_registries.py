@@ -80,3 +80,12 @@ def test_a_taken_name_is_refused_but_the_same_entry_may_register_twice():
     with pytest.raises(ValueError, match="thing 'a' is already registered"):
         r.register("a", object())
     assert r.add("b", "c")(len) is len and r.names() == ("a", "b", "c")
+
+
+def test_the_cli_builds_every_registered_oracle_from_its_constructor_parameters():
+    import inspect
+
+    from convcheck.commands.common import ORACLE_FLAGS
+    assert tuple(ORACLE_FLAGS) == oracles.NAMES
+    for name, flags in ORACLE_FLAGS.items():
+        assert set(flags) == set(inspect.signature(oracles.ORACLES[name]).parameters), name

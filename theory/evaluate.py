@@ -91,12 +91,15 @@ def fmt(x, digits: int = 6) -> str:
 
 
 def as_json_number(x):
-    """int when exact and small, else a float if finite in float64, else the decimal string."""
+    """int when exact and small, else a float when float64 holds it, else an mpmath number at 30 digits
+    (convcheck.jsonout writes that as null with an "overflow"/"underflow" status and its decimal text)."""
     x = sp.sympify(x)
     if x.is_Integer and abs(x) < 2 ** 53:
         return int(x)
     v = float(sp.N(x, 20))
-    return v if math.isfinite(v) and v != 0 or x == 0 else fmt(x, 17)
+    if math.isfinite(v) and (v != 0 or x == 0):
+        return v
+    return mpmath.mpf(sp.N(x, 30)) if x.is_finite else v
 
 
 def _domain_error(q: Quantity, value) -> str | None:
