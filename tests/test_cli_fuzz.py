@@ -26,8 +26,8 @@ from hypothesis import strategies as st
 from cli_support import call, strict_json
 from convcheck import glossary, theory
 from convcheck.cli import build_parser
-from convcheck.commands.common import ORACLE_FLAGS
-from convcheck.reference import objectives, optimizers
+
+from convcheck.reference import objectives, optimizers, oracles
 
 THOROUGH = os.environ.get("CONVCHECK_HYPOTHESIS_PROFILE") == "thorough"
 # values no flag may accept: each must be refused wherever it is drawn

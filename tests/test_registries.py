@@ -89,3 +89,15 @@ def test_the_cli_builds_every_registered_oracle_from_its_constructor_parameters(
     assert tuple(ORACLE_FLAGS) == oracles.NAMES
     for name, flags in ORACLE_FLAGS.items():
         assert set(flags) == set(inspect.signature(oracles.ORACLES[name]).parameters), name
+
+
+def test_the_cli_offers_exactly_the_registered_studies():
+    """The parser lists study names itself (it imports no study, for start-up time): held to the registry."""
+    from convcheck import studies
+    from convcheck.cli import build_parser
+
+    sub = next(a for a in build_parser()._actions if a.dest == "command" or getattr(a, "choices", None)
+               and "study" in a.choices)
+    study = sub.choices["study"]
+    name = next(a for a in study._actions if a.dest == "name")
+    assert tuple(name.choices) == tuple(studies.STUDIES)
