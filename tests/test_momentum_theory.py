@@ -84,3 +84,47 @@ def test_links_refuse_a_one_step_whose_lhs_is_not_f_next():
     one = dataclasses.replace(gd.one_step, lhs=f_next - coef * grad_sq, rhs=f - 2 * coef * grad_sq)
     rate = dataclasses.replace(gd.rate, bound=dataclasses.replace(gd.rate.bound, expr=gd.rate.bound.expr / 2))
     assert not theory.certify(dataclasses.replace(gd, one_step=one, rate=rate)).ok
+
+
+# -- nag.smooth ------------------------------------------------------------------------------------------------
+
+from convcheck.theory.momentum import nag  # noqa: E402
+
+NAG = theory.get("nag.smooth")
+
+
+def test_nag_certifies_symbolic_with_nothing_unlinked():
+    cert = theory.certify(NAG)
+    assert cert.ok and cert.level == "symbolic" and cert.unlinked == []
+
+
+def test_nag_planted_false_changes_are_refused():
+    wide = dataclasses.replace(NAG, conditions=(Condition(sp.StrictLessThan(nag.lr, 2 / nag.L), "lr < 2/L"),))
+    assert _step(wide, "telescoping (L lr >= h0)").level == "failed"
+    halved = dataclasses.replace(NAG, chain=nag.chain(rate=nag.RATE / 2))
+    assert _step(halved, "telescoping (L lr <= h0)").level == "failed"
+    heavy = dataclasses.replace(NAG, update=nag.mu * nag.p_vec - nag.lr * nag.g_vec)  # heavy ball's update
+    assert _step(heavy, "Lyapunov step (L lr <= h0)").level == "failed"
+
+
+def test_nag_torch_form_is_the_buffer_recursion_with_p_minus_1_zero():
+    obj = objectives.get("sin_squared", d=4, a=3.0)
+    opt = optimizers.get("nag")
+    hp = {"lr": 0.1, "momentum": 0.7}
+    mu, lr = hp["momentum"], hp["lr"]
+    x0 = obj.initial_points(3, seed=1)
+    state, x, p = opt.init(x0, hp), x0, np.zeros_like(x0)
+    for t in range(20):
+        g = obj.grad(x)
+        state = opt.step(state, g, hp, t)
+        x, p = x + mu ** 2 * p - lr * (1 + mu) * g, mu * p - lr * g
+        np.testing.assert_allclose(state["x"], x, rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(-lr * state["b"], p, rtol=1e-12, atol=1e-12)
+
+
+def test_nag_check_holds_and_its_monitor_catches_an_optimistic_c(monkeypatch):
+    parts = family.nag_smooth(momenta=(0.5,), runs=8, steps=300)
+    assert all(p.verdict == "holds" for p in parts), [(p.name, p.detail) for p in parts if p.verdict != "holds"]
+    monkeypatch.setattr(nag, "coef", 3 * nag.coef)  # the monitor reads the module's c
+    lyap = [p for p in family.nag_smooth(momenta=(0.5,), runs=8, steps=300) if p.name == "Lyapunov step"]
+    assert any(p.verdict == "violated" for p in lyap)
