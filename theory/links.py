@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from .lemma import Instance, get_lemma, instantiate
-from .model import ONE_STEP, Condition, Obligation, Theorem, expected, f, gap, grad_norm, grad_sq, grad_sq_next, le, lt
+from .model import ONE_STEP, Condition, Obligation, Theorem, expected, f, f_next, gap, grad_norm, grad_sq, grad_sq_next, le, lt
 from .prove import Bound
 
 STATED = ("one_step", "rate", "rate_at_prescription", "complexity")
@@ -121,6 +121,10 @@ def _bound_through(expr: sp.Expr, relations: list[Obligation], what: str):
 def _decrease(thm: Theorem):
     """(D, obligations, cites): the guaranteed decrease f(x_t) - E_t f(x_{t+1}) the one-step inequality states."""
     one, rate = thm.one_step, thm.rate
+    if one.lhs not in (f_next, expected(f_next)):
+        # telescoping reads the decrease off the right side alone: f_next - c g2 <= f - 2c g2 is true and would
+        # pass for a decrease of 2c g2
+        raise ValueError(f"the one-step inequality's left side is {one.lhs}, not f(x_{{t+1}}): no telescoping rule")
     rhs = one.rhs
     if one.expectation or not rate.expectation:
         return f - rhs, [], ()
