@@ -15,12 +15,6 @@ from convcheck import jsonout, theory
 from convcheck.theory.evaluate import fmt
 
 
-@pytest.fixture(autouse=True)
-def _private_cache(tmp_path_factory, monkeypatch):
-    """`list` caches the theorem index; tests keep theirs out of the user's cache."""
-    monkeypatch.setenv("CONVCHECK_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "convcheck-cache"))
-
-
 def cli(*args, check_rc=None):
     """The command's result as subprocess.run would give it, run in-process (the same main, faster)."""
     rc, out, err = call(*args)
@@ -97,6 +91,7 @@ def test_check_one_theorem_on_a_user_problem():
     assert d["verdict"] == "holds" and d["certificate"] == "symbolic"
 
 
+@pytest.mark.end_to_end
 def test_check_with_no_id_holds_for_every_baseline():
     p = cli("check", "--json", check_rc=0)
     rows = {r["theorem"]: r for r in json.loads(p.stdout)}

@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 import mpmath
 import sympy as sp
 
+from . import proof_record
+
 # "unverified": a step with nothing SymPy can check (a reconstructed claim), weaker than sampled.
 LEVELS = ("symbolic", "interval", "sampled", "unverified", "failed")
 BOX = (sp.Rational(1, 1000), sp.Integer(1000))  # offsets for unbounded symbols at interval level
@@ -45,6 +47,7 @@ SYMBOLIC_SECONDS = 60.0  # time SymPy may spend on one obligation before the wea
 MAX_DEPTH = 4            # nested applications of the min/max and sqrt rules
 QUICK_SAMPLES = 100      # seeded points tried before the symbolic stage
 CONFIRM_DPS = 400        # digits at which a counterexample found at 50 is confirmed
+SYMBOLIC_DETAIL = "proved by SymPy for every value in the domain"
 LOCAL_MOVES = 40         # coordinate moves per step size in the local search for a counterexample
 
 
@@ -647,8 +650,22 @@ def prove(kind: str, expr: sp.Expr, bounds=(), samples: int = 2000) -> Proof:
     bounds = tuple(bounds)
     key = (kind, sp.sympify(expr), frozenset(bounds), samples)
     if key not in _CACHE:
-        _CACHE[key] = _prove(kind, key[1], bounds, samples)
+        _CACHE[key] = _recorded_or_proved(kind, key[1], bounds, samples)
     return _CACHE[key]
+
+
+def _recorded_or_proved(kind, expr, bounds, samples) -> Proof:
+    """A symbolic proof this prover already completed (proof_record), else a proof now."""
+    try:
+        k = proof_record.key(kind, expr, bounds, samples)
+    except Exception:  # noqa: BLE001 - an obligation the record cannot key is simply proved
+        return _prove(kind, expr, bounds, samples)
+    if proof_record.recorded(k):
+        return Proof("symbolic", SYMBOLIC_DETAIL)
+    proof = _prove(kind, expr, bounds, samples)
+    if proof.level == "symbolic":
+        proof_record.record(k)
+    return proof
 
 
 def _square_roots(expr: sp.Expr, ctx: dict[sp.Symbol, Bound]):
@@ -679,7 +696,7 @@ def _prove(kind, expr, bounds, samples) -> Proof:
     try:
         with _time_limit(SYMBOLIC_SECONDS):
             if prove_symbolic(kind, *_square_roots(expr, ctx)):
-                return Proof("symbolic", "proved by SymPy for every value in the domain")
+                return Proof("symbolic", SYMBOLIC_DETAIL)
     except _OutOfTime:
         pass
     except Exception as err:  # noqa: BLE001 - SymPy's own errors fall through to the weaker levels
