@@ -25,16 +25,17 @@ Stated as a property theorem for the reason heavy_ball.py gives (the model's one
 potential); the numeric check (convcheck/families/momentum.py) judges runs against STATED and monitors the
 Lyapunov step.
 """
+from functools import partial
+
 import sympy as sp
 
 from ..assumptions import BOUNDED_BELOW, CONSTANTS, SMOOTH
-from ..lemmas.inequalities import NORM_NONNEG
-from ..lemmas.smooth import DESCENT
-from ..model import (STANDARD_GRAM, ChainStep, Claim, Condition, Derivation, Formula, Quantity, Rate, Source,
-                     Theorem, le, lt, split, zero)
+from ..model import (STANDARD_GRAM, ChainStep, Claim, Condition, Formula, Quantity, Rate, Source,
+                     Theorem, le, split, zero)
 from ..symbols import Delta, L, T, eps, f, f_next, g_vec, grad_sq, lr
 from ..vectors import Vec
 from .heavy_ball import momentum
+from .lyapunov import lyapunov_case
 
 DERIVED = Source("derived", "derived in this project (proofs_notes/nag.smooth.md) from lsmooth.descent and "
                             "inner_product.norm_nonneg, with the Lyapunov technique of heavy_ball.smooth (iPiano's, "
@@ -80,27 +81,8 @@ def lyapunov(a, c):
               "f(x_{t+1}) + a ||p_t||^2 <= f(x_t) + a ||p_{t-1}||^2 - c ||grad f(x_t)||^2")
 
 
-def _case(name, side, a, A, u, c_case, other, rate):
-    return (
-        ChainStep(f"Lyapunov step ({name})",
-                  f"lsmooth.descent between x_t and x_{{t+1}} = x_t + mu^2 p - lr (1 + mu) g, plus {sp.sstr(A)} "
-                  f"||{u!r}||^2 >= 0 (the quadratic form left over is this perfect square), gives "
-                  f"Psi_{{t+1}} <= Psi_t - c ||g_t||^2 with a = {sp.sstr(a)}, c = {sp.sstr(c_case)}",
-                  (), DERIVED, assume=(side,),
-                  derives=Derivation(lyapunov(a, c_case), ((DESCENT.at("x", "x_next"), 1), (NORM_NONNEG.at(u=u), A)))),
-        ChainStep(f"telescoping ({name})",
-                  "a >= 0 and p_{-1} = 0 (torch's b_0 = g_0): summing the Lyapunov step over t < T, "
-                  "c sum_t ||g_t||^2 <= Psi_0 - Psi_T <= f(x_0) - f(x_T) <= Delta; c > 0 under lr < 2(1 - mu)/L, "
-                  "and on this side c is min(c_S, c_B), so the stated rate Delta/(T min(c_S, c_B)) meets it",
-                  (le(0, a, "the potential's weight a is nonnegative (Psi_T >= f(x_T))"),
-                   zero(c_S - c_B, gap_SB, "c_S - c_B = 2 lr mu^2 (h (1 + mu - mu^2) - 1 + mu^2)/(1 - mu^2)^2, so "
-                                           "c = c_S - max(0, c_S - c_B) = min(c_S, c_B)"),
-                   le(c_case, other, f"{c_case} <= {other}: c = min(c_S, c_B) is {c_case} on this side"),
-                   lt(0, c_case, "c > 0: the Lyapunov function decreases"),
-                   le(coef, c_case, "min(c_S, c_B) <= c, so T min(c_S, c_B) min_t ||g_t||^2 <= Delta too"),
-                   zero(T * coef * rate, Delta, "the stated rate is Delta/(T min(c_S, c_B))")),
-                  DERIVED, assume=(side,)),
-    )
+_case = partial(lyapunov_case, step=lyapunov, update="x_t + mu^2 p - lr (1 + mu) g", start="p_{-1} = 0 (torch's b_0 = g_0)", coef=coef, c_S=c_S, c_B=c_B,
+                gap_SB=gap_SB, gap_text="c_S - c_B = 2 lr mu^2 (h (1 + mu - mu^2) - 1 + mu^2)/(1 - mu^2)^2", source=DERIVED)
 
 
 def chain(rate=None):
