@@ -128,3 +128,11 @@ def test_nag_check_holds_and_its_monitor_catches_an_optimistic_c(monkeypatch):
     monkeypatch.setattr(nag, "coef", 3 * nag.coef)  # the monitor reads the module's c
     lyap = [p for p in family.nag_smooth(momenta=(0.5,), runs=8, steps=300) if p.name == "Lyapunov step"]
     assert any(p.verdict == "violated" for p in lyap)
+
+
+def test_the_momentum_checks_take_their_seed():
+    from convcheck.families import CHECKS
+
+    def tight(seed):
+        return [p.tightness for p in CHECKS["nag.smooth"](momenta=0.5, runs=8, steps=100, seed=seed)]
+    assert tight(3) == tight(3) != tight(0)

@@ -27,8 +27,8 @@ from .baselines import smooth_problems
 MOMENTA = (0.5, 0.9)
 
 
-def heavy_ball_setups(momenta=MOMENTA, runs: int = 64, steps: int = 2000, problems=None):
-    return [Setup(obj, runs=runs, steps=steps, sweep=True, hp={"momentum": float(m)})
+def heavy_ball_setups(momenta=MOMENTA, runs: int = 64, steps: int = 2000, problems=None, seed: int = 0):
+    return [Setup(obj, runs=runs, steps=steps, sweep=True, hp={"momentum": float(m)}, seed=seed)
             for m in momenta for obj in (problems if problems is not None else smooth_problems())]
 
 
@@ -117,16 +117,18 @@ def _check_setup(setup: Setup, module, next_state) -> list[Part]:
     return [dataclasses.replace(p, detail=f"{label}: {p.detail}") for p in parts]
 
 
-def heavy_ball_smooth(momenta=MOMENTA, runs: int = 64, steps: int = 2000) -> list[Part]:
+def heavy_ball_smooth(momenta=MOMENTA, runs: int = 64, steps: int = 2000, seed: int = 0) -> list[Part]:
     """The Lyapunov step, the rate and T(eps) of heavy_ball.smooth on the baselines' smooth problems."""
     momenta = (momenta,) if np.isscalar(momenta) else tuple(momenta)
-    return [p for s in heavy_ball_setups(momenta, int(runs), int(steps)) for p in _check_setup(s, hb, _heavy_ball_state)]
+    return [p for s in heavy_ball_setups(momenta, int(runs), int(steps), seed=int(seed))
+            for p in _check_setup(s, hb, _heavy_ball_state)]
 
 
-def nag_smooth(momenta=MOMENTA, runs: int = 64, steps: int = 2000) -> list[Part]:
+def nag_smooth(momenta=MOMENTA, runs: int = 64, steps: int = 2000, seed: int = 0) -> list[Part]:
     """The Lyapunov step, the rate and T(eps) of nag.smooth (torch's form) on the baselines' smooth problems."""
     momenta = (momenta,) if np.isscalar(momenta) else tuple(momenta)
-    return [p for s in heavy_ball_setups(momenta, int(runs), int(steps)) for p in _check_setup(s, nag, _nag_state)]
+    return [p for s in heavy_ball_setups(momenta, int(runs), int(steps), seed=int(seed))
+            for p in _check_setup(s, nag, _nag_state)]
 
 
 SETUPS = {}
