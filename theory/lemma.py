@@ -14,7 +14,7 @@ every such axiom on every catalogue objective of its class. Proved lemmas carry 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Mapping
 
 import sympy as sp
