@@ -29,8 +29,15 @@ G, G2, xi = sp.symbols("G G2 xi", positive=True)
 beta1, beta2 = sp.symbols("beta1 beta2", positive=True)
 weight_decay = sp.Symbol("weight_decay", positive=True)
 
-# generalized smoothness
+# generalized smoothness, clipping and noise (glossary: L0, L1, c_r, clip, nu, tau, M, D0, D1, xi_root)
 L0, L1, c_r = sp.symbols("L0 L1 c_r", positive=True)
+clip = sp.Symbol("clip", positive=True)          # clipping threshold gamma
+nu = sp.Symbol("nu", nonnegative=True)           # weight of the momentum direction (0: clipped GD)
+tau = sp.Symbol("tau", positive=True)            # almost-sure noise bound
+M = sp.Symbol("M", positive=True)                # sup ||grad f|| on the sublevel set (assumption A4)
+D0 = sp.Symbol("D0", nonnegative=True)           # affine variance: E g_i^2 <= D0 + D1 (d_i f)^2
+D1 = sp.Symbol("D1", positive=True)
+xi_root = sp.Symbol("xi_root", positive=True)    # shift inside the square root
 
 # the named vectors of the standard Gram table: grad f(x_t), the oracle's answer g_t, grad f(x_{t+1})
 g_vec, o_vec, g_next_vec = Vec.named("g"), Vec.named("o"), Vec.named("g_next")

@@ -36,12 +36,9 @@ import sympy as sp
 
 from ..assumptions import BOUNDED_BELOW, CONSTANTS
 from ..model import Assumption, Claim, Condition, Formula, Quantity, Source, Theorem
-from ..symbols import beta1, beta2, eps, lr, xi
+from ..symbols import beta1, beta2, D0, D1, eps, lr, xi, xi_root
 from .descent import L0, L1
 
-D0 = sp.Symbol("D0", nonnegative=True)
-D1 = sp.Symbol("D1", positive=True)
-xi_root = sp.Symbol("xi_root", positive=True)
 
 ZZZ = Source("claim", "Zhang, Zhou, Zou, arXiv 2404.01436 (TMLR 2025), abstract [P-abs]: O(eps^-4) iterations for "
                       "RMSProp and for Adam under coordinate-wise generalized smoothness and affine noise variance; "

@@ -16,6 +16,7 @@ import dataclasses
 import sympy as sp
 
 from ..model import ChainStep, Claim, Condition, Quantity, Source, zero
+from ..symbols import nu
 from .clipped_gd import theorem as clipped_gd
 
 DERIVED = Source("derived", "the framework at beta1 = 0 is clipped GD (proofs_notes/clip_momentum.l0l1.md); "
@@ -25,7 +26,9 @@ ZJFW = Source("claim", "Zhang, Jin, Fang, Wang 2020 (NeurIPS) [P-abs]: the frame
                        "the statements are NOT FOUND (card 9.4). The order eps^-2 is the deterministic lower bound's "
                        "(Carmon et al., the candidate the card infers), not a read statement")
 
-nu, beta1 = sp.symbols("nu beta1", nonnegative=True)  # both may be 0 here (theory.symbols' beta1 is > 0)
+# beta1 may be 0 here, where theory.symbols' Adam beta1 is > 0: a second SymPy symbol named beta1 (they meet only by
+# name, in the checker's lambdify); nu is theory.symbols'
+beta1 = sp.Symbol("beta1", nonnegative=True)
 g, m_prev = sp.symbols("g m_prev", real=True)  # one coordinate of g_t and of m_{t-1}
 
 theorem = dataclasses.replace(

@@ -21,7 +21,7 @@ import sympy as sp
 from ..assumptions import BOUNDED_BELOW, CONSTANTS, L0L1_CONSTANTS, L0L1_SMOOTH
 from ..model import (ONE_STEP, ChainStep, Claim, Condition, Derivation, Formula, OneStep, Quantity, Rate, Source,
                      Theorem, le, zero)
-from ..symbols import Delta, L0, L1, T, eps, f, f_next, g_vec, grad_sq, lr
+from ..symbols import clip, Delta, eps, f, f_next, g_vec, grad_sq, L0, L1, lr, T
 from ..lemmas.inequalities import NORM_NONNEG
 from ..model import split
 from .descent import DESCENT, B_of
@@ -31,7 +31,6 @@ DERIVED = Source("derived", "derived in this project from l0l1.descent (proofs_n
 ZHSJ = Source("claim", "Zhang, He, Sra, Jadbabaie 2020 (ICLR), Theorem 3 parameters [P] and Remark 5 order [P]: "
                        "O(L0 (f(x0) - f*) eps^-2 + L1^2 (f(x0) - f*)/L0)")
 
-clip = sp.Symbol("clip", positive=True)
 C = sp.Rational(1, 10)                           # the radius factor: L1 ||x_{t+1} - x_t|| <= L1 clip lr <= 1/10
 B_TENTH = B_of(C)                                # B(1/10) = 1.0345, from l0l1.descent
 KAPPA0 = 1 - B_TENTH / 10                        # ~ 0.8966

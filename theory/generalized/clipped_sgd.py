@@ -23,7 +23,7 @@ import sympy as sp
 
 from ..model import (Assumption, ChainStep, Claim, Condition, Formula, Quantity, Rate, Source, Theorem, le, lt,
                      zero)
-from ..symbols import Delta, T, eps, lr
+from ..symbols import Delta, eps, lr, T, tau
 from ..baselines.gd_smooth import BOUNDED_BELOW, CONSTANTS
 from .clipped_gd import B_TENTH, clip
 from .descent import L0, L0L1_CONSTANTS, L0L1_SMOOTH, L1
@@ -34,7 +34,6 @@ ZHSJ = Source("claim", "Zhang, He, Sra, Jadbabaie 2020 (ICLR), Theorem 7 [P]: st
                        "bounded by tau almost surely has iteration complexity O(eps^-4) (order from a secondary "
                        "note [S]; constants NOT FOUND)")
 
-tau = sp.Symbol("tau", positive=True)
 a, h, e, kk = sp.symbols("a h e k_e", positive=True)  # ||grad f||, the step, an accuracy e <= k_e = k
 rr, kr = sp.symbols("r_r k_r", real=True)  # bounded on both sides by a step's assumptions
 p0, p1, Bb = sp.symbols("p0 p1 B_b", positive=True)  # L0 lr, L1 clip lr and B(c), each bounded by assumptions

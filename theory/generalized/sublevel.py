@@ -32,10 +32,9 @@ import sympy as sp
 
 from ..lemma import Lemma, Witness, fx, fy
 from ..model import ChainStep, Condition, Derivation, Quantity, Source, Stated, le, zero
-from ..symbols import L0, L1, lr
+from ..symbols import L0, L1, lr, M
 from .descent import B_INCREASING, ENVELOPE, L0L1_CONSTANTS, B_of
 
-M = sp.Symbol("M", positive=True)
 f0 = sp.Symbol("f_0", real=True)        # f(x_0)
 u = sp.Symbol("u", nonnegative=True)    # ||grad f(x)|| (at x_t in the GD lemmas)
 g2 = sp.Symbol("g2", nonnegative=True)  # ||grad f(x_t)||^2, the form the theorem's measure takes
