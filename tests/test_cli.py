@@ -92,6 +92,14 @@ def test_check_one_theorem_on_a_user_problem():
 
 
 @pytest.mark.end_to_end
+def test_certify_all_certifies_every_theorem_in_order_across_processes():
+    p = cli("certify", "--all", "--json", check_rc=0)
+    certs = strict_json(p.stdout)
+    assert [c["theorem"] for c in certs] == [t.id for t in theory.theorems()]
+    assert all(c["ok"] for c in certs)
+
+
+@pytest.mark.end_to_end
 def test_check_with_no_id_holds_for_every_baseline():
     p = cli("check", "--json", check_rc=0)
     rows = {r["theorem"]: r for r in json.loads(p.stdout)}

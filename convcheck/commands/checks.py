@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
-import multiprocessing
-import os
-import signal
 import time
 
 from convcheck import theory
@@ -23,11 +20,11 @@ from convcheck.theory.evaluate import fmt
 from .. import report
 from ..checker import check
 from ..cliargs import EXIT_FAILED, BadInput, as_float, check_budget, parse_sets, progress_enabled, unused
-from ..progress import bar, working
+from ..progress import working
 from ..families import CHECKS, default_setups
 from ..setups import Setup
 from ..texttable import table
-from .common import emit, objective, oracle, oracle_flags_given, theorem
+from .common import each, emit, objective, oracle, oracle_flags_given, theorem
 
 DEFAULT_LEVEL = 0.99
 
@@ -151,27 +148,12 @@ def _check_one(job):
     return check(theorem_id, setups, level=level, certify=True, options=options)
 
 
-def _ignore_interrupts():
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent owns Ctrl-C and terminates the pool
-
-
 def _check_all(args):
     unused(args, "without a theorem id (every theorem runs on its default setups)", "--objective", "--param",
            "--oracle", "--set", "--runs", "--steps", "--sigma", "--batch", "--tau", "--affine-s")
     t0 = time.perf_counter()
     todo = [(t.id, args.level or DEFAULT_LEVEL, args.seed) for t in theory.theorems()]
-    jobs = min(args.jobs or os.cpu_count() or 1, len(todo))
-    if jobs > 1:  # theorems are independent: one process each, as many as there are cores
-        pool = None
-        try:
-            pool = multiprocessing.Pool(jobs, initializer=_ignore_interrupts)
-            reps = list(bar(pool.imap(_check_one, todo), "checking", "theorem", total=len(todo)))
-        finally:
-            if pool is not None:  # done, Ctrl-C or an error: no worker outlives the command
-                pool.terminate()
-                pool.join()
-    else:
-        reps = [_check_one(job) for job in bar(todo, "checking", "theorem")]
+    reps = each(_check_one, todo, "checking", args.jobs)  # theorems are independent: one process per core
     rows = [[r.theorem, r.certificate, r.verdict, fmt(r.tightness, 3) if r.tightness is not None else "-",
              len(r.setups), f"{sum(s.seconds for s in r.setups):.1f}s"] for r in reps]
     human = table(rows, ["theorem", "certificate", "verdict", "tightness", "setups", "time"])

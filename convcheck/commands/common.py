@@ -1,10 +1,15 @@
 """What the commands share: printing (human or strict JSON), theorems, objectives and oracles from flags."""
 from __future__ import annotations
 
+import multiprocessing
+import os
+import signal
+
 from convcheck import theory
 from convcheck.reference import objectives, oracles
 
 from .. import jsonout
+from ..progress import bar
 from ..cliargs import BadInput, as_param, check_objective_size, parse_sets
 
 # oracle name (reference.oracles.ORACLES) -> the flags it takes, with the CLI's defaults when a flag is absent;
@@ -54,3 +59,24 @@ def oracle(args):
             raise BadInput(f"{flag} has no effect with the {name} oracle; it belongs to --oracle {' or '.join(users)}")
     given = {k: getattr(args, _ARG[k]) for k in takes}
     return oracles.get(name, **{k: (v if given[k] is None else given[k]) for k, v in takes.items()})
+
+
+def _ignore_interrupts():
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent owns Ctrl-C and terminates the pool
+
+
+def each(fn, items, what: str, jobs: int | None = None) -> list:
+    """[fn(item) for item in items], one process per core when there are several items (fn at module level);
+    a progress bar on a terminal. On Ctrl-C or an error no worker outlives the command."""
+    items = list(items)
+    jobs = min(jobs or os.cpu_count() or 1, len(items))
+    if jobs <= 1:
+        return [fn(item) for item in bar(items, what, "theorem")]
+    pool = None
+    try:
+        pool = multiprocessing.Pool(jobs, initializer=_ignore_interrupts)
+        return list(bar(pool.imap(fn, items), what, "theorem", total=len(items)))
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
