@@ -12,6 +12,12 @@ stronger than it is:
   proved is moved to the optimistic side (a nonnegative term halved, a nonpositive one doubled): the
   descent lemma with L/4 in place of L/2 is one of these.
 
+* in the chain, each step made to claim more than it proves: an obligation made optimistic (an identity's
+  side doubled; lhs <= rhs with a positive side scaled the optimistic way), or a derivation's premise weight
+  doubled or halved. Such a mutant counts as false only when the harness itself witnesses it: a point of the
+  step's context that violates one of the step's new obligations, found by its own seeded search (another seed
+  and more points than certify's); the rest are reported as undecided, not counted.
+
 A *weakening* (complexity x2, rate x2) is true whenever the theorem is, and must still certify: a
 harness that refused everything would prove nothing. Mutants are built through the public model
 (dataclasses.replace) and certified with ``theory.certify(thm, lemmas=overrides)``.
@@ -29,10 +35,11 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from convcheck import theory
-from convcheck.theory.certify import certify
+from convcheck.theory import links
+from convcheck.theory.certify import certify, step_obligations
 from convcheck.theory.lemma import get_lemma
-from convcheck.theory.model import Condition, Formula, Obligation, Theorem
-from convcheck.theory.prove import Bound, prove
+from convcheck.theory.model import ChainStep, Condition, Derivation, Formula, Obligation, Theorem
+from convcheck.theory.prove import Bound, merge_bounds, prove, search_counterexample, sign_proved
 from convcheck.theory.symbols import f, f_next
 
 
@@ -145,9 +152,81 @@ def lemma_mutants(thm: Theorem, lemma_ids) -> list[Mutant]:
     return out
 
 
-def mutants(thm: Theorem) -> list[Mutant]:
+def _optimistic(o: Obligation) -> Obligation | None:
+    """The obligation claiming strictly more (None when no side has a proved sign to scale)."""
+    if o.kind == "zero" and o.rhs != 0:
+        return Obligation("zero", o.lhs, 2 * o.rhs, f"{o} [mutated: right side doubled]")
+    if o.kind == "zero":
+        term = sp.Add.make_args(o.lhs)[0]
+        return None if term == 0 else Obligation("zero", o.lhs + term, 0, f"{o} [mutated: the term {term} doubled]")
+    if o.lhs != 0 and sign_proved(o.lhs) > 0:
+        return Obligation(o.kind, 2 * o.lhs, o.rhs, f"{o} [mutated: left side doubled]")
+    if o.rhs != 0 and sign_proved(o.rhs) > 0:
+        return Obligation(o.kind, o.lhs, o.rhs / 2, f"{o} [mutated: right side halved]")
+    return None
+
+
+def _step_variants(step: ChainStep):
+    """(name, mutated step) pairs: each obligation made optimistic, each derivation weight x2 and x1/2."""
+    for j, o in enumerate(step.obligations):
+        stronger = _optimistic(o)
+        if stronger is not None:
+            obligations = list(step.obligations)
+            obligations[j] = stronger
+            yield f"obligation {j + 1} {stronger.text.split(' [mutated: ')[1][:-1]}", \
+                dataclasses.replace(step, obligations=tuple(obligations))
+    if step.derives is not None:
+        for k, (premise, weight) in enumerate(step.derives.premises):
+            for factor in (2, sp.Rational(1, 2)):
+                premises = list(step.derives.premises)
+                premises[k] = (premise, factor * sp.sympify(weight))
+                yield f"premise {k + 1}'s weight x {factor}", \
+                    dataclasses.replace(step, derives=Derivation(step.derives.goal, tuple(premises)))
+
+
+def _witness(step: ChainStep, original: ChainStep, thm: Theorem) -> bool:
+    """A point of the step's context violating one of the obligations the mutation made (another seed and
+    more points than certify's own search, so what it finds is the harness's evidence, not certify's)."""
+    base = links.context(thm)
+    before = {(o.kind, o.expr) for o, _ in step_obligations(original, thm, base)}
+    for o, bounds in step_obligations(step, thm, base):
+        if (o.kind, o.expr) in before:
+            continue
+        try:
+            if search_counterexample(o.kind, o.expr, merge_bounds(bounds), n=WITNESS_SAMPLES, seed=7) is not None:
+                return True
+        except Exception:  # noqa: BLE001 - no evaluable witness: undecided, never counted as false
+            continue
+    return False
+
+
+WITNESS_SAMPLES = 3000
+
+
+def chain_mutants(thm: Theorem) -> tuple[list[Mutant], list[str]]:
+    """The chain's false mutants (witnessed), and the names of the undecided ones."""
+    out, undecided = [], []
+    for i, step in enumerate(thm.chain):
+        for name, mutated in _step_variants(step):
+            label = f"chain step '{step.name}': {name}"
+            try:
+                false = _witness(mutated, step, thm)
+            except Exception:  # noqa: BLE001 - a mutant whose obligations cannot be formed is refused by certify
+                false = True
+            if not false:
+                undecided.append(label)
+                continue
+            chain = list(thm.chain)
+            chain[i] = mutated
+            out.append(Mutant(thm.id, label, True, dataclasses.replace(thm, chain=tuple(chain))))
+    return out, undecided
+
+
+def mutants(thm: Theorem) -> tuple[list[Mutant], list[str]]:
+    """The false mutants and weakenings, and the chain mutants left undecided."""
     original = certify(thm, samples=0)
-    return statement_mutants(thm) + lemma_mutants(thm, [p.id for p in original.premises])
+    chain, undecided = chain_mutants(thm)
+    return statement_mutants(thm) + lemma_mutants(thm, [p.id for p in original.premises]) + chain, undecided
 
 
 def run_mutant(m: Mutant, samples: int = 2000) -> Outcome:
@@ -163,6 +242,7 @@ class Report:
     theorem: str
     baseline_ok: bool
     outcomes: list[Outcome]
+    undecided: list[str] = field(default_factory=list)  # chain mutants the harness could not witness false
 
     def counts(self) -> dict:
         false = [o for o in self.outcomes if o.mutant.false]
@@ -172,12 +252,15 @@ class Report:
                 "weakenings_total": len(weak), "weakenings_certified": sum(o.right for o in weak),
                 "crashes": [f"{o.mutant.name}: {o.error}" for o in self.outcomes if o.error],
                 "survivors": [o.mutant.name for o in false if not o.right and not o.error],
-                "weakenings_refused": [o.mutant.name for o in weak if not o.right and not o.error]}
+                "weakenings_refused": [o.mutant.name for o in weak if not o.right and not o.error],
+                "chain_false": sum(o.mutant.name.startswith("chain step") for o in false),
+                "chain_undecided": len(self.undecided)}
 
 
 def mutation_report(thm: Theorem, samples: int = 2000) -> Report:
     baseline = certify(thm, samples=samples)
-    return Report(thm.id, baseline.ok, [run_mutant(m, samples) for m in mutants(thm)])
+    planted, undecided = mutants(thm)
+    return Report(thm.id, baseline.ok, [run_mutant(m, samples) for m in planted], undecided)
 
 
 def rows(ids=(), samples: int = 2000) -> list[dict]:
@@ -191,6 +274,7 @@ def render(table: list[dict]) -> str:
     for row in table:
         out.append(f"{row['theorem']}: false mutations refused {row['false_refused']}/{row['false_total']}, "
                    f"weakenings certified {row['weakenings_certified']}/{row['weakenings_total']}"
+                   f" (chain: {row['chain_false']} witnessed false, {row['chain_undecided']} undecided)"
                    + ("" if row["baseline_ok"] else "  (the unmutated certificate fails)"))
         for key, label in (("survivors", "survivor"), ("weakenings_refused", "weakening refused"),
                            ("crashes", "crash")):

@@ -4,6 +4,7 @@ The fast profile runs the harness on gd.smooth (all of it) and checks the harnes
 thorough profile (CONVCHECK_HYPOTHESIS_PROFILE=thorough) runs it on every theorem with a chain.
 """
 import dataclasses
+import importlib
 import os
 
 import pytest
@@ -14,6 +15,7 @@ from convcheck import mutate
 from convcheck.theory.lemmas.smooth import DESCENT
 from convcheck.theory.model import Obligation
 
+certify_module = importlib.import_module("convcheck.theory.certify")  # the module: theory.certify is the function
 THOROUGH = os.environ.get("CONVCHECK_HYPOTHESIS_PROFILE") == "thorough"
 
 
@@ -24,10 +26,11 @@ def test_every_false_mutation_of_gd_smooth_is_refused_and_every_weakening_certif
     assert row["survivors"] == [] and row["crashes"] == []
     assert row["false_refused"] == row["false_total"]
     assert row["weakenings_certified"] == row["weakenings_total"] == 2
+    assert row["chain_false"] >= 2  # the descent step's premise weight x2 and x1/2, witnessed false
 
 
 def test_the_descent_lemma_with_L_over_4_is_among_the_mutants_and_is_refused():
-    names = [m.name for m in mutate.mutants(theory.get("gd.smooth"))]
+    names = [m.name for m in mutate.mutants(theory.get("gd.smooth"))[0]]
     assert any("lsmooth.descent" in n and n.endswith("L/4") for n in names), names
     (concl,) = DESCENT.conclusions
     quarter = dataclasses.replace(DESCENT, conclusions=(Obligation(concl.kind, concl.lhs,
@@ -56,6 +59,25 @@ def test_a_certifier_that_refuses_everything_fails_the_harness(monkeypatch):
                         real(thm, samples=0) if samples == 0 else No())
     table = [mutate.mutation_report(theory.get("gd.smooth"), samples=10).counts()]
     assert table[0]["weakenings_certified"] == 0 and not mutate.perfect(table)
+
+
+def test_a_certifier_that_trusts_the_chain_fails_the_harness(monkeypatch):
+    monkeypatch.setattr(certify_module, "certify_step",
+                        lambda step, *a, **k: certify_module.Check(step.name, step.statement, "symbolic"))
+    row = mutate.mutation_report(theory.get("gd.smooth"), samples=50).counts()
+    chain_survivors = [s for s in row["survivors"] if s.startswith("chain step")]
+    assert row["chain_false"] >= 2 and len(chain_survivors) == row["chain_false"]
+
+
+def test_chain_mutants_are_false_only_when_the_harness_witnesses_it():
+    lr = sp.Symbol("lr", positive=True)
+    true_slack = theory.ChainStep("slack", "lr/4 <= lr", (Obligation("nonneg", lr / 4, lr),), theory.Source("derived", ""))
+    thm = dataclasses.replace(theory.get("gd.smooth"), chain=(true_slack,))
+    false, undecided = mutate.chain_mutants(thm)
+    assert false == [] and undecided == ["chain step 'slack': obligation 1 left side doubled"]  # 2 lr/4 <= lr is true
+    tight = dataclasses.replace(true_slack, obligations=(Obligation("nonneg", lr, lr),))
+    false, undecided = mutate.chain_mutants(dataclasses.replace(thm, chain=(tight,)))
+    assert [m.name for m in false] == ["chain step 'slack': obligation 1 left side doubled"] and undecided == []
 
 
 def test_widening_moves_each_kind_of_bound_the_optimistic_way():

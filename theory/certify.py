@@ -219,15 +219,21 @@ def _derivation(step: ChainStep, thm, ctx, overrides, lemma=None) -> list:
     return obligations
 
 
+def step_obligations(step: ChainStep, thm, base: list[Bound], overrides=None, lemma=None) -> list:
+    """Everything a chain step must prove, each obligation with the bounds it may use."""
+    ctx = base + [L.condition_bound(c) for c in step.assume]
+    obligations = []
+    for c in step.assume:
+        obligations += _justify(c, base, thm, overrides)
+    obligations += [(o, ctx) for o in step.obligations]
+    if step.derives is not None:
+        obligations += _derivation(step, thm, ctx, overrides, lemma)
+    return obligations
+
+
 def certify_step(step: ChainStep, thm, base: list[Bound], overrides=None, samples=2000, lemma=None) -> Check:
     try:
-        ctx = base + [L.condition_bound(c) for c in step.assume]
-        obligations = []
-        for c in step.assume:
-            obligations += _justify(c, base, thm, overrides)
-        obligations += [(o, ctx) for o in step.obligations]
-        if step.derives is not None:
-            obligations += _derivation(step, thm, ctx, overrides, lemma)
+        obligations = step_obligations(step, thm, base, overrides, lemma)
         return _discharge(step.name, step.statement, obligations, step.source.tag, samples)
     except Exception as err:  # noqa: BLE001 - reported, never raised
         return _error(step.name, err, "chain", step.source.tag)
