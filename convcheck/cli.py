@@ -74,8 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--set", action="append", metavar="NAME=VALUE", help="a constant or hyperparameter")
     s.add_argument("--eps", help="target accuracy ||grad f|| <= eps (default 1e-3 when --T is not given)")
     s.add_argument("--T", type=positive_int, help="horizon for the rate")
-    s.add_argument("--sweep", metavar="NAME=START:STOP:COUNT", help="evaluate over a grid of one name "
-                                                                   "(at most 10000 points)")
+    s.add_argument("--sweep", action="append", metavar="NAME=START:STOP:COUNT",
+                   help="evaluate over a grid (repeat for a product grid; NAME may be eps or T; at most 1e7 points, "
+                        "compiled once and vectorised)")
 
     s = add("certify", "theorems", "certify theorems' proof chains and claims (no id: every theorem)")
     s.add_argument("id", nargs="?", type=nonempty)

@@ -17,7 +17,7 @@ MAX_WORK = 10 ** 10
 MAX_STATE_BYTES = 2 * 1024 ** 3
 STATE_ARRAYS = 8
 MAX_OBJECTIVE_ELEMENTS = 10 ** 7  # product of an objective's integer sizes (d, n, m): ~80 MB of float64
-MAX_SWEEP_POINTS = 10_000  # each point of `bound --sweep` is an exact SymPy evaluation (~ms)
+MAX_SWEEP_POINTS = 10 ** 7  # `bound --sweep` grid points: compiled float64 arrays, ~1 GB at the cap
 MAX_SAMPLES = 10 ** 6  # `mutate --samples`: points per obligation
 
 

@@ -1,6 +1,7 @@
 """Human-readable text for theorems, certificates, bounds and check reports."""
 from __future__ import annotations
 
+import numpy as np
 import sympy as sp
 
 from convcheck import theory
@@ -8,7 +9,7 @@ from convcheck.theory.evaluate import Evaluation, fmt
 from convcheck.theory.model import latex
 from convcheck.theory.relations import looseness, order_against_lower, siblings
 
-from .texttable import table  # noqa: F401 - the studies import report.table
+from .texttable import table
 
 
 def show(thm, cert=None) -> str:
@@ -118,6 +119,30 @@ def bound(ev: Evaluation) -> str:
     elif ev.failed_condition:
         out.append(f"complexity: T(eps = {fmt(ev.eps)}) does not apply: condition {ev.failed_condition}")
     out += [f"note: {n}" for n in ev.notes]
+    return "\n".join(out)
+
+
+SWEEP_ROWS = 60  # a longer sweep prints a summary; --json gives every point
+
+
+def sweep(result, columns: dict) -> str:
+    """A sweep's points as a table, or its summary when there are more than SWEEP_ROWS."""
+    n = len(result)
+    if n <= SWEEP_ROWS:
+        rows = [[*(fmt(None if np.isnan(a[i]) else a[i]) for a in columns.values()), bool(result.applies[i]),
+                 result.conditions[result.failed[i]] if result.failed[i] >= 0 else ""] for i in range(n)]
+        return table(rows, [*columns, "applies", "failed condition"])
+    out = [f"{result.theorem} over {n} points: applies at {int(result.applies.sum())}"
+           + (f" ({result.exact} decided exactly: near a condition's boundary or beyond float64)" if result.exact else "")]
+    for i, text in enumerate(result.conditions):
+        fails = int((result.failed == i).sum())
+        if fails:
+            out.append(f"  condition {text} fails at {fails}")
+    for name, a in result.values.items():
+        if np.isfinite(a).any():
+            out.append(f"  {name}: from {fmt(np.nanmin(a))} to {fmt(np.nanmax(a))}")
+    out.append("  every point: --json")
+    out += [f"note: {note}" for note in result.notes]
     return "\n".join(out)
 
 

@@ -70,6 +70,17 @@ def test_bound_sweep_rows():
     assert [r["complexity"] for r in json.loads(p.stdout)] == [2000, 4000, 6000, 8000]
 
 
+def test_bound_sweeps_a_product_grid_with_eps_and_summarises_a_long_one():
+    rows = json.loads(cli("bound", "gd.smooth", "--set", "Delta=10", "--sweep", "L=1:2:2", "--sweep", "eps=0.1:0.2:2",
+                          "--sweep", "lr=0.5:1.5:2", "--json", check_rc=0).stdout)
+    assert [(r["L"], r["eps"], r["lr"], r["applies"]) for r in rows][:4] == \
+        [(1, 0.1, 0.5, True), (1, 0.1, 1.5, True), (1, 0.2, 0.5, True), (1, 0.2, 1.5, True)]
+    assert [r.get("failed_condition") for r in rows[4:]] == [None, "lr < 2/L", None, "lr < 2/L"]
+    text = cli("bound", "gd.smooth", "--set", "Delta=10", "--T", "100", "--sweep", "L=1:4:100", "--sweep", "lr=0.01:2:100",
+               check_rc=0).stdout
+    assert "over 10000 points" in text and "condition lr < 2/L fails at" in text
+
+
 def test_list_show_certify():
     assert "gd.smooth.pep" in cli("list", check_rc=0).stdout
     assert [t["id"] for t in json.loads(cli("list", "--oracle", "bounded_variance", "--json").stdout)] == \
@@ -177,7 +188,10 @@ def test_compare_two_settings_of_one_optimizer(tmp_path):
     (("run", "--param", "d=100000000"), "--param d=100000000:"),
     (("check", "gd.smooth", "--runs", "100000000"), "--runs 100000000:"),
     (("compare", "--seeds", "100000000"), "--seeds 100000000:"),
-    (("bound", "gd.smooth", "--set", "Delta=1", "--sweep", "L=1:10:100000000"), "--sweep count must be in 1..10000"),
+    (("bound", "gd.smooth", "--set", "Delta=1", "--sweep", "L=1:10:100000", "--sweep", "lr=0.1:1:1000"),
+     "--sweep grid has 1e+08 points; at most 1e+07"),
+    (("bound", "gd.smooth", "--set", "Delta=1", "--sweep", "L=1:2:3", "--sweep", "L=1:2:3"), "--sweep L given twice"),
+    (("bound", "gd.smooth", "--set", "Delta=1", "--eps", "0.1", "--sweep", "eps=0.1:1:3"), "--sweep eps and --eps both given"),
     (("mutate", "gd.smooth", "--samples", "100000000"), "--samples must be in 100..1000000"),
     (("list", "--algorithm", "nope"), "--algorithm: no theorem has algorithm 'nope'"),
 ])
@@ -305,7 +319,7 @@ def test_list_reads_its_index_from_a_cache_that_tracks_the_theory(tmp_path, monk
 
 
 def test_progress_only_on_a_terminal(monkeypatch):
-    args = ("bound", "gd.smooth", "--set", "Delta=10", "--sweep", "L=1:4:40")
+    args = ("mutate", "gd.smooth", "--samples", "100")
     rc, _, err = call(*args)
     assert rc == 0 and err == ""
 
@@ -329,7 +343,7 @@ def test_progress_only_on_a_terminal(monkeypatch):
         monkeypatch.setattr(sys, "stderr", Terminal())
         monkeypatch.setattr(sys, "stdout", devnull)
         assert main(list(args)) == 0
-    assert "bound" in Terminal.text and "point" in Terminal.text
+    assert "mutating" in Terminal.text and "theorem" in Terminal.text
     with progress.working("certifying x"):  # one long step (a certificate) says what it is doing
         time.sleep(0.7)
     assert re.search(r"certifying x \.\.\. \ds", Terminal.text), Terminal.text

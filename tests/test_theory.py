@@ -7,11 +7,12 @@ import mpmath
 import numpy as np
 import pytest
 import sympy as sp
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from convcheck import theory
-from convcheck.theory.evaluate import InvalidInput, evaluate, fmt, sweep
+from convcheck.theory.evaluate import InvalidInput, evaluate, fmt
+from convcheck.theory.sweep import sweep
 from convcheck.theory.lemmas.smooth import DESCENT
 from convcheck.theory.model import Claim, Condition, Formula, Source
 from convcheck.theory.prove import Bound, prove
@@ -246,10 +247,52 @@ def test_failed_condition_does_not_apply_and_names_it():
 def test_sweep_matches_exact_evaluation_and_masks_failed_conditions():
     thm = theory.get("gd.smooth")
     Ls, lrs = np.array([1.0, 2.0, 4.0, 4.0]), np.array([0.5, 0.5, 0.3, 0.6])
-    vals, ok = sweep(thm, "complexity", {"L": Ls, "Delta": 10.0, "lr": lrs}, eps=0.1)
-    assert ok.tolist() == [True, True, True, False] and np.isnan(vals[3])
+    out = sweep(thm, {"L": Ls, "Delta": 10.0, "lr": lrs}, eps=0.1)
+    assert out.applies.tolist() == [True, True, True, False] and np.isnan(out.values["complexity"][3])
+    assert out.conditions[out.failed[3]] == "lr < 2/L" and out.failed[:3].tolist() == [-1, -1, -1]
     for i in range(3):
-        assert vals[i] == int(_ev("gd.smooth", eps="0.1", L=Ls[i], Delta=10, lr=float(lrs[i])).complexity)
+        assert out.values["complexity"][i] == int(_ev("gd.smooth", eps="0.1", L=Ls[i], Delta=10, lr=float(lrs[i])).complexity)
+
+
+@pytest.mark.parametrize("tid", [t.id for t in theory.theorems() if t.kind != "property"])
+@settings(max_examples=5)
+@given(data=st.data())
+def test_sweep_agrees_with_the_exact_evaluation_on_every_bound(tid, data):
+    """The compiled float64 sweep and the exact evaluation agree point by point (applies, which condition
+    fails, rate, T(eps)) at constants drawn inside the domains, with hyperparameters prescribed or drawn."""
+    thm = theory.get(tid)
+    draw = lambda q: data.draw(st.floats(*_box(q)), label=q.name)  # noqa: E731
+    values = {q.name: draw(q) for q in thm.constants if q.name != "c"}
+    values |= {q.name: draw(q) for q in thm.hyperparameters
+               if q.name not in thm.prescription or data.draw(st.booleans(), label=f"give {q.name}")}
+    eps, T = data.draw(st.floats(1e-3, 1.0)), data.draw(st.integers(1, 10 ** 6))
+    try:
+        ev = evaluate(thm, {k: repr(v) for k, v in values.items()}, eps=repr(eps), T=T)
+    except InvalidInput:
+        with pytest.raises(InvalidInput):
+            sweep(thm, values, eps=eps, T=T)
+        return
+    out = sweep(thm, {k: np.array([v]) for k, v in values.items()}, eps=eps, T=T)
+    assert bool(out.applies[0]) == ev.applies
+    failed = out.conditions[out.failed[0]] if out.failed[0] >= 0 else None
+    assert (failed is None) == (ev.failed_condition is None) and (failed is None or ev.failed_condition.startswith(failed))
+    for k, v in out.values.items():
+        exact = getattr(ev, k)
+        if exact is None or not np.isfinite(float(exact)):
+            assert np.isnan(v[0]) or not np.isfinite(v[0]), k
+        elif k == "complexity":  # a ceiling: float64 may land one step off where the exact value is an integer
+            assert abs(v[0] - float(exact)) <= max(1.0, 1e-9 * float(exact)), k
+        else:
+            assert v[0] == pytest.approx(float(exact), rel=1e-9, abs=1e-300), k
+
+
+def _box(q):
+    """A finite sampling box inside a quantity's domain (log-scale constants stay moderate)."""
+    lo, hi = float(q.lo), float(q.hi)
+    lo = lo if np.isfinite(lo) else -10.0
+    hi = hi if np.isfinite(hi) else lo + 10.0 if lo > 0 else 10.0
+    pad = 1e-6 * (hi - lo)
+    return lo + pad, hi - pad
 
 
 @given(L_=st.floats(0.01, 100), D=st.floats(0.01, 1e6), u=st.floats(0.01, 0.99), e=st.floats(1e-3, 10))

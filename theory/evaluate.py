@@ -6,7 +6,7 @@ are evaluated by SymPy at ``dps`` digits; a bound of 1e40 prints as 1e+40, never
 
 Invalid constants raise InvalidInput naming the assumption and the value; a theorem whose
 conditions fail answers applies=False with the failed condition, it does not raise.
-``sweep`` lambdifies to NumPy for grids of constants (float64: use ``evaluate`` for huge values).
+theory.sweep evaluates grids of constants in float64, through the same plan.
 """
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ import numpy as np
 import sympy as sp
 
 from .model import Condition, Quantity, Theorem, gap
-from .numeric import compile_expr
 
 
 class InvalidInput(ValueError):
@@ -125,23 +124,98 @@ def _condition_holds(c: Condition, subs: Mapping[sp.Symbol, sp.Expr]) -> bool:
     return bool(type(c.relation)(sp.N(lhs, 100), sp.N(rhs, 100)))
 
 
-def evaluate(thm: Theorem, values: Mapping[str, object] | None = None, eps=None, T=None,
-             dps: int = 30) -> Evaluation:
-    """The theorem's hyperparameters, conditions, rate at T and complexity at eps for these constants."""
-    values = dict(values or {})
+@dataclass(frozen=True)
+class Plan:
+    """What evaluating ``thm`` needs once the given names are known, before any value: the prescribed
+    hyperparameters in order, the conditions it can decide, what it reports. Shared by the exact
+    evaluation of one point (evaluate) and the compiled one of a grid (theory.sweep)."""
+
+    known: dict             # name -> Quantity (with gap when the rate mentions it)
+    prescribed: tuple       # hyperparameters whose prescription is substituted, in order
+    conditions: tuple       # the conditions decidable from the given names (a condition on eps only with eps)
+    rate: bool              # report the rate (T given)
+    rate_at_prescription: bool
+    complexity: bool        # report T(eps) (eps given, and stated at the hyperparameters used)
+    gap_is_Delta: bool      # the run's gap defaults to its upper bound Delta
+    unit_c: bool            # a lower bound's universal constant c shown at c = 1
+    notes: tuple
+
+
+def plan(thm: Theorem, names, eps: bool, T: bool) -> Plan:
+    """Refuses (InvalidInput) an unknown name or a missing constant, by name."""
     if thm.kind == "property":
         raise InvalidInput(f"{thm.id} is a property (identity, invariance or limit), not a bound: "
                            f"use `convcheck certify {thm.id}` or `convcheck check {thm.id}`")
     known = dict(thm.quantities)
     if thm.rate is not None and gap in thm.rate.bound.expr.free_symbols:
         known["gap"] = Quantity(gap, "f(x_0) - f(x_T) on the run (defaults to Delta, its upper bound)")
-    for name in values:
+    for name in names:
         if name not in known:
             raise InvalidInput(f"theorem {thm.id} has no constant or hyperparameter {name!r}; "
                                f"it takes {', '.join(known)}")
+    notes = []
+    gap_is_Delta = "gap" in known and "gap" not in names and T and "Delta" in names
+    if gap_is_Delta:
+        notes.append("rate evaluated at gap = Delta (f(x_0) - f(x_T) <= Delta)")
+    # ask only for the constants the requested quantities need; the unknown universal constant c
+    # of a lower bound is reported, not asked for
+    needed = set()
+    for expr in ([thm.rate.bound.expr] if thm.rate and T else []) + \
+            ([thm.complexity.expr] if thm.complexity and eps else []) + \
+            [f.expr for f in thm.prescription.values()] + [c.relation.rhs for c in thm.conditions]:
+        needed |= {s.name for s in expr.free_symbols}
+    missing = [n for n, q in known.items() if n in needed and n not in names and n != "c"
+               and q not in thm.hyperparameters and not (n == "gap" and gap_is_Delta)]
+    if missing:
+        raise InvalidInput(f"theorem {thm.id} needs {missing[0]} ({known[missing[0]].meaning}); "
+                           f"pass it as {missing[0]}=VALUE")
+    unit_c = thm.kind == "lower" and "c" not in names
+    if unit_c:
+        notes.append("lower bound shown for universal constant c = 1 (the papers' constant was NOT FOUND)")
+    have = set(names) | ({"T"} if T else set()) | ({"eps"} if eps else set()) | ({"gap"} if gap_is_Delta else set()) \
+        | ({"c"} if unit_c else set())
+    prescribed = []
+    for q in thm.hyperparameters:
+        if q.name in names:
+            continue
+        if q.name not in thm.prescription and q.name not in needed:
+            continue  # a hyperparameter the bound does not depend on (e.g. beta2 for rmsprop.det)
+        if q.name not in thm.prescription:
+            raise InvalidInput(f"theorem {thm.id} needs hyperparameter {q.name} ({q.meaning}); pass {q.name}=VALUE")
+        formula = thm.prescription[q.name].expr
+        if thm.T in formula.free_symbols and not T:
+            notes.append(f"{q.name} is prescribed as a function of the horizon T; pass --T to evaluate it")
+            continue
+        if thm.eps in formula.free_symbols and not eps:
+            notes.append(f"{q.name} is prescribed as a function of the accuracy eps; pass --eps to evaluate it")
+            continue
+        prescribed.append(q)
+        have.add(q.name)
+    conditions = tuple(c for c in thm.conditions if c.symbol.name in have
+                       and not {s.name for s in c.relation.rhs.free_symbols} - have)
+    # T(eps) is stated at the prescribed hyperparameters when it does not mention them: with a
+    # hyperparameter given instead, only the rate applies
+    overridden = [n for n in thm.prescription if n in names
+                  and thm.complexity is not None and known[n].symbol not in thm.complexity.expr.free_symbols]
+    if overridden and eps:
+        notes.append(f"T(eps) is stated at the prescribed {', '.join(overridden)}; with "
+                     f"{'it' if len(overridden) == 1 else 'them'} given, use the rate (--T)")
+    return Plan(known, tuple(prescribed), conditions,
+                rate=thm.rate is not None and T,
+                rate_at_prescription=thm.rate_at_prescription is not None and T and bool(prescribed)
+                and not any(n in names for n in thm.prescription),
+                complexity=thm.complexity is not None and eps and not overridden,
+                gap_is_Delta=bool(gap_is_Delta), unit_c=unit_c, notes=tuple(notes))
+
+
+def evaluate(thm: Theorem, values: Mapping[str, object] | None = None, eps=None, T=None,
+             dps: int = 30) -> Evaluation:
+    """The theorem's hyperparameters, conditions, rate at T and complexity at eps for these constants."""
+    values = dict(values or {})
+    p = plan(thm, values, eps is not None, T is not None)
     given = {name: exact(v, name) for name, v in values.items()}
     for name, v in given.items():
-        err = _domain_error(known[name], v)
+        err = _domain_error(p.known[name], v)
         if err:
             raise InvalidInput(err)
     eps_v = T_v = None
@@ -154,55 +228,22 @@ def evaluate(thm: Theorem, values: Mapping[str, object] | None = None, eps=None,
             raise InvalidInput(f"T must be a positive integer (number of steps); got {T!r}")
         T_v = int(T)
 
-    subs = {known[n].symbol: v for n, v in given.items()}
-    notes = []
-    if "gap" in known and "gap" not in given and T is not None and "Delta" in given:
+    subs = {p.known[n].symbol: v for n, v in given.items()}
+    if p.gap_is_Delta:
         subs[gap] = given["Delta"]
-        notes.append("rate evaluated at gap = Delta (f(x_0) - f(x_T) <= Delta)")
-    # ask only for the constants the requested quantities need; the unknown universal constant c
-    # of a lower bound is reported, not asked for
-    needed = set()
-    for expr in ([thm.rate.bound.expr] if thm.rate and T_v is not None else []) + \
-            ([thm.complexity.expr] if thm.complexity and eps_v is not None else []) + \
-            [f.expr for f in thm.prescription.values()] + [c.relation.rhs for c in thm.conditions]:
-        needed |= {s.name for s in expr.free_symbols}
-    missing = [n for n, q in known.items() if n in needed and q.symbol not in subs and n != "c"
-               and q not in thm.hyperparameters]
-    if missing:
-        raise InvalidInput(f"theorem {thm.id} needs {missing[0]} ({known[missing[0]].meaning}); "
-                           f"pass it as {missing[0]}=VALUE")
-    if thm.kind == "lower" and "c" not in given:
+    if p.unit_c:
         subs[sp.Symbol("c", positive=True)] = sp.Integer(1)
-        notes.append("lower bound shown for universal constant c = 1 (the papers' constant was NOT FOUND)")
     if T_v is not None:
         subs[thm.T] = sp.Integer(T_v)
     if eps_v is not None:
         subs[thm.eps] = eps_v
-
-    prescribed = []
-    for q in thm.hyperparameters:
-        if q.name in given:
-            continue
-        if q.name not in thm.prescription and q.name not in needed:
-            continue  # a hyperparameter the bound does not depend on (e.g. beta2 for rmsprop.det)
-        if q.name not in thm.prescription:
-            raise InvalidInput(f"theorem {thm.id} needs hyperparameter {q.name} ({q.meaning}); pass {q.name}=VALUE")
-        formula = thm.prescription[q.name].expr
-        if thm.T in formula.free_symbols and T_v is None:
-            notes.append(f"{q.name} is prescribed as a function of the horizon T; pass --T to evaluate it")
-            continue
-        if thm.eps in formula.free_symbols and eps_v is None:
-            notes.append(f"{q.name} is prescribed as a function of the accuracy eps; pass --eps to evaluate it")
-            continue
-        subs[q.symbol] = formula.subs(subs)  # exact: the inputs are exact rationals
-        prescribed.append(q.name)
+    for q in p.prescribed:
+        subs[q.symbol] = thm.prescription[q.name].expr.subs(subs)  # exact: the inputs are exact rationals
 
     eps_failed = False
-    shown = {s.name: v for s, v in subs.items() if s.name in known and s.name != "c"}
-    ev = Evaluation(thm.id, shown, tuple(prescribed), True, eps=eps_v, T=T_v, notes=notes)
-    for c in thm.conditions:
-        if c.symbol not in subs or c.relation.rhs.free_symbols - set(subs):
-            continue  # e.g. a condition on eps when no eps was asked for
+    shown = {s.name: v for s, v in subs.items() if s.name in p.known and s.name != "c"}
+    ev = Evaluation(thm.id, shown, tuple(q.name for q in p.prescribed), True, eps=eps_v, T=T_v, notes=list(p.notes))
+    for c in p.conditions:
         if not _condition_holds(c, subs):
             rhs = sp.N(c.relation.rhs.subs(subs), 30)
             ev.failed_condition = f"{c} (here {c.symbol.name} = {fmt(subs[c.symbol])}, bound = {fmt(rhs)})"
@@ -218,52 +259,13 @@ def evaluate(thm: Theorem, values: Mapping[str, object] | None = None, eps=None,
             return None
         return e if e.is_Integer else sp.Float(sp.N(e, dps), dps)
 
-    if thm.rate is not None and T_v is not None:
+    if p.rate:
         ev.rate = value(thm.rate.bound.expr)
-        if thm.rate_at_prescription is not None and prescribed and not any(n in given for n in thm.prescription):
-            ev.rate_at_prescription = value(thm.rate_at_prescription.expr)
-    # T(eps) is stated at the prescribed hyperparameters when it does not mention them: with a
-    # hyperparameter given instead, only the rate applies
-    overridden = [n for n in thm.prescription if n in given
-                  and thm.complexity is not None and known[n].symbol not in thm.complexity.expr.free_symbols]
-    if overridden and eps_v is not None:
-        notes.append(f"T(eps) is stated at the prescribed {', '.join(overridden)}; with "
-                     f"{'it' if len(overridden) == 1 else 'them'} given, use the rate (--T)")
-    elif thm.complexity is not None and eps_v is not None and not eps_failed:
+    if p.rate_at_prescription:
+        ev.rate_at_prescription = value(thm.rate_at_prescription.expr)
+    if p.complexity and not eps_failed:
         ev.complexity = value(thm.complexity.expr)
     return ev
-
-
-def sweep(thm: Theorem, what: str, grid: Mapping[str, object], eps=None, T=None):
-    """Vectorised evaluation of 'rate' or 'complexity' over NumPy grids of constants (float64).
-
-    Returns (values, applies): arrays of the broadcast shape; ``applies`` is False where a condition
-    fails (values are NaN there). Hyperparameters not in the grid take their prescription.
-    """
-    if what not in ("rate", "complexity"):
-        raise InvalidInput(f"sweep quantity must be 'rate' or 'complexity'; got {what!r}")
-    formula = thm.rate.bound if what == "rate" and thm.rate else thm.complexity if what == "complexity" else None
-    if formula is None:
-        raise InvalidInput(f"theorem {thm.id} has no {what}")
-    for name in grid:
-        if name not in thm.quantities:
-            raise InvalidInput(f"theorem {thm.id} has no constant or hyperparameter {name!r}")
-    env = {k: np.asarray(v, dtype=float) for k, v in grid.items()}
-    env.update({k: float(v) for k, v in (("eps", eps), ("T", T)) if v is not None})
-    prescribe = {q.symbol: thm.prescription[q.name].expr for q in thm.hyperparameters
-                 if q.name not in grid and q.name in thm.prescription}
-    expr = formula.expr.subs(prescribe)
-    missing = sorted(s.name for s in expr.free_symbols if s.name not in env)
-    if missing:
-        raise InvalidInput(f"sweep of {thm.id} {what} needs {missing[0]} (in the grid, or eps/T)")
-    vals = compile_expr(expr)[0](env)
-    ok = np.ones(np.broadcast_shapes(*[np.shape(a) for a in env.values()]), dtype=bool)
-    for c in thm.conditions:
-        margin, strict = condition_margin(c.relation.subs(prescribe))
-        if all(s.name in env for s in margin.free_symbols):
-            m = compile_expr(margin)[0](env)
-            ok &= (m > 0) if strict else (m >= 0)
-    return np.where(ok, vals, np.nan), ok
 
 
 def condition_margin(rel: sp.Rel) -> tuple[sp.Expr, bool]:

@@ -1,10 +1,13 @@
 """show, bound, certify, mutate: the symbolic layer's commands (list reads a cached index: listing)."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from convcheck import theory
-from convcheck.theory.evaluate import evaluate, fmt
+from convcheck.theory.evaluate import evaluate
+from convcheck.theory.sweep import sweep
 
 from .. import mutate, report
 from ..cliargs import EXIT_FAILED, MAX_SAMPLES, MAX_SWEEP_POINTS, BadInput, as_float, parse_sets
@@ -31,28 +34,62 @@ def _parse_range(spec: str):
         n = int(parts[2])
     except ValueError:
         raise BadInput(f"--sweep count must be an integer; got {parts[2]!r}") from None
-    if not 1 <= n <= MAX_SWEEP_POINTS:
-        raise BadInput(f"--sweep count must be in 1..{MAX_SWEEP_POINTS} (each point is an exact evaluation); got {n}")
-    return name.strip(), np.linspace(lo, hi, n)
+    if n < 1:
+        raise BadInput(f"--sweep count must be at least 1; got {n}")
+    return name.strip(), lo, hi, n
+
+
+def _grid(specs, values: dict, eps, T) -> tuple[dict, dict]:
+    """The product grid of every --sweep (eps and T may be swept too), validated before anything is allocated."""
+    ranges = [_parse_range(spec) for spec in specs]
+    names = [r[0] for r in ranges]
+    for name in names:
+        if names.count(name) > 1:
+            raise BadInput(f"--sweep {name} given twice; keep one")
+        if name in values or (name == "eps" and eps is not None) or (name == "T" and T is not None):
+            raise BadInput(f"--sweep {name} and --{'set ' + name if name in values else name} both given; keep one")
+    points = math.prod(r[3] for r in ranges)
+    if points > MAX_SWEEP_POINTS:
+        raise BadInput(f"--sweep grid has {points:.3g} points; at most {MAX_SWEEP_POINTS:.0e} (8 float64 arrays each)")
+    axes = np.meshgrid(*[np.linspace(lo, hi, n) for _, lo, hi, n in ranges], indexing="ij")
+    grid = {name: a.ravel() for name, a in zip(names, axes)}
+    if "T" in grid and not np.all(grid["T"] == np.round(grid["T"])):
+        raise BadInput("--sweep T must give integer horizons (choose START:STOP:COUNT so the steps are whole)")
+    horizons = {"eps": grid.pop("eps", eps), "T": grid.pop("T", T)}
+    return {**{k: float(v) for k, v in values.items()}, **grid}, horizons
 
 
 def cmd_bound(args):
     thm = theorem(args.id)
     values = parse_sets(args.set)
-    eps = args.eps if args.eps is not None or args.T is not None else "1e-3"
+    swept = {_parse_range(spec)[0] for spec in args.sweep or ()}
+    eps = args.eps if args.eps is not None or args.T is not None or swept & {"eps", "T"} else "1e-3"
     if not args.sweep:
         ev = evaluate(thm, values, eps=eps, T=args.T)
         emit(args, report.bound(ev), ev.to_dict())
         return
-    name, grid = _parse_range(args.sweep)
-    if name in values:
-        raise BadInput(f"--sweep {name} and --set {name} both given; keep one")
-    rows, data = [], []
-    for v in bar(grid, "bound", "point"):
-        ev = evaluate(thm, {**values, name: repr(float(v))}, eps=eps, T=args.T)
-        rows.append([fmt(v), ev.applies, fmt(ev.rate), fmt(ev.complexity), ev.failed_condition or ""])
-        data.append(ev.to_dict())
-    emit(args, table(rows, [name, "applies", "rate", "complexity", "failed condition"]), data)
+    grid, horizons = _grid(args.sweep, values, eps, args.T)
+    with working(f"compiling and evaluating {thm.id}"):
+        result = sweep(thm, grid, **horizons)
+    columns = {**{k: np.broadcast_to(np.asarray(v, dtype=float), result.applies.shape)
+                  for k, v in {**grid, **horizons}.items() if v is not None}, **result.values}
+    emit(args, report.sweep(result, columns), _rows(result, columns))
+
+
+def _rows(result, columns) -> list[dict]:
+    """One JSON object per point, as `bound --json` gives for one (NaN where a bound does not apply: omitted)."""
+    out = []
+    for i in range(len(result)):
+        row = {"theorem": result.theorem, "applies": bool(result.applies[i])}
+        row.update({k: _number(a[i]) for k, a in columns.items() if not np.isnan(a[i])})
+        if result.failed[i] >= 0:
+            row["failed_condition"] = result.conditions[result.failed[i]]
+        out.append(row)
+    return out
+
+
+def _number(x: float):
+    return int(x) if x == int(x) and abs(x) < 2 ** 53 else float(x) if np.isfinite(x) else x
 
 
 def cmd_certify(args):
