@@ -19,7 +19,7 @@ from convcheck.reference import optimizers, run
 from convcheck.reference.optimizers.base import check_domains
 
 from . import judges
-from .families import CHECKS, default_setups
+from .families import CHECKS, STATES, default_setups
 from .join import Join
 from .monitors import OneStepMonitor
 from .setups import Setup
@@ -65,9 +65,10 @@ def _check_runs(thm, setup: Setup, report: SetupReport, level, progress, optimiz
         x0, join = x0[ok], join.select(ok)
     optimizer = optimizer or optimizers.get(thm.algorithm)
     hp = {k: np.asarray(v, float).reshape(join.runs, 1) for k, v in join.env.items() if k in optimizer.defaults}
-    # E_t[...] is not a pathwise fact: only a deterministic one-step inequality is monitored
-    monitor = OneStepMonitor(thm.one_step, join) if thm.one_step is not None and not thm.one_step.expectation \
-        else None
+    # E_t[...] is not a pathwise fact: only a deterministic one-step inequality is monitored; a potential's state
+    # s_t is rebuilt from the iterates by the theorem's family hook
+    monitor = OneStepMonitor(thm.one_step, join, STATES.get(thm.id)(join) if thm.one_step.potential else None) \
+        if thm.one_step is not None and not thm.one_step.expectation else None
     deterministic = thm.rate is not None and not thm.rate.expectation and thm.complexity is not None
     thresholds = judges.complexity_thresholds(join, setup.steps) if deterministic else []
     tr = run(optimizer, setup.objective, x0, setup.steps, hp=hp, oracle=setup.oracle, seed=setup.seed,

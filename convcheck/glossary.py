@@ -57,6 +57,8 @@ MEASURED = {
     "grad_sq_next": "||grad f(x_{t+1})||^2",
     "inner": "<grad f(x_t), g_t>, g_t the oracle's answer",
     "oracle_sq": "||g_t||^2",
+    "state_sq": "||s_t||^2, s_t the state vector of the one-step inequality's potential (e.g. x_t - x_{t-1})",
+    "state_sq_next": "||s_{t+1}||^2, the potential's state vector after the step",
 }
 
 MEASURES = {

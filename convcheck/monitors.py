@@ -13,9 +13,15 @@ from .verdicts import RTOL, Part
 
 class OneStepMonitor:
     """Keeps, per run, the worst (lhs - rhs) / scale of the one-step inequality ``lhs <= rhs`` over
-    all steps, on the runs meeting the inequality's own conditions."""
+    all steps, on the runs meeting the inequality's own conditions.
 
-    def __init__(self, one_step, join: Join):
+    A potential's ||s_t||^2 and ||s_{t+1}||^2 come from ``next_state(s_t, x_t, x_{t+1})`` = s_{t+1}, from s_0 = 0
+    (which meets any stated initial ||s_0||^2 >= 0)."""
+
+    def __init__(self, one_step, join: Join, next_state=None):
+        if one_step.potential is not None and next_state is None:
+            raise ValueError("the one-step inequality decreases a potential: give the state's next_state(s, x, x_next)")
+        self.next_state, self.s = next_state, None
         self.margin, self.names = compile_expr(one_step.rhs - one_step.lhs)
         self.scale, _ = compile_expr(sum(abs(a) for a in sp.Add.make_args(sp.expand(one_step.rhs - one_step.lhs))))
         self.env = dict(join.env)
@@ -27,6 +33,11 @@ class OneStepMonitor:
 
     def __call__(self, q):
         cur = {k: q[k] for k in ("f", "f_next", "grad_sq", "inner", "oracle_sq", "alive", "t")}
+        if self.next_state is not None:
+            x = np.asarray(q["x"])
+            s = np.zeros_like(x) if self.s is None else self.s
+            self.s = self.next_state(s, x, np.asarray(q["x_next"]))
+            cur["state_sq"], cur["state_sq_next"] = np.sum(s ** 2, axis=1), np.sum(self.s ** 2, axis=1)
         if self.needs_next:  # the inequality speaks of grad f(x_{t+1}): judge step t one step later
             prev, self.prev = self.prev, cur
             if prev is None:
@@ -38,7 +49,7 @@ class OneStepMonitor:
 
     def _judge(self, v):
         env = {**self.env, **{k: np.asarray(v[k]) for k in ("f", "f_next", "grad_sq", "inner", "oracle_sq",
-                                                             "grad_sq_next") if k in v}}
+                                                             "grad_sq_next", "state_sq", "state_sq_next") if k in v}}
         m = self.margin(env)
         # f is computed with cancellation near a minimiser, so differences below RTOL times the
         # problem's scale (the run's Delta) are not resolved by float64 and are not judged

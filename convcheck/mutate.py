@@ -4,7 +4,8 @@ A *false* mutation makes a stated object more optimistic than the theorem proves
 stronger than it is:
 
 * rate/2, rate at the prescription/2, complexity/4, complexity x eps^(1/2) (a better eps-order);
-* the one-step decrease x2 (f_{t+1} <= f_t - 2 D);
+* the one-step decrease x2 (f_{t+1} <= f_t - 2 D, or Psi_{t+1} <= Psi_t - 2 D for a potential Psi);
+* a potential's weight a halved, doubled or negated, its state frozen (s_{t+1} = s_t), its start ||s_0||^2 raised;
 * each condition widened 2x (an upper bound doubled, a lower bound halved; 0 moves by 1/2);
 * each prescription x4, or /4 where a condition bounds it from below (out of its conditions where they bound it);
 * each order claim one half better than proved;
@@ -98,10 +99,13 @@ def statement_mutants(thm: Theorem) -> list[Mutant]:
         add("complexity x 2 (weakening)", False, complexity=_formula(thm.complexity, 2 * T))
     if thm.one_step is not None:
         s = thm.one_step
-        decrease = s.lhs.subs(f_next, f) - s.rhs if s.lhs == f_next \
-            else None
+        p = s.potential
+        psi, psi_next = (p.at(), p.at(nxt=True)) if p is not None else (f, f_next)
+        decrease = psi - s.rhs if sp.expand(s.lhs - psi_next) == 0 else None
         if decrease is not None and decrease != 0:
             add("one-step decrease x 2", one_step=dataclasses.replace(s, rhs=s.rhs - decrease))
+        if p is not None and decrease is not None:
+            out.extend(potential_mutants(thm, decrease))
     for i, c in enumerate(thm.conditions):
         conditions = list(thm.conditions)
         conditions[i] = _widen(c)
@@ -119,6 +123,25 @@ def statement_mutants(thm: Theorem) -> list[Mutant]:
             claims[i] = dataclasses.replace(claim, eps_exponent=claim.eps_exponent - sp.Rational(1, 2))
             add(f"order claim eps^-{claims[i].eps_exponent}", claims=tuple(claims))
     return out
+
+
+def potential_mutants(thm: Theorem, decrease: sp.Expr) -> list[Mutant]:
+    """A potential Psi_t = f(x_t) + a ||s_t||^2 changed so that its step Psi_{t+1} <= Psi_t - D is false: a
+    halved, doubled or negated (the optimal c = D/||g||^2 fixes a), s_{t+1} = s_t, or a start ||s_0||^2 > 0
+    the rate does not pay for."""
+    s = thm.one_step
+    p = s.potential
+
+    def with_potential(name, **changes):
+        q = dataclasses.replace(p, **changes)
+        one = dataclasses.replace(s, lhs=q.at(nxt=True), rhs=q.at() - decrease, potential=q)
+        return Mutant(thm.id, name, True, dataclasses.replace(thm, one_step=one))
+
+    return [with_potential("potential weight a / 2", weight=p.weight / 2),
+            with_potential("potential weight a x 2", weight=2 * p.weight),
+            with_potential("potential weight a -> -a", weight=-p.weight),
+            with_potential("potential state s_{t+1} -> s_t", state_next=p.state),
+            with_potential("initial ||s_0||^2 raised by 1", initial=p.initial + 1)]
 
 
 def _sign(term: sp.Expr, lemma) -> int:

@@ -31,6 +31,10 @@ def show(thm, cert=None) -> str:
         s = thm.one_step
         out.append(f"one-step inequality: {s.statement}   [{s.source.tag}]")
         out.append(f"  LaTeX: {latex(s.lhs)} \\le {latex(s.rhs)}")
+        if s.potential is not None:
+            p = s.potential
+            out.append(f"  potential: Psi_t = f(x_t) + a ||s_t||^2, s_t = {p.meaning}, "
+                       f"||s_0||^2 <= {sp.sstr(p.initial)}, a = {sp.sstr(p.weight)}")
     if thm.rate:
         r = thm.rate
         out.append(f"rate ({r.measure}{', in expectation' if r.expectation else ''}): {r.statement}   "

@@ -175,7 +175,7 @@ def run(optimizer: Optimizer, objective, x0, steps: int, hp: Mapping[str, Any] |
     ``record`` lists the iterate indices to record (default: ``record_steps(steps)``; every step,
     ``range(steps + 1)``, gives the whole loss curve).
     ``thresholds`` are values of ||grad f||^2 whose hitting times are kept per run.
-    ``monitors`` are called after every step with a dict of device arrays: t, x = x_t, f = f(x_t),
+    ``monitors`` are called after every step with a dict of device arrays: t, x = x_t, x_next, f = f(x_t),
     f_next = f(x_{t+1}), grad_sq = ||grad f(x_t)||^2, inner = <grad f(x_t), g_t>, oracle_sq =
     ||g_t||^2 (g_t is the oracle's answer at the optimizer's query point), alive, hp.
     ``checkpoints`` lists iterate indices n at which x_n, and the state entries named in
@@ -299,8 +299,8 @@ def run(optimizer: Optimizer, objective, x0, steps: int, hp: Mapping[str, Any] |
                         inner = oracle_sq = g2
                     else:
                         inner, oracle_sq = row_dot(xp, gx, g), row_dot(xp, g, g)
-                    quantities = {"t": t, "x": x, "f": f, "f_next": f_next, "grad_sq": g2, "inner": inner,
-                                  "oracle_sq": oracle_sq, "alive": diverged_at < 0, "hp": hp_t}
+                    quantities = {"t": t, "x": x, "x_next": x_next, "f": f, "f_next": f_next, "grad_sq": g2,
+                                  "inner": inner, "oracle_sq": oracle_sq, "alive": diverged_at < 0, "hp": hp_t}
                     for m in monitors:
                         m(quantities)
 

@@ -11,10 +11,14 @@ stated rate, one-step inequality, condition, prescription or complexity changes 
   the measured y then gives, for a min measure, T phi(R) >= Delta  =>  min_t y_t <= R; for an average
   (and an expectation, with E_t taken first through the oracle's lemma) phi must also be convex, by
   Jensen. The measure fixes y (||grad f||^2, or ||grad f|| for the non-squared measure) and the
-  horizon convention; a decrease in both y_t and y_{t+1} (the PEP form) telescopes along the diagonal;
+  horizon convention; a decrease in both y_t and y_{t+1} (the PEP form) telescopes along the diagonal.
+  With a stated potential Psi_t = f(x_t) + a ||s_t||^2 the one-step inequality must read
+  Psi_{t+1} <= Psi_t - D: then a >= 0 (on each case the chain derives the step in) gives Psi_T >= f(x_T),
+  and Psi_0 = f(x_0) + a ||s_0||^2, so the sum of decreases is at most Delta + a ||s_0||^2;
 * rate at the prescription: the same, from the one-step inequality at the prescription;
 * complexity: for every T >= T(eps) the measure is at most eps^2 (eps for the non-squared one),
-  from the rate at the prescription when one is stated, else from the one-step inequality itself,
+  from the rate at the prescription when one is stated and T(eps) is stated there (it mentions no prescribed
+  hyperparameter), else from the one-step inequality itself,
   so the rate is a leaf that nothing else reads.
 """
 from __future__ import annotations
@@ -24,7 +28,8 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from .lemma import Instance, get_lemma, instantiate
-from .model import ONE_STEP, Condition, Obligation, Theorem, expected, f, f_next, gap, grad_norm, grad_sq, grad_sq_next, le, lt
+from .model import (ONE_STEP, Condition, Obligation, Theorem, expected, f, f_next, gap, grad_norm, grad_sq,
+                    grad_sq_next, le, lt, state_sq, state_sq_next)
 from .prove import Bound
 
 STATED = ("one_step", "rate", "rate_at_prescription", "complexity")
@@ -118,16 +123,47 @@ def _bound_through(expr: sp.Expr, relations: list[Obligation], what: str):
     return sp.expand(expr), obligations
 
 
+def _one_step_cases(thm: Theorem) -> list[list[Bound]]:
+    """The extra bounds of each case the chain derives the stated one-step inequality in (one empty case if none)."""
+    cases = [[condition_bound(c) for c in s.assume] for s in thm.chain
+             if s.derives is not None and s.derives.goal == ONE_STEP]
+    return [c for c in cases if c] if any(cases) else [[]]
+
+
+def _potential_decrease(thm: Theorem):
+    """(D, obligations, budget): Psi_{t+1} <= Psi_t - D read off the stated potential, its weight proved
+    nonnegative, and the initial potential's extra a ||s_0||^2 that the sum of decreases may spend."""
+    one = thm.one_step
+    pot = one.potential
+    if one.expectation or thm.rate.expectation:
+        raise ValueError("a potential in expectation has no telescoping rule yet")
+    if sp.expand(one.lhs - pot.at(nxt=True)) != 0:
+        raise ValueError(f"the one-step inequality's left side is {one.lhs}, not the stated potential "
+                         f"Psi_{{t+1}} = {pot.at(nxt=True)}: no telescoping rule")
+    D = pot.at() - one.rhs  # unexpanded where the terms cancel as written: c ||g||^2 with c's min intact is cheaper
+    if D.free_symbols & {f, f_next, state_sq, state_sq_next}:
+        D = sp.expand(D)
+    if D.free_symbols & {f, f_next, state_sq, state_sq_next}:
+        raise ValueError("the one-step inequality is not of the form Psi_{t+1} <= Psi_t - (decrease)")
+    obligations = [(le(0, pot.weight, "the potential's weight a is nonnegative: Psi_T >= f(x_T)"), case)
+                   for case in _one_step_cases(thm)]
+    return D, obligations, pot.weight * pot.initial
+
+
 def _decrease(thm: Theorem):
-    """(D, obligations, cites): the guaranteed decrease f(x_t) - E_t f(x_{t+1}) the one-step inequality states."""
+    """(D, obligations, cites, budget): the guaranteed decrease f(x_t) - E_t f(x_{t+1}) (of the potential, when one
+    is stated) the one-step inequality states, and what the sum of decreases may spend beyond f(x_0) - f*."""
     one, rate = thm.one_step, thm.rate
+    if one.potential is not None:
+        D, obligations, budget = _potential_decrease(thm)
+        return D, obligations, (), budget
     if one.lhs not in (f_next, expected(f_next)):
         # telescoping reads the decrease off the right side alone: f_next - c g2 <= f - 2c g2 is true and would
         # pass for a decrease of 2c g2
         raise ValueError(f"the one-step inequality's left side is {one.lhs}, not f(x_{{t+1}}): no telescoping rule")
     rhs = one.rhs
     if one.expectation or not rate.expectation:
-        return f - rhs, [], ()
+        return f - rhs, [], (), sp.Integer(0)
     lemma_id = ORACLE_LEMMA.get(thm.oracle)
     if lemma_id is None:
         raise ValueError(f"no oracle lemma takes E_t of a pathwise one-step for the {thm.oracle!r} oracle")
@@ -136,7 +172,7 @@ def _decrease(thm: Theorem):
     expected_rhs = rhs.xreplace({s: expected(s) for s in rhs.free_symbols if expected(s) in
                                  {r.lhs for r in relations}})
     bound, obligations = _bound_through(expected_rhs, relations, "the one-step bound")
-    return f - bound, obligations, (inst,)
+    return f - bound, obligations, (inst,), sp.Integer(0)
 
 
 def _pieces(e: sp.Expr, ys) -> list[sp.Expr]:
@@ -156,7 +192,7 @@ def telescoping(thm: Theorem, at_prescription: bool) -> Link:
         "rate from the one-step inequality"
     link = Link(name, "", (stated,), ("one_step",) + (("prescription",) if at_prescription else ()))
     try:
-        D, obligations, cites = _decrease(thm)
+        D, obligations, cites, budget = _decrease(thm)
     except ValueError as err:
         link.error = str(err)
         return link
@@ -190,7 +226,8 @@ def telescoping(thm: Theorem, at_prescription: bool) -> Link:
     elif rate.measure not in MIN_MEASURES:
         link.error = f"no telescoping rule for the measure {rate.measure!r}"
         return link
-    total = gap if gap in R.free_symbols else sp.Symbol("Delta", positive=True)
+    total = (gap if gap in R.free_symbols else sp.Symbol("Delta", positive=True)) + \
+        (budget.xreplace(prescribed(thm)) if at_prescription else budget)
     at_R = phi.xreplace({v: R for v in ys})
     obligations.append((le(total, thm.T * at_R, f"T phi(rate) >= {total}: {thm.T} steps of decrease exhaust it"), []))
     link.obligations = obligations
@@ -203,7 +240,10 @@ def complexity_link(thm: Theorem) -> Link:
     """For T >= T(eps) the measure is at most the target: at T = T(eps), and the bound improves with T."""
     T_eps, T, target = thm.complexity_real(), thm.T, thm.target
     delta = sp.Symbol("Delta", positive=True)
-    if thm.rate_at_prescription is not None:
+    # a T(eps) that mentions a prescribed hyperparameter is stated for every value of it: the one-step inequality
+    # links it; one stated at the prescription follows from the rate there
+    general = set(prescribed(thm)) & T_eps.free_symbols
+    if thm.rate_at_prescription is not None and not general:
         R = thm.rate_at_prescription.expr.xreplace({gap: delta})
         return Link("complexity from the rate at the prescription", f"the rate at the prescription is at most "
                     f"{target} at T(eps) and decreases in T", ("complexity",), ("rate_at_prescription",),
@@ -216,7 +256,7 @@ def complexity_link(thm: Theorem) -> Link:
     stated_at = {q.symbol for q in thm.hyperparameters if q.name in thm.prescription
                  and q.symbol not in thm.complexity.expr.free_symbols}
     try:
-        D, obligations, cites = _decrease(thm)
+        D, obligations, cites, budget = _decrease(thm)
     except ValueError as err:
         link.error = str(err)
         return link
@@ -228,7 +268,8 @@ def complexity_link(thm: Theorem) -> Link:
     y = grad_norm if norm_measure else grad_sq
     ys = (y, grad_sq_next) if thm.rate.measure == "min_grad_sq_through_T" else (y,)
     total = T * phi.xreplace(presc).xreplace({v: target for v in ys})  # T phi(target): what T steps must exceed
-    obligations += [(le(delta, total.xreplace({T: T_eps}), f"T(eps) phi({target}) >= Delta"), []),
+    obligations += [(le(delta + budget.xreplace(presc), total.xreplace({T: T_eps}), f"T(eps) phi({target}) >= Delta"
+                        + (" + a ||s_0||^2" if budget != 0 else "")), []),
                     (le(0, sp.diff(total, T), f"T phi({target}) increases in T"), [])]
     link.obligations, link.cites = obligations, cites
     link.statement = f"T phi({target}) >= Delta at T = T(eps) and beyond: the measure reaches {target}" + \

@@ -20,7 +20,8 @@ from typing import Any, Mapping
 
 import sympy as sp
 
-from .symbols import T, eps, f, f_next, gap, grad_cross, grad_norm, grad_sq, grad_sq_next, inner, oracle_sq  # noqa: F401
+from .symbols import (T, eps, f, f_next, gap, grad_cross, grad_norm, grad_sq, grad_sq_next, inner,  # noqa: F401
+                      oracle_sq, state_sq, state_sq_next)
 from .vectors import Gram, Vec
 
 PROVENANCE = ("paper", "code", "derived", "claim")
@@ -219,13 +220,39 @@ class ChainStep:
 
 
 @dataclass(frozen=True)
+class Potential:
+    """A Lyapunov function Psi_t = f(x_t) + weight ||s_t||^2 that the one-step inequality decreases.
+
+    ``state`` and ``state_next`` are s_t and s_{t+1} as combinations of the theorem's named vectors (the
+    chain reads ||s_t||^2 and ||s_{t+1}||^2 through the Gram table); ``initial`` is the stated ||s_0||^2
+    (0 when s_0 = 0, e.g. x_{-1} = x_0, so Psi_0 = f(x_0)). theory.links proves weight >= 0, so that
+    Psi_T >= f(x_T), and charges weight * initial to the budget the sum of decreases exhausts.
+    """
+
+    weight: sp.Expr
+    state: Vec
+    state_next: Vec
+    meaning: str                     # s_t in words, e.g. "x_t - x_{t-1}"
+    initial: sp.Expr = sp.Integer(0)
+
+    def at(self, nxt: bool = False) -> sp.Expr:
+        """Psi_t (or Psi_{t+1}) in measured quantities."""
+        return f_next + self.weight * state_sq_next if nxt else f + self.weight * state_sq
+
+    def in_gram(self, gram: Gram) -> dict:
+        """||s_t||^2 and ||s_{t+1}||^2 as the Gram table gives them."""
+        return {state_sq: gram.dot(self.state, self.state), state_sq_next: gram.dot(self.state_next, self.state_next)}
+
+
+@dataclass(frozen=True)
 class OneStep:
     """The one-step inequality ``lhs <= rhs`` in measured quantities, checked at every step.
 
     Symbols: f = f(x_t), f_next = f(x_{t+1}), grad_sq = ||grad f(x_t)||^2,
     grad_sq_next = ||grad f(x_{t+1})||^2, inner = <grad f(x_t), g_t>, oracle_sq = ||g_t||^2 (g_t the
     oracle's answer). ``expectation=True`` means E_t[lhs] <= rhs, conditionally on x_t: it is not
-    monitored pathwise.
+    monitored pathwise. With a ``potential`` the inequality is Psi_{t+1} <= Psi_t - D, in the measured
+    state_sq = ||s_t||^2 and state_sq_next = ||s_{t+1}||^2 as well.
     """
 
     lhs: sp.Expr
@@ -234,6 +261,7 @@ class OneStep:
     statement: str = ""
     expectation: bool = False
     conditions: tuple[Condition, ...] = ()
+    potential: Potential | None = None
 
 
 @dataclass(frozen=True)
@@ -341,7 +369,7 @@ class Theorem:
         return STANDARD_GRAM.extend(self.gram)
 
 
-MEASURED = {s.name: s for s in (f, f_next, grad_sq, grad_sq_next, inner, oracle_sq)}
+MEASURED = {s.name: s for s in (f, f_next, grad_sq, grad_sq_next, inner, oracle_sq, state_sq, state_sq_next)}
 
 # The named vectors every theorem has: g = grad f(x_t), o = g_t (the oracle's answer), g_next = grad f(x_{t+1});
 # and the iterates two-point lemmas are cited between, with their values and gradients.
@@ -360,7 +388,8 @@ def expected(sym: sp.Symbol) -> sp.Symbol:
 LATEX_NAMES = {
     "f": r"f(x_t)", "f_next": r"f(x_{t+1})", "grad_sq": r"\|\nabla f(x_t)\|^2",
     "grad_sq_next": r"\|\nabla f(x_{t+1})\|^2", "inner": r"\langle \nabla f(x_t), g_t\rangle",
-    "oracle_sq": r"\|g_t\|^2", "gap": r"(f(x_0) - f(x_T))", "lr": r"\eta", "eps": r"\varepsilon",
+    "oracle_sq": r"\|g_t\|^2", "state_sq": r"\|s_t\|^2", "state_sq_next": r"\|s_{t+1}\|^2",
+    "gap": r"(f(x_0) - f(x_T))", "lr": r"\eta", "eps": r"\varepsilon",
     "Delta": r"\Delta", "sigma": r"\sigma", "momentum": r"\mu", "grad_norm": r"\|\nabla f(x_t)\|",
 }
 

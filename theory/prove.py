@@ -338,7 +338,10 @@ def prove_symbolic(kind: str, expr: sp.Expr, bounds: dict[sp.Symbol, Bound], dep
         full = _complete(expr, bounds)  # an identity on the domain only (a symbol pinned to [0, 0] by a condition)
         if any(b.lo == b.hi for b in full.values()) and sp.simplify(expr.xreplace(_reparametrise(full))) == 0:
             return True
-        return bool(expr.atoms(sp.Min, sp.Max)) and _split_min_max(kind, expr, _complete(expr, bounds), depth)
+        if not expr.atoms(sp.Min, sp.Max):
+            return False
+        full = _complete(expr, bounds)  # min(A, B) = A where the bounds prove A <= B: a side of a case split
+        return _split_min_max(kind, expr, full, depth) or _decided_min_max(kind, expr, full, depth)
     if isinstance(expr, sp.Min):  # min(a, b) >= 0 iff every argument is
         return all(prove_symbolic(kind, a, bounds, depth + 1) for a in expr.args)
     if isinstance(expr, sp.Max):

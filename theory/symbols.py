@@ -18,10 +18,13 @@ f, f_next, grad_sq, grad_sq_next, inner, oracle_sq = sp.symbols(
 grad_cross = sp.Symbol("grad_cross", real=True)  # <grad f(x_t), grad f(x_{t+1})>
 grad_norm = sp.Symbol("grad_norm", nonnegative=True)  # ||grad f(x_t)||, the non-squared measure's variable
 gap = sp.Symbol("gap", positive=True)
+# ||s_t||^2 and ||s_{t+1}||^2, s_t the state vector of a potential f(x_t) + a ||s_t||^2 (e.g. x_t - x_{t-1})
+state_sq, state_sq_next = sp.symbols("state_sq state_sq_next", nonnegative=True)
 
 # constants and hyperparameters
 L, Delta, lr, h = sp.symbols("L Delta lr h", positive=True)
 sigma = sp.Symbol("sigma", nonnegative=True)
+momentum = sp.Symbol("momentum", nonnegative=True)  # heavy ball's and NAG's mu, in [0, 1)
 c_lower = sp.Symbol("c", positive=True)  # an unknown universal constant of a lower bound
 
 # adaptive methods (glossary names: G, G2, xi, beta1, beta2, weight_decay)

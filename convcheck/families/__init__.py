@@ -3,7 +3,9 @@
 Each family module holds, side by side, the default setups of its upper-bound theorems (SETUPS: id ->
 a function returning the Setups) and the numeric checks of its property theorems (CHECKS: id -> a
 function returning Parts). Adding a theorem touches its family's theory/ module and this folder's
-module of the same family; tests/test_registries.py holds every theorem to having one or the other.
+module of the same family; tests/test_registries.py holds every theorem to having one or the other. A theorem
+whose one-step inequality decreases a potential f(x_t) + a ||s_t||^2 also has a state hook (STATES: id -> a
+function of the Join returning s_{t+1} = next(s_t, x_t, x_{t+1}), s_0 = 0), so the checker can measure ||s_t||^2.
 """
 from __future__ import annotations
 
@@ -15,11 +17,14 @@ FAMILIES = (baselines, adaptive, generalized, nonsmooth, momentum)
 
 SETUPS: Registry = Registry("default setups")
 CHECKS: Registry = Registry("property check")
+STATES: Registry = Registry("potential state hook")
 for _family in FAMILIES:
     for _id, _setups in _family.SETUPS.items():
         SETUPS.register(_id, _setups)
     for _id, _check in _family.CHECKS.items():
         CHECKS.register(_id, _check)
+    for _id, _state in getattr(_family, "STATES", {}).items():  # only families with potentials define STATES
+        STATES.register(_id, _state)
 
 
 def default_setups(theorem_id: str) -> list:

@@ -21,22 +21,19 @@ c sum_t ||g_t||^2 <= Psi_0 - Psi_T <= f(x_0) - f* <= Delta. At mu = 0 everything
     prescribed  lr = (1 - mu^2)/L, the maximiser of c: c = (1 - mu^2)/(2L), rate 2 L Delta/((1 - mu^2) T)
     complexity  T(eps) = ceil(Delta/(c eps^2))  (= 2 L Delta/((1 - mu^2) eps^2) at the prescription), O(eps^-2)
 
-Modelling. The theorem model's one-step inequality is f(x_{t+1}) <= f(x_t) - D(||grad f(x_t)||^2) in the
-measured quantities, and theory.links telescopes f; a Lyapunov function with a ||x_t - x_{t-1}||^2 term
-can be neither stated there nor monitored by the checker (it sees f, f_next and gradients only). So this
-is stated as a *property* theorem: every step of the argument, including the telescoping's algebra, the
-rate, the rate at the prescription and T(eps), is a certified chain step here, and the numeric check
-(convcheck/families/momentum.py) runs heavy ball against STATED below, with the Lyapunov inequality
-monitored at every step. See proofs_notes/heavy_ball.smooth.md, "Open points".
+The potential is stated in the theorem (OneStep.potential: weight a = max(a_S, a_B), which is a_S on the
+first side and a_B on the second, state s_t = d_t, s_0 = 0), so theory.links telescopes it to the stated rate,
+the rate at the prescription and T(eps); the checker monitors Psi_{t+1} <= Psi_t - c ||g_t||^2 at every step,
+with s_t rebuilt from the iterates (convcheck/families/momentum.py's state hook).
 """
 from functools import partial
 
 import sympy as sp
 
 from ..assumptions import BOUNDED_BELOW, CONSTANTS, SMOOTH
-from ..model import (STANDARD_GRAM, ChainStep, Claim, Condition, Formula, Quantity, Rate, Source,
-                     Theorem, le, split, zero)
-from ..symbols import Delta, L, T, eps, f, f_next, g_vec, grad_sq, lr
+from ..model import (STANDARD_GRAM, ChainStep, Claim, Condition, Formula, OneStep, Potential, Quantity, Rate, Source,
+                     Theorem, split, zero)
+from ..symbols import Delta, L, T, eps, g_vec, grad_sq, lr, momentum
 from ..vectors import Vec
 from .lyapunov import lyapunov_case
 
@@ -45,7 +42,6 @@ DERIVED = Source("derived", "derived in this project (proofs_notes/heavy_ball.sm
                             "technique of iPiano (Ochs, Chen, Brox, Pock 2014, step condition lr < 2(1 - beta)/L, "
                             "by memory); its constants are not the paper's")
 
-momentum = sp.Symbol("momentum", nonnegative=True)
 mu = momentum
 h = L * lr
 
@@ -55,7 +51,6 @@ dd = sp.Symbol("<d,d>", nonnegative=True)
 gd = sp.Symbol("<d,g>", real=True)
 GRAM = {("d", "d"): dd, ("g", "d"): gd}
 update = mu * d_vec - lr * g_vec                     # x_{t+1} - x_t = d_{t+1}
-dd_next = STANDARD_GRAM.extend(GRAM).dot(update, update)
 
 c_S = lr * (2 + 2 * mu - h) / (2 * (1 + mu) ** 2)
 c_B = lr * (2 - 2 * mu - h) / (2 * (1 - mu) ** 2)
@@ -63,6 +58,8 @@ gap_SB = 2 * mu * lr * (L * lr + mu ** 2 - 1) / (1 - mu ** 2) ** 2  # c_S - c_B:
 coef = c_S - sp.Max(0, gap_SB)                       # the per-step coefficient c = min(c_S, c_B)
 a_S = mu * (1 + mu - h) / (2 * lr * (1 + mu))
 a_B = mu * (h + mu - 1) / (2 * lr * (1 - mu))
+# the potential's weight: a_S - a_B = mu (1 - mu^2 - h)/(lr (1 - mu^2)), so a_S on the first side, a_B on the second
+weight = sp.Max(a_S, a_B)
 A_S, A_B = mu * (1 - mu ** 2 - h) / (2 * lr), mu * (h + mu ** 2 - 1) / (2 * lr)
 u_S, u_B = d_vec - lr / (1 + mu) * g_vec, d_vec + lr / (1 - mu) * g_vec
 
@@ -70,52 +67,33 @@ lr_star = (1 - mu ** 2) / L
 RATE = Delta / (T * coef)
 RATE_AT_PRESCRIPTION = 2 * L * Delta / ((1 - mu ** 2) * T)
 COMPLEXITY = sp.ceiling(Delta / (eps ** 2 * coef))
-COMPLEXITY_AT_PRESCRIPTION = 2 * L * Delta / ((1 - mu ** 2) * eps ** 2)
 CONDITION = Condition(sp.StrictLessThan(lr, 2 * (1 - mu) / L), "lr < 2 (1 - momentum)/L")
 
 SHORT, LONG = split(lr, (1 - mu ** 2) / L, "L lr <= 1 - momentum^2 or L lr >= 1 - momentum^2")
 
+POTENTIAL = Potential(weight, d_vec, update, "x_t - x_{t-1} (x_{-1} = x_0: torch's b_0 = g_0)")
+ONE_STEP_STATED = OneStep(POTENTIAL.at(nxt=True), POTENTIAL.at() - coef * grad_sq, DERIVED,
+                          statement="f(x_{t+1}) + a ||x_{t+1} - x_t||^2 <= f(x_t) + a ||x_t - x_{t-1}||^2 "
+                                    "- c ||grad f(x_t)||^2, a = max(a_S, a_B), c = min(c_S, c_B)",
+                          potential=POTENTIAL)
 
-def lyapunov(a, c):
-    """Psi_{t+1} <= Psi_t - c ||g_t||^2 with Psi_t = f(x_t) + a ||d_t||^2, in the Gram table's symbols."""
-    return le(f_next + a * dd_next, f + a * dd - c * grad_sq,
-              "f(x_{t+1}) + a ||d_{t+1}||^2 <= f(x_t) + a ||d_t||^2 - c ||grad f(x_t)||^2")
+_case = partial(lyapunov_case, weight=weight, coef=coef, potential=POTENTIAL, gram=STANDARD_GRAM.extend(GRAM),
+                update="x_t + mu d_t - lr g_t", source=DERIVED)
 
-
-_case = partial(lyapunov_case, step=lyapunov, update="x_t + mu d_t - lr g_t", start="d_0 = 0 (x_{-1} = x_0, torch's b_0 = g_0)", coef=coef, c_S=c_S, c_B=c_B,
-                gap_SB=gap_SB, gap_text="c_S - c_B = 2 mu lr (L lr + mu^2 - 1)/(1 - mu^2)^2", source=DERIVED)
-
-
-def chain(rate=None):
-    """The proof chain, concluding the rate ``rate`` (default RATE; the tests plant false ones)."""
-    rate = RATE if rate is None else rate
-    return (
-        *_case("L lr <= 1 - mu^2", SHORT, a_S, A_S, u_S, c_S, c_B, rate),
-        *_case("L lr >= 1 - mu^2", LONG, a_B, A_B, u_B, c_B, c_S, rate),
-        ChainStep("rate at the prescription",
-                  "lr = (1 - mu^2)/L, where c_S = c_B = (1 - mu^2)/(2L) is c's maximum over lr: the rate is "
-                  "2 L Delta/((1 - mu^2) T) (gd.smooth's 2 L Delta/T at mu = 0)",
-                  (zero(c_S.subs(lr, lr_star), (1 - mu ** 2) / (2 * L), "c_S at the prescription"),
-                   zero(c_B.subs(lr, lr_star), (1 - mu ** 2) / (2 * L), "c_B at the prescription"),
-                   zero(coef.subs(lr, lr_star), (1 - mu ** 2) / (2 * L), "c = min(c_S, c_B) at the prescription"),
-                   zero(sp.diff(c_S, lr).subs(lr, (1 + mu) / L), 0,
-                        "c_S (concave) peaks at L lr = 1 + mu >= 1 - mu^2: it increases on the first side"),
-                   zero(sp.diff(c_B, lr).subs(lr, (1 - mu) / L), 0,
-                        "c_B (concave) peaks at L lr = 1 - mu <= 1 - mu^2: it decreases on the second side"),
-                   le(Delta, T * (1 - mu ** 2) / (2 * L) * RATE_AT_PRESCRIPTION,
-                      "T c (rate at the prescription) >= Delta")),
-                  DERIVED),
-        ChainStep("complexity",
-                  "T(eps) = Delta/(c eps^2): T c eps^2 >= Delta from T(eps) on, so min_t ||g_t||^2 <= eps^2; "
-                  "at the prescription T(eps) = 2 L Delta/((1 - mu^2) eps^2), order eps^-2",
-                  (le(Delta, (Delta / (eps ** 2 * coef)) * coef * eps ** 2, "T(eps) c eps^2 >= Delta"),
-                   zero(Delta / (eps ** 2 * (1 - mu ** 2) / (2 * L)), COMPLEXITY_AT_PRESCRIPTION,
-                        "T(eps) at the prescription, c = (1 - mu^2)/(2L)"),
-                   zero(eps * sp.diff(COMPLEXITY_AT_PRESCRIPTION, eps), -2 * COMPLEXITY_AT_PRESCRIPTION,
-                        "T(eps) at the prescription is homogeneous of degree -2 in eps: order eps^-2")),
-                  DERIVED),
-    )
-
+CHAIN = (
+    _case("L lr <= 1 - mu^2", SHORT, a_S, A_S, u_S, c_S),
+    _case("L lr >= 1 - mu^2", LONG, a_B, A_B, u_B, c_B),
+    ChainStep("the prescription maximises c",
+              "lr = (1 - mu^2)/L, where c_S = c_B = (1 - mu^2)/(2L): c_S (concave) increases up to L lr = 1 + mu, c_B "
+              "(concave) decreases from L lr = 1 - mu, so min(c_S, c_B) peaks there (gd.smooth's 1/L at mu = 0)",
+              (zero(c_S.subs(lr, lr_star), (1 - mu ** 2) / (2 * L), "c_S at the prescription"),
+               zero(c_B.subs(lr, lr_star), (1 - mu ** 2) / (2 * L), "c_B at the prescription"),
+               zero(sp.diff(c_S, lr).subs(lr, (1 + mu) / L), 0,
+                    "c_S (concave) peaks at L lr = 1 + mu >= 1 - mu^2: it increases on the first side"),
+               zero(sp.diff(c_B, lr).subs(lr, (1 - mu) / L), 0,
+                    "c_B (concave) peaks at L lr = 1 - mu <= 1 - mu^2: it decreases on the second side")),
+              DERIVED),
+)
 
 theorem = Theorem(
     id="heavy_ball.smooth",
@@ -131,23 +109,16 @@ theorem = Theorem(
     assumptions=(SMOOTH, BOUNDED_BELOW),
     prescription={"lr": Formula(lr_star, DERIVED)},
     conditions=(CONDITION,),
-    kind="property",
+    one_step=ONE_STEP_STATED,
+    rate=Rate("min_grad_sq_before_T", Formula(RATE, DERIVED),
+              "min_{0<=t<T} ||grad f(x_t)||^2 <= Delta / (T min(c_S, c_B))"),
+    rate_at_prescription=Formula(RATE_AT_PRESCRIPTION, DERIVED),
+    complexity=Formula(COMPLEXITY, DERIVED),
     update=update,
     gram=GRAM,
-    chain=chain(),
-    # the order is proved in the chain (step "complexity"); a property theorem states no complexity for
-    # theory.certify's order check, so the claim carries no exponent to check twice
-    claims=(Claim("order", "O(L Delta eps^-2 / (1 - mu^2)) heavy-ball steps at lr = (1 - mu^2)/L (derived; "
-                           "proved in the chain step 'complexity')", DERIVED),),
+    chain=CHAIN,
+    claims=(Claim("order", "O(L Delta eps^-2 / (1 - mu^2)) heavy-ball steps at lr = (1 - mu^2)/L (derived)", DERIVED,
+                  sp.Integer(2)),),
     summary="Heavy ball with 0 <= mu < 1 and lr < 2(1 - mu)/L: min_{t<T} ||grad f||^2 <= Delta/(T c), "
             "c = min(c_S, c_B); 2 L Delta/((1 - mu^2) T) at lr = (1 - mu^2)/L.",
 )
-
-# What the numeric check holds runs to (theory's model cannot state a Lyapunov rate: see the docstring)
-STATED = {
-    "rate": Rate("min_grad_sq_before_T", Formula(RATE, DERIVED),
-                 "min_{0<=t<T} ||grad f(x_t)||^2 <= Delta / (T min(c_S, c_B))"),
-    "rate_at_prescription": Formula(RATE_AT_PRESCRIPTION, DERIVED),
-    "complexity": Formula(COMPLEXITY, DERIVED),
-    "lyapunov": {"S": (a_S, SHORT), "B": (a_B, LONG)},
-}
