@@ -26,9 +26,9 @@ from ..model import (ONE_STEP, Assumption, ChainStep, Claim, Condition, Derivati
 from ..symbols import Delta, L, T, eps, f, f_next, g_vec, grad_sq, lr, mu
 
 DERIVED = Source("derived", "derived in this project (proofs_notes/gd.pl.md) from lsmooth.descent and "
-                            "pl.gradient_dominance: the classical argument of Polyak 1963 and Karimi, Nutini, Schmidt "
-                            "2016 (Theorem 1 there states rho = 1 - mu/L at lr = 1/L, by memory); the factor for "
-                            "every lr in (0, 2/L) is derived and certified here")
+                            "pl.gradient_dominance, by the classical argument (Polyak 1963; Karimi, Nutini, Schmidt "
+                            "2016; their statements were not read here, so no constant is attributed to them); the "
+                            "factor for every lr in (0, 2/L) is derived and certified here")
 
 PL = Assumption("Polyak-Lojasiewicz", "f(x) - f* <= ||grad f(x)||^2/(2 mu) for every x, f* = inf f", ("mu",))
 

@@ -26,8 +26,8 @@ GRADIENT_DOMINANCE = Lemma(
     conclusions=(le(2 * mu * e, ip("gx", "gx"), "2 mu (f(x) - f*) <= ||grad f(x)||^2"),),
     source=Source("claim", "the definition of the PL class: Polyak 1963 (USSR Comput. Math. Math. Phys. 3(4)) and "
                            "Karimi, Nutini, Schmidt 2016 (ECML-PKDD, 'Linear convergence of gradient and proximal-"
-                           "gradient methods under the Polyak-Lojasiewicz condition'), inequality (3) there by "
-                           "memory (the equation number not checked against the text)"),
+                           "gradient methods under the Polyak-Lojasiewicz condition'); neither text was read here, the "
+                           "inequality is the class's standard definition"),
     vectors=("gx",), scalars=(e,), constants=(PL_MU,),
     hypotheses=(le(0, e, "f(x) >= f* = inf f"),),
     function_class="PL",
