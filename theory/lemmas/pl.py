@@ -29,7 +29,6 @@ GRADIENT_DOMINANCE = Lemma(
                            "gradient methods under the Polyak-Lojasiewicz condition'); neither text was read here, the "
                            "inequality is the class's standard definition"),
     vectors=("gx",), scalars=(e,), constants=(PL_MU,),
-    hypotheses=(le(0, e, "f(x) >= f* = inf f"),),
     function_class="PL",
     witnesses=(Witness("f(t) = (mu/2) t^2, f* = 0", {e: mu * t ** 2 / 2, ip("gx", "gx"): (mu * t) ** 2},
                        ((t, -sp.oo, sp.oo),), (le(0, mu * t ** 2 / 2, "f(t) >= f(0) = 0: f* = 0"),)),),
