@@ -12,6 +12,10 @@ stated rate, one-step inequality, condition, prescription or complexity changes 
   (and an expectation, with E_t taken first through the oracle's lemma) phi must also be convex, by
   Jensen. The measure fixes y (||grad f||^2, or ||grad f|| for the non-squared measure) and the
   horizon convention; a decrease in both y_t and y_{t+1} (the PEP form) telescopes along the diagonal;
+* a function-gap rate (``gap_last_iterate``, f(x_T) - f* <= R(T)) follows by contraction instead: the stated
+  one-step inequality minus f*, with the cited PL premise ||grad f||^2 >= 2 mu (f - f*), gives
+  f(x_{t+1}) - f* <= rho (f(x_t) - f*) for the rate's hint rho (checked, not trusted), and induction on T gives
+  R(T) >= rho^T Delta; its T(eps) reaches eps (not eps^2) from the same contraction;
 * rate at the prescription: the same, from the one-step inequality at the prescription;
 * complexity: for every T >= T(eps) the measure is at most eps^2 (eps for the non-squared one),
   from the rate at the prescription when one is stated, else from the one-step inequality itself,
