@@ -1,4 +1,5 @@
-"""Axioms on the catalogue: every two-point lemma about a function class, on every objective of that class.
+"""Axioms on the catalogue: every two-point lemma about a function class, on every objective of that class,
+and the PL inequality on every objective that publishes a PL constant mu.
 
 A two-point axiom (the descent lemma, the interpolation inequality) is a relation in f(x), f(y) and the
 inner products of grad f(x), grad f(y) and d = y - x. Here it is evaluated on seeded pairs of points of
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
+from scipy.optimize import minimize
 
 from convcheck.reference import objectives
 from convcheck.theory.lemma import TWO_POINT, Lemma, fx, fy, ip
@@ -138,3 +140,69 @@ def check_sublevel_axiom(lemma: Lemma, obj, runs: int = 32, seed: int = 0) -> Su
                     for side in (c.lhs, c.rhs))
         worst = max(worst, float(np.max((lhs - rhs) / (np.abs(lhs) + np.abs(rhs) + 1))))
     return SublevelCheck(lemma.id, obj.name, len(Z), worst, float(np.max(u / M)))
+
+
+# -- the PL inequality (pl.gradient_dominance): a relation at one point, on the objectives that publish mu --------
+
+
+@dataclass(frozen=True)
+class PLCheck:
+    lemma: str
+    objective: str
+    points: int
+    worst: float          # max over points of (2 mu (f - f*) - ||grad f||^2) / (|2 mu (f - f*)| + ||grad f||^2 + 1)
+    tightness: float      # max over points of 2 mu (f - f*) / ||grad f||^2: near 1 when mu is nearly the best constant
+
+    @property
+    def holds(self) -> bool:
+        return self.worst <= 1e-9
+
+
+def pl_members() -> list[objectives.Objective]:
+    """The catalogue's objectives (default parameters) that publish a PL constant mu, and a strongly convex
+    quadratic (the default quadratic is only PL: its mu is its smallest positive eigenvalue)."""
+    out = [obj for name in objectives.NAMES for obj in _default(name) if "mu" in obj.constants]
+    return out + [objectives.get("quadratic", d=10, L=4.0, mu=0.5, seed=1)]
+
+
+def _default(name):
+    try:
+        return [objectives.get(name)]
+    except (TypeError, ValueError):  # needs parameters: not part of the default catalogue
+        return []
+
+
+def pl_points(obj, runs: int = 128, seed: int = 0, refine: int = 4) -> np.ndarray:
+    """Seeded points at radii from 1e-3 to 30 in random directions, and the ``refine`` worst of them moved by a
+    local search (L-BFGS-B maximising 2 (f - f*)/||grad f||^2) towards the worst case."""
+    rng = np.random.default_rng(seed)
+    U = rng.standard_normal((runs, obj.d))
+    X = np.logspace(-3, 1.5, runs)[:, None] * U / np.linalg.norm(U, axis=1, keepdims=True)
+    f_star = obj.constants["f_star"]
+
+    def ratio(x):
+        g = obj.grad(x[None])[0]
+        return -2 * (float(obj.value(x[None])[0]) - f_star) / max(float(g @ g), 1e-300)
+
+    worst = np.argsort([ratio(x) for x in X])[:refine]
+    moved = [minimize(ratio, X[i], method="L-BFGS-B", options={"maxiter": 100}).x for i in worst]
+    return np.vstack([X, *moved])
+
+
+def check_pl_axiom(lemma: Lemma, obj, runs: int = 128, seed: int = 0, X=None) -> PLCheck:
+    """The lemma's conclusions (slots e = f(x) - f*, <gx, gx> = ||grad f(x)||^2, constant mu) at the points X
+    (default: pl_points)."""
+    X = pl_points(obj, runs, seed) if X is None else X
+    G = obj.grad(X)
+    e, g2 = obj.value(X) - obj.constants["f_star"], np.sum(G * G, axis=1)
+    slots = {s.name: s for s in (*lemma.scalars, *(q.symbol for q in lemma.constants))}
+    values = {slots["e"]: e, ip("gx", "gx"): g2, slots["mu"]: obj.constants["mu"]}
+    syms = sorted(values, key=str)
+    worst = -np.inf
+    for c in lemma.conclusions:
+        lhs, rhs = (np.broadcast_to(sp.lambdify(syms, side, modules="numpy")(*[values[s] for s in syms]), e.shape)
+                    for side in (c.lhs, c.rhs))
+        worst = max(worst, float(np.max((lhs - rhs) / (np.abs(lhs) + np.abs(rhs) + 1))))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tight = np.where(g2 > 0, 2 * obj.constants["mu"] * e / g2, 0.0)
+    return PLCheck(lemma.id, obj.name, len(X), worst, float(np.max(tight)))

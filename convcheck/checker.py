@@ -21,7 +21,7 @@ from convcheck.reference.optimizers.base import check_domains
 from . import judges
 from .families import CHECKS, STATES, default_setups
 from .join import Join
-from .monitors import OneStepMonitor
+from .monitors import ContractionMonitor, OneStepMonitor
 from .setups import Setup
 from .verdicts import CheckReport, DoesNotApply, Part, SetupReport, worst_verdict
 
@@ -36,10 +36,12 @@ def _starts(setup: Setup) -> np.ndarray:
 def _judge_trace(thm, setup: Setup, join: Join, tr, thresholds, level) -> list[Part]:
     if thm.rate is None:
         return []
-    T, values = judges.measure(thm.rate.measure, tr)
+    T, values = judges.measure(thm.rate.measure, tr, setup.objective.constants.get("f_star"))
     if not thm.rate.expectation:
         parts = [judges.deterministic_rate("rate", thm.rate.bound.expr, T, values, join, tr)]
-        if thm.complexity is not None:
+        if thm.complexity is not None and thm.rate.measure in judges.GAP_MEASURES:
+            parts.append(judges.gap_complexity(join, T, values, setup.steps))
+        elif thm.complexity is not None:
             parts.append(judges.complexity(join, tr, thresholds))
         return parts
     parts = [judges.expected_rate("rate", thm.rate.bound.expr, T, values, join, level)]
@@ -50,6 +52,16 @@ def _judge_trace(thm, setup: Setup, join: Join, tr, thresholds, level) -> list[P
     if thm.complexity is not None and judges.complexity_covers(thm, setup):
         parts.append(judges.expected_complexity(join, tr, level))
     return parts
+
+
+def _contraction_monitor(thm, setup: Setup, join: Join) -> ContractionMonitor | None:
+    """For a function-gap rate, the per-step contraction by its factor rho (the rate's via), when f* is known."""
+    if thm.rate is None or thm.rate.measure not in judges.GAP_MEASURES or thm.rate.via is None:
+        return None
+    f_star = setup.objective.constants.get("f_star")
+    if f_star is None:
+        raise DoesNotApply(f"{setup.objective.name} publishes no exact f_star: the gap f(x_T) - f* is not measurable")
+    return ContractionMonitor(thm.rate.via, join, f_star)
 
 
 def _check_runs(thm, setup: Setup, report: SetupReport, level, progress, optimizer) -> None:
@@ -69,12 +81,15 @@ def _check_runs(thm, setup: Setup, report: SetupReport, level, progress, optimiz
     # s_t is rebuilt from the iterates by the theorem's family hook
     monitor = OneStepMonitor(thm.one_step, join, STATES.get(thm.id)(join) if thm.one_step.potential else None) \
         if thm.one_step is not None and not thm.one_step.expectation else None
+    contraction = _contraction_monitor(thm, setup, join)
     deterministic = thm.rate is not None and not thm.rate.expectation and thm.complexity is not None
     thresholds = judges.complexity_thresholds(join, setup.steps) if deterministic else []
     tr = run(optimizer, setup.objective, x0, setup.steps, hp=hp, oracle=setup.oracle, seed=setup.seed,
-             thresholds=thresholds, monitors=[monitor] if monitor else [], progress=progress)
+             thresholds=thresholds, monitors=[m for m in (monitor, contraction) if m is not None], progress=progress)
     if monitor is not None:
         report.parts.append(monitor.part(thm.one_step.statement))
+    if contraction is not None:
+        report.parts.append(contraction.part())
     if tr.diverged().any():
         r = int(np.argmax(tr.diverged()))
         report.parts.append(Part("divergence", "diverged", f"{int(tr.diverged().sum())} runs diverged; "

@@ -17,7 +17,9 @@ CONSTANTS = {
     "L0": "(L0,L1)-smoothness: ||Hess f(x)|| <= L0 + L1 ||grad f(x)|| (coordinate-wise: per coordinate)",
     "L1": "(L0,L1)-smoothness: the gradient-proportional part of the local smoothness",
     "M": "sup ||grad f(x)|| on the sublevel set {f <= f(x_0)} (assumption A4 of fixed-step GD; per run)",
-    "mu": "curvature of the quadratic witness block (mu/2)||y||^2 of the clipping card's objectives",
+    "mu": "Polyak-Lojasiewicz constant: f(x) - f* <= ||grad f(x)||^2/(2 mu) for all x (a strongly convex "
+          "quadratic's smallest eigenvalue); also the curvature of the quadratic witness block (mu/2)||y||^2 of "
+          "the clipping card's objectives (a parameter there, not a published constant)",
     "h_max": "largest fixed GD step that can converge from the witness start (card section 10.1)",
     "y0": "norm of the witness block at the start, ||y_0||",
     "c_r": "radius factor of the (L0,L1) descent lemma: it holds for ||y - x|| <= c_r / L1",
@@ -46,7 +48,7 @@ HYPERPARAMETERS = {
 }
 
 HORIZON = {
-    "eps": "target accuracy: ||grad f|| <= eps, i.e. a squared measure <= eps^2",
+    "eps": "target accuracy: ||grad f|| <= eps, i.e. a squared measure <= eps^2 (a function gap <= eps)",
     "T": "horizon: number of steps or gradients, as the measure states",
 }
 
@@ -66,10 +68,12 @@ MEASURES = {
     "min_grad_sq_through_T": "min_{0<=t<=T} ||grad f(x_t)||^2 (T steps, T+1 gradients)",
     "expected_grad_sq_random_index": "E||grad f(x_R)||^2 with R uniform on the first T iterates",
     "mean_grad_norm_before_T": "(1/T) sum_{t<T} E||grad f(x_t)|| (not squared: reaches eps, not eps^2)",
+    "gap_last_iterate": "f(x_T) - f* at the last iterate, after T steps (a function gap: reaches eps, not eps^2)",
 }
 
 FUNCTION_CLASSES = {
     "L-smooth": "differentiable with L-Lipschitz gradient",
+    "L-smooth PL": "L-smooth and Polyak-Lojasiewicz: f(x) - f* <= ||grad f(x)||^2/(2 mu) for every x (may be nonconvex)",
     "nonsmooth-tame": "locally Lipschitz, semialgebraic (tame); grad is a Clarke-subgradient selection",
     "smooth": "twice differentiable, no global smoothness constant claimed (e.g. neural-network losses)",
     "(L0,L1)-smooth": "twice differentiable with ||Hess f(x)|| <= L0 + L1 ||grad f(x)||",

@@ -38,15 +38,31 @@ def upper_bound_of(thm: Theorem, name: str):
 
 def final_T(thm: Theorem, steps: int) -> int:
     """The horizon T of the measure at the last iterate x_steps (see glossary.MEASURES)."""
-    through = thm.rate is not None and thm.rate.measure == "min_grad_sq_through_T"
+    through = thm.rate is not None and thm.rate.measure in ("min_grad_sq_through_T", "gap_last_iterate")
     return steps if through else steps + 1
+
+
+# a class that refines a base class by a property the objective vouches for by publishing its (proved) constant
+REFINED_CLASSES = {"L-smooth PL": ("L-smooth", "mu")}
+
+
+def class_mismatch(objective, function_class: str) -> str:
+    """Why ``objective`` is not known to be in ``function_class`` ("" when it is)."""
+    if objective.function_class == function_class:
+        return ""
+    base, constant = REFINED_CLASSES.get(function_class, (None, None))
+    if objective.function_class == base:
+        return "" if constant in objective.constants else \
+            f"{objective.name} publishes no {constant}, so it is not known to be {function_class}"
+    return f"{objective.name} is {objective.function_class}"
 
 
 def published_constants(thm: Theorem, objective, oracle, f0: np.ndarray) -> dict:
     """The theorem's constants on this problem; DoesNotApply names the assumption that fails or the
     constant nobody publishes."""
-    if objective.function_class != thm.function_class:
-        raise DoesNotApply(f"{objective.name} is {objective.function_class}; {thm.id} assumes {thm.function_class}")
+    mismatch = class_mismatch(objective, thm.function_class)
+    if mismatch:
+        raise DoesNotApply(f"{mismatch}; {thm.id} assumes {thm.function_class}")
     if thm.oracle == "exact" and oracle.stochastic:
         raise DoesNotApply(f"{thm.id} assumes an exact oracle; got {oracle.describe()}")
     published = {**objective.constants, **oracle.constants(objective)}

@@ -19,9 +19,17 @@ from .setups import Setup
 from .verdicts import RTOL, DoesNotApply, Part
 
 
-def measure(name: str, tr):
-    """(T per record, values (K, R)) for a measure name of the glossary."""
+GAP_MEASURES = ("gap_last_iterate",)  # f(x_T) - f*: needs the objective's exact f_star
+
+
+def measure(name: str, tr, f_star: float | None = None):
+    """(T per record, values (K, R)) for a measure name of the glossary (``f_star`` for a function gap)."""
     n = tr.steps.astype(float)
+    if name == "gap_last_iterate":
+        if f_star is None:
+            raise DoesNotApply("the gap f(x_T) - f* needs the objective's exact f_star (a lower bound f_low would "
+                               "overstate it)")
+        return n, tr.f - f_star
     if name == "min_grad_sq_before_T":
         return n + 1, tr.min_grad_sq
     if name == "min_grad_sq_through_T":
@@ -188,3 +196,36 @@ def order_fit(thm, setup: Setup, optimizer=None) -> Part:
     relation = {"violated": "exceeds", "holds": "is within", "inconclusive": "is not clearly within"}[verdict]
     return Part("order (empirical)", verdict, f"{text}: the fitted exponent {relation} the claimed order "
                                               f"(2 sd)", worst=fit.to_dict())
+
+
+def gap_complexity(join: Join, T, values, steps: int) -> Part:
+    """T(eps) for a function gap, judged on the records: at every recorded T >= T(eps), f(x_T) - f* <= eps, for
+    accuracies eps log-spaced from the smallest whose T(eps) fits in the run up to Delta. (A gap above eps at a
+    record beyond T(eps) refutes T(eps) when the gap does not increase, as under the contraction.)"""
+    thm = join.thm
+    bottom = float(np.min(join.eps_for_horizon(steps)))
+    top = float(np.max(join.per_run(sp.Symbol("Delta", positive=True))))
+    worst, tight, checked = None, 0.0, 0
+    for eps in np.geomspace(bottom, max(top, 2 * bottom), 9)[:-1]:  # eps >= Delta is met at x_0
+        T_eps = join.per_run(thm.complexity.expr, eps=eps)
+        due = T[:, None] >= np.maximum(T_eps, 0)[None, :]
+        if not due.any():
+            continue
+        checked += int(due.any(axis=0).sum())
+        with np.errstate(invalid="ignore"):
+            late = due & (values > eps * (1 + RTOL))
+            ratios = np.where(due, values / eps, np.nan)
+        if np.isfinite(ratios).any():
+            tight = max(tight, float(np.nanmax(ratios)))
+        if late.any() and worst is None:
+            k, r = np.argwhere(late)[0]
+            worst = (eps, int(r), int(T[k]), float(T_eps[r]), float(values[k, r]))
+    if checked == 0:
+        return Part("complexity", "inconclusive", "no run was long enough for T(eps) at the tested accuracies")
+    if worst is not None:
+        eps, r, t, T_eps, v = worst
+        return Part("complexity", "violated", f"run {r}: f(x_T) - f* = {v:.6g} > eps = {eps:.4g} at T = {t} >= "
+                                              f"T(eps) = {T_eps:.0f}", tight,
+                    {"run": r, "eps": eps, "T": t, "T_eps": T_eps, "observed": v})
+    return Part("complexity", "holds", f"f(x_T) - f* <= eps at every record T >= T(eps) ({checked} run-accuracy pairs); "
+                                       f"worst gap / eps there = {tight:.3g}", tight)

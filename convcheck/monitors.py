@@ -72,3 +72,48 @@ class OneStepMonitor:
                         worst={"run": r, "step": int(self.worst_step[r]), "relative_excess": float(self.worst[r])})
         return Part("one-step", "holds", f"{statement}: held at every step of {checked} runs "
                                          f"(float tolerance {RTOL:g} x (|terms| + |f| + Delta))")
+
+
+class ContractionMonitor:
+    """The contraction f(x_{t+1}) - f* <= rho (f(x_t) - f*) at every step of every run (rho per run, from the
+    theorem's rate hint), judged relative to the gap itself, down to gaps of RTOL Delta (float64 does not resolve
+    smaller differences of f in general); also the
+    tightness: the worst measured (f(x_{t+1}) - f*) / (rho (f(x_t) - f*)) over steps and runs."""
+
+    def __init__(self, rho: sp.Expr, join: Join, f_star: float):
+        self.rho = np.broadcast_to(join.per_run(rho), (join.runs,))
+        self.delta = np.broadcast_to(join.per_run(sp.Symbol("Delta", positive=True)), (join.runs,))
+        self.f_star = float(f_star)
+        self.mask = join.meets(())
+        self.worst = np.full(join.runs, -np.inf)
+        self.worst_step = np.full(join.runs, -1)
+        self.ratio = np.full(join.runs, -np.inf)
+
+    def __call__(self, q):
+        f, f_next = np.asarray(q["f"], float), np.asarray(q["f_next"], float)
+        gap, gap_next = f - self.f_star, f_next - self.f_star
+        alive = self.mask & np.asarray(q["alive"])
+        # f is exact to a few ulps of |f| (f* of |f*|) at best, and to RTOL of the problem's scale Delta at worst (the
+        # rounding of a sum of large terms): a gap below that is not resolved and not judged, as in OneStepMonitor
+        floor = 8 * np.finfo(float).eps * (np.abs(f) + np.abs(f_next) + abs(self.f_star)) + RTOL * self.delta + 1e-300
+        viol = np.where(alive, (gap_next - self.rho * gap) / (np.abs(gap) + np.abs(gap_next) + floor), -np.inf)
+        worse = viol > self.worst
+        self.worst = np.where(worse, viol, self.worst)
+        self.worst_step = np.where(worse, q["t"], self.worst_step)
+        resolved = alive & (self.rho * gap > 1e3 * floor)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            self.ratio = np.maximum(self.ratio, np.where(resolved, gap_next / (self.rho * gap), -np.inf))
+
+    def part(self) -> Part:
+        checked = int(self.mask.sum())
+        tight = float(np.max(self.ratio)) if np.isfinite(self.ratio).any() else None
+        bad = self.worst > RTOL
+        if bad.any():
+            r = int(np.argmax(self.worst))
+            return Part("contraction", "violated",
+                        f"f(x_(t+1)) - f* <= rho (f(x_t) - f*) fails for {int(bad.sum())} of {checked} runs; worst: run "
+                        f"{r} at step {int(self.worst_step[r])}, excess {self.worst[r]:.3g} of the gaps' scale", tight,
+                        {"run": r, "step": int(self.worst_step[r]), "relative_excess": float(self.worst[r])})
+        return Part("contraction", "holds", "f(x_(t+1)) - f* <= rho (f(x_t) - f*) held at every step of "
+                                            f"{checked} runs (gaps resolved down to {RTOL:g} Delta)" + (f"; worst per-step ratio / rho = {tight:.3g}"
+                                                                 if tight is not None else ""), tight)

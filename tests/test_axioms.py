@@ -6,8 +6,9 @@ import pytest
 import sympy as sp
 
 from convcheck import theory  # noqa: F401 - registers the lemma library
-from convcheck.axioms import check_axiom, members
+from convcheck.axioms import check_axiom, check_pl_axiom, members, pl_members, pl_points
 from convcheck.theory.lemma import lemmas
+from convcheck.theory.lemmas.pl import GRADIENT_DOMINANCE
 from convcheck.theory.lemmas.smooth import DESCENT, INTERPOLATION
 
 TWO_POINT_AXIOMS = [lem for lem in lemmas() if lem.axiom and lem.two_point]
@@ -81,3 +82,17 @@ def test_a4_with_an_optimistic_M_is_violated_on_every_member():
     assert wrong.conclusions != SUBLEVEL_GRAD_BOUND.conclusions
     for obj in _a4_members():
         assert check_sublevel_axiom(wrong, obj).worst > 1e-3, obj.name
+
+
+# -- the PL inequality: on every catalogue objective that publishes mu, at random and adversarial points ----------
+
+def test_the_pl_axiom_holds_tightly_on_every_objective_publishing_mu_and_an_optimistic_mu_fails():
+    members_ = pl_members()
+    assert {obj.name for obj in members_} >= {"quadratic", "pl_sin_squared"}
+    (c,) = GRADIENT_DOMINANCE.conclusions
+    wrong = dataclasses.replace(GRADIENT_DOMINANCE, conclusions=(dataclasses.replace(c, lhs=c.lhs * 1.02),))
+    for obj in members_:
+        X = pl_points(obj)
+        check = check_pl_axiom(GRADIENT_DOMINANCE, obj, X=X)
+        assert check.holds and check.tightness > 0.99, check  # the published mu is (nearly) the best constant
+        assert check_pl_axiom(wrong, obj, X=X).worst > 1e-6, obj.name  # 2% more optimistic: violated

@@ -15,6 +15,10 @@ stated rate, one-step inequality, condition, prescription or complexity changes 
   With a stated potential Psi_t = f(x_t) + a ||s_t||^2 the one-step inequality must read
   Psi_{t+1} <= Psi_t - D: then a >= 0 (on each case the chain derives the step in) gives Psi_T >= f(x_T),
   and Psi_0 = f(x_0) + a ||s_0||^2, so the sum of decreases is at most Delta + a ||s_0||^2;
+* a function-gap rate (``gap_last_iterate``, f(x_T) - f* <= R(T)) follows by contraction instead: the stated
+  one-step inequality minus f*, with the cited PL premise ||grad f||^2 >= 2 mu (f - f*), gives
+  f(x_{t+1}) - f* <= rho (f(x_t) - f*) for the rate's hint rho (checked, not trusted), and induction on T gives
+  R(T) >= rho^T Delta; its T(eps) reaches eps (not eps^2) from the same contraction;
 * rate at the prescription: the same, from the one-step inequality at the prescription;
 * complexity: for every T >= T(eps) the measure is at most eps^2 (eps for the non-squared one),
   from the rate at the prescription when one is stated and T(eps) is stated there (it mentions no prescribed
@@ -31,11 +35,16 @@ from .lemma import Instance, get_lemma, instantiate
 from .model import (ONE_STEP, Condition, Obligation, Theorem, expected, f, f_next, gap, grad_norm, grad_sq,
                     grad_sq_next, le, lt, state_sq, state_sq_next)
 from .prove import Bound
+from .vectors import Vec
 
 STATED = ("one_step", "rate", "rate_at_prescription", "complexity")
 MIN_MEASURES = ("min_grad_sq_before_T", "min_grad_sq_through_T")
 AVERAGE_MEASURES = ("expected_grad_sq_random_index", "mean_grad_norm_before_T")
 ORACLE_LEMMA = {"bounded_variance": "oracle.bounded_variance", "bounded": "oracle.bounded_variance"}
+CONTRACTION_MEASURES = ("gap_last_iterate",)  # a function gap that contracts by rho per step (the rate's via)
+PL_LEMMA = "pl.gradient_dominance"
+e_t = sp.Symbol("e_t", nonnegative=True)     # f(x_t) - f*
+r_rho = sp.Symbol("r_rho", positive=True)    # the contraction factor rho, as a symbol in (0, 1] for the log step
 
 
 @dataclass
@@ -249,6 +258,8 @@ def complexity_link(thm: Theorem) -> Link:
                     f"{target} at T(eps) and decreases in T", ("complexity",), ("rate_at_prescription",),
                     [(le(R.xreplace({T: T_eps}), target, f"rate at the prescription at T(eps) <= {target}"), []),
                      (le(sp.diff(R, T), 0, "the rate at the prescription decreases in T"), [])])
+    if thm.rate is not None and thm.rate.measure in CONTRACTION_MEASURES and thm.one_step is not None:
+        return contraction_complexity(thm)
     link = Link("complexity from the one-step inequality", "", ("complexity",), ("one_step",))
     if thm.one_step is None or thm.rate is None:
         link.error = "no one-step inequality or rate to take T(eps) from"
@@ -282,9 +293,10 @@ def links(thm: Theorem) -> list[Link]:
     if thm.kind != "upper":
         return out
     if thm.rate is not None and thm.one_step is not None:
-        out.append(telescoping(thm, at_prescription=False))
+        rule = contraction if thm.rate.measure in CONTRACTION_MEASURES else telescoping
+        out.append(rule(thm, at_prescription=False))
         if thm.rate_at_prescription is not None:
-            out.append(telescoping(thm, at_prescription=True))
+            out.append(rule(thm, at_prescription=True))
     if thm.complexity is not None:
         out.append(complexity_link(thm))
     return out
@@ -299,3 +311,88 @@ def stated_objects(thm: Theorem) -> list[str]:
 
 def derives_one_step(thm: Theorem) -> bool:
     return any(s.derives is not None and s.derives.goal == ONE_STEP for s in thm.chain)
+
+
+# ---------------------------------------------------------------------------------------------
+# a function gap that contracts: f(x_{t+1}) - f* <= rho (f(x_t) - f*), then induction on T
+
+
+def _contraction(thm: Theorem, at_prescription: bool):
+    """(rho, obligations, cites): the stated one-step inequality f(x_{t+1}) <= f(x_t) - D(||grad f(x_t)||^2), minus
+    f*, with the cited PL premise ||grad f(x_t)||^2 >= B(f(x_t) - f*) (B = 2 mu e), gives
+    f(x_{t+1}) - f* <= e - D(B(e)) <= rho e for e = f(x_t) - f* >= 0, when D increases and B >= 0.
+    rho is the rate's ``via``: a hint, checked here, never trusted."""
+    rho = thm.rate.via
+    if rho is None:
+        raise ValueError(f"the measure {thm.rate.measure!r} needs the contraction factor rho as the rate's via")
+    if thm.one_step.potential is not None:
+        raise ValueError("a contraction reads f's own one-step inequality; a potential's has no contraction rule yet")
+    D, obligations, cites, _ = _decrease(thm)
+    if D.has(f) or D.free_symbols & {grad_sq_next, f_next}:
+        raise ValueError("the one-step inequality is not of the form f(x_{t+1}) <= f(x_t) - D(||grad f(x_t)||^2)")
+    inst = Instance(PL_LEMMA, bind=(("e", e_t), ("gx", Vec.named("g"))))
+    conclusions, hypotheses = instantiate(inst, get_lemma(PL_LEMMA), thm)
+    if len(conclusions) != 1:
+        raise ValueError(f"{PL_LEMMA} must state one relation; it states {len(conclusions)}")
+    slack = sp.expand(conclusions[0].rhs - conclusions[0].lhs)  # >= 0
+    a = sp.diff(slack, grad_sq)
+    if a.has(grad_sq) or a == 0:
+        raise ValueError(f"{PL_LEMMA} is not a lower bound on ||grad f||^2 affine in it: {conclusions[0]}")
+    B = sp.expand(grad_sq - slack / a)  # the premise, solved: ||grad f(x_t)||^2 >= B
+    if at_prescription:
+        presc = prescribed(thm)
+        D, rho, B = D.xreplace(presc), rho.xreplace(presc), B.xreplace(presc)
+    gap_pos = [Bound(e_t, 0, sp.oo)]
+    obligations = list(obligations) + [(h, gap_pos) for h in hypotheses]
+    obligations += [
+        (lt(0, a, f"{PL_LEMMA} bounds ||grad f(x_t)||^2 from below"), gap_pos),
+        (le(0, B, f"the lower bound {PL_LEMMA} gives is nonnegative"), gap_pos),
+        (le(0, sp.diff(D, grad_sq), "the stated decrease increases in ||grad f(x_t)||^2"), [Bound(grad_sq, 0, sp.oo)]),
+        (le(e_t - D.xreplace({grad_sq: B}), rho * e_t,
+            f"f(x_(t+1)) - f* <= rho (f(x_t) - f*): the one-step inequality at ||grad f||^2 >= {sp.sstr(B.xreplace({e_t: sp.Symbol('e')}))}"),
+         gap_pos),
+        (le(0, rho, "rho >= 0: contractions compose"), []),
+    ]
+    return rho, obligations, tuple(cites) + (inst,)
+
+
+def contraction(thm: Theorem, at_prescription: bool) -> Link:
+    """The stated rate R(T) >= rho^T Delta: f(x_0) - f* <= Delta, the contraction at each step, and induction
+    (base rho Delta <= R(1); step rho R(T) <= R(T + 1))."""
+    stated = "rate_at_prescription" if at_prescription else "rate"
+    R = (thm.rate_at_prescription if at_prescription else thm.rate.bound).expr
+    link = Link("rate at the prescription by contraction" if at_prescription else "rate by contraction", "",
+                (stated,), ("one_step",) + (("prescription",) if at_prescription else ()))
+    try:
+        rho, obligations, link.cites = _contraction(thm, at_prescription)
+    except ValueError as err:
+        link.error = str(err)
+        return link
+    delta, T = sp.Symbol("Delta", positive=True), thm.T
+    obligations += [(le(rho * delta, R.xreplace({T: 1}), "base case T = 1: rho Delta <= R(1)"), []),
+                    (le(rho * R, R.xreplace({T: T + 1}), "induction step: rho R(T) <= R(T + 1)"), [])]
+    link.obligations = obligations
+    link.statement = (f"f(x_(t+1)) - f* <= rho (f(x_t) - f*) with rho = {sp.sstr(rho)} (one-step inequality and "
+                      f"{PL_LEMMA}), so f(x_T) - f* <= rho^T Delta <= R(T) by induction on T")
+    return link
+
+
+def contraction_complexity(thm: Theorem) -> Link:
+    """For T >= T(eps), rho^T Delta <= eps: at T(eps) (in logs, with rho as a symbol in (0, 1]) and beyond, rho <= 1.
+    Only eps < Delta needs a step: f(x_0) - f* <= Delta <= eps otherwise (and T(eps) <= 0 there says the same)."""
+    link = Link("complexity from the contraction", "", ("complexity",), ("one_step",))
+    try:
+        rho, obligations, link.cites = _contraction(thm, False)
+    except ValueError as err:
+        link.error = str(err)
+        return link
+    delta = sp.Symbol("Delta", positive=True)
+    T_eps = thm.complexity_real().xreplace({rho: r_rho})
+    obligations += [(lt(0, rho, "rho > 0"), []), (le(rho, 1, "rho <= 1: rho^T Delta decreases in T"), []),
+                    (le(T_eps * sp.log(r_rho) + sp.log(delta), sp.log(thm.target),
+                        f"log(rho^T(eps) Delta) <= log {thm.target}, for every rho in (0, 1]"),
+                     [Bound(r_rho, 0, 1), Bound(thm.eps, 0, delta)])]
+    link.obligations = obligations
+    link.statement = (f"rho^T Delta <= {thm.target} at T = T(eps) and beyond for eps < Delta (no step is needed for "
+                      f"eps >= Delta), rho = {sp.sstr(rho)}")
+    return link

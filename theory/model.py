@@ -271,7 +271,9 @@ class Rate:
     Measures (glossary): ``min_grad_sq_before_T`` = min_{0<=t<T} ||grad f(x_t)||^2 (T gradients);
     ``min_grad_sq_through_T`` = min_{0<=t<=T} ||grad f(x_t)||^2 (T steps, T+1 gradients);
     ``expected_grad_sq_random_index`` = E||grad f(x_R)||^2, R uniform on the first T iterates;
-    ``mean_grad_norm_before_T`` = (1/T) sum_{t<T} E||grad f(x_t)|| (the one non-squared measure).
+    ``mean_grad_norm_before_T`` = (1/T) sum_{t<T} E||grad f(x_t)|| (the one non-squared measure);
+    ``gap_last_iterate`` = f(x_T) - f* after T steps (a function gap: the target is eps), for which ``via``
+    is the contraction factor rho of f(x_{t+1}) - f* <= rho (f(x_t) - f*) (theory.links.contraction).
 
     ``via`` is a proof hint, not a stated object: a lower model phi of the one-step decrease, in the
     measured variable (grad_sq, or grad_norm for the non-squared measure), increasing (and convex for
@@ -343,9 +345,9 @@ class Theorem:
     @property
     def target(self) -> sp.Expr:
         """Accuracy convention: eps is a gradient-norm accuracy, so a squared measure must reach eps^2
-        and the non-squared one (mean_grad_norm_before_T) eps."""
-        if self.rate is not None and self.rate.measure == "mean_grad_norm_before_T":
-            return self.eps
+        and the non-squared one (mean_grad_norm_before_T) and the gap f(x_T) - f* (gap_last_iterate) eps."""
+        if self.rate is not None and self.rate.measure in ("mean_grad_norm_before_T", "gap_last_iterate"):
+            return self.eps  # a non-squared measure, or a function gap f(x_T) - f*
         return self.eps ** 2
 
     def complexity_real(self) -> sp.Expr | None:

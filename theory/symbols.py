@@ -25,6 +25,8 @@ state_sq, state_sq_next = sp.symbols("state_sq state_sq_next", nonnegative=True)
 L, Delta, lr, h = sp.symbols("L Delta lr h", positive=True)
 sigma = sp.Symbol("sigma", nonnegative=True)
 momentum = sp.Symbol("momentum", nonnegative=True)  # heavy ball's and NAG's mu, in [0, 1)
+mu = sp.Symbol("mu", positive=True)              # Polyak-Lojasiewicz constant: f - f* <= ||grad f||^2/(2 mu)
+f_star = sp.Symbol("f_star", real=True)          # inf f, the PL premise's optimal value
 c_lower = sp.Symbol("c", positive=True)  # an unknown universal constant of a lower bound
 
 # adaptive methods (glossary names: G, G2, xi, beta1, beta2, weight_decay)

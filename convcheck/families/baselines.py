@@ -1,6 +1,8 @@
 """Baselines (theory/baselines/): GD and SGD on L-smooth functions. Default setups."""
 from __future__ import annotations
 
+import numpy as np
+
 from convcheck.reference import objectives, oracles
 
 from ..setups import Setup
@@ -22,5 +24,18 @@ def sgd_smooth():
                   x0="shared")]
 
 
-SETUPS = {"gd.smooth": gd_smooth, "gd.smooth.pep": gd_smooth, "sgd.smooth": sgd_smooth}
+def pl_problems():
+    """The PL catalogue: a strongly convex quadratic (mu its smallest eigenvalue), the nonconvex x^2 + 3 sin^2 x, and
+    a singular PSD quadratic (PL with mu its smallest positive eigenvalue 4/9, not strongly convex;
+    diagonal, so its null space adds exactly 0 to f)."""
+    return [objectives.get("quadratic", d=10, L=4.0, mu=0.5, seed=1), objectives.get("pl_sin_squared", d=10),
+            objectives.get("quadratic", eigs=np.linspace(0.0, 4.0, 10))]
+
+
+def gd_pl():
+    """lr swept over (0, 2/L); 600 steps keep rho^T Delta above float64's smallest normal number on these."""
+    return [Setup(obj, runs=64, steps=600, sweep=True) for obj in pl_problems()]
+
+
+SETUPS = {"gd.smooth": gd_smooth, "gd.smooth.pep": gd_smooth, "gd.pl": gd_pl, "sgd.smooth": sgd_smooth}
 CHECKS = {}

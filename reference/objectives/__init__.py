@@ -20,7 +20,7 @@ from .l0l1 import CoshSum, ExpSum, MexicanHat, QuarticSum
 from .logistic import LogisticNonconvex
 from .nonsmooth import AbsQuadratic
 from .quadratic import Quadratic
-from .sin_squared import SinSquared
+from .sin_squared import PLSinSquared, SinSquared
 from .relu_net import ReluNet
 from .teacher_student import TeacherStudent
 from .tame import Abs, AbsDiff, InnaToy, L1Residual, MaxLin1, MaxLin2, NegAbs, ReluPair2, SpuriousRelu
@@ -30,6 +30,7 @@ OBJECTIVES: Registry = Registry("objective")  # name -> class (its constructor t
 for _name, _cls in {
     "quadratic": Quadratic,
     "sin_squared": SinSquared,
+    "pl_sin_squared": PLSinSquared,
     "cosine_sum": CosineSum,
     "logistic": LogisticNonconvex,
     "abs_quadratic": AbsQuadratic,
@@ -78,7 +79,7 @@ def get(name: str, **params) -> Objective:
     return build(**params)
 
 
-__all__ = ["OBJECTIVES", "Objective", "SinSquared", "Quadratic", "CosineSum", "LogisticNonconvex", "AbsQuadratic",
+__all__ = ["OBJECTIVES", "Objective", "SinSquared", "PLSinSquared", "Quadratic", "CosineSum", "LogisticNonconvex", "AbsQuadratic",
            "LogCoshSin", "Autoencoder", "TeacherStudent", "CoshSum", "QuarticSum", "MexicanHat", "ExpSum",
            "CoordinatewiseL0L1", "Abs", "NegAbs", "AbsDiff", "MaxLin1", "MaxLin2", "L1Residual", "InnaToy",
            "ReluPair2", "SpuriousRelu", "ReluNet", "get", "NAMES"]

@@ -29,6 +29,11 @@ class Quadratic(Objective):
       (A A^+ b = b for b in the range). Then f(x) = 1/2 (x - y)^T A (x - y) - 1/2 y^T A y
       >= -1/2 y^T A y = -1/2 b^T A^+ b (as A^+ A A^+ = A^+), with equality at x = y = A^+ b, which
       ``minimizers()`` returns (the minimizers form y + null(A)).
+    * mu = the smallest positive eigenvalue of A, published when f is bounded below and A != 0: f is then
+      mu-PL, f(x) - f_star <= \|\nabla f(x)\|^2/(2 mu) (for A positive definite mu is its strong convexity).
+      With y = A^+ b and z = x - y, f(x) - f_star = 1/2 z^T A z and \nabla f(x) = A z; in A's eigenbasis
+      \|A z\|^2 = sum_i lambda_i^2 z_i^2 >= mu sum_i lambda_i z_i^2 = 2 mu (f(x) - f_star), the terms with
+      lambda_i = 0 vanishing on both sides. Equality holds for z an eigenvector of mu: the constant is tight.
     * Otherwise f is unbounded below, ``bounded_below`` is False and neither f_star nor f_low is
       published. If A has an eigenvalue lambda < 0 with unit eigenvector q, f(t q) =
       lambda t^2/2 - t b^T q -> -inf. If A is PSD and b is not in range(A) = null(A)^perp, the
@@ -110,12 +115,15 @@ class Quadratic(Objective):
         self.bounded_below = bool(np.all(w >= -zero_tol) and _norm(c[null]) <= slack)
         f_star = -0.5 * float((c * self._pinv_b).sum()) + 0.0  # + 0.0 turns -0.0 into 0.0
         self._f_star = f_star if self.bounded_below else None
+        self._mu = float(w[pos].min()) if self.bounded_below and pos.any() else None  # the PL constant
 
     @property
     def constants(self):
         out = {"L": self._L}
         if self.bounded_below:
             out["f_star"] = self._f_star
+        if self._mu is not None:
+            out["mu"] = self._mu
         return out
 
     @property

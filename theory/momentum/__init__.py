@@ -1,5 +1,5 @@
-"""Momentum methods on L-smooth functions: heavy ball and NAG through Lyapunov functions."""
-from . import heavy_ball, nag
+"""Momentum methods on L-smooth functions: heavy ball and NAG through Lyapunov functions (heavy ball also under PL)."""
+from . import heavy_ball, heavy_ball_pl, nag
 
-THEOREMS = (heavy_ball.theorem, nag.theorem)
+THEOREMS = (heavy_ball.theorem, nag.theorem, heavy_ball_pl.theorem)
 LEMMAS = ()
