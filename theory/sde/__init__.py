@@ -1,0 +1,4 @@
+"""SDE approximations and scaling rules for adaptive methods (Malladi, Lyu, Panigrahi, Arora 2022)."""
+from . import scaling
+
+THEOREMS = (scaling.adam, scaling.rmsprop)
