@@ -42,11 +42,13 @@ def _problem(sp_, default_objective: str | None, default_oracle: str | None):
                      help="objective parameter, e.g. d=20" + ("" if default_objective else " (needs --objective)"))
     sp_.add_argument("--oracle", type=nonempty, default=default_oracle,
                      help="exact | gaussian (--sigma) | minibatch (--batch) | bounded (--tau) | affine_variance "
-                          "(--sigma, --affine-s)" + (f"; default {default_oracle}" if default_oracle else ""))
+                          "(--sigma, --affine-s) | svag (--ell, --batch)" + (f"; default {default_oracle}" if default_oracle else ""))
     # the oracles check their own domains (sigma, s, tau >= 0) and name the value
     sp_.add_argument("--sigma", type=finite_float, help="noise level of the gaussian or affine_variance oracle")
     sp_.add_argument("--affine-s", type=finite_float, help="relative noise s of the affine_variance oracle")
     sp_.add_argument("--batch", type=positive_int, help="minibatch size")
+    sp_.add_argument("--ell", type=finite_float, help="SVAG parameter ell >= 1 of the svag oracle (two minibatches "
+                                                      "weighted (1 +- sqrt(2 ell^2 - 1))/2)")
     sp_.add_argument("--tau", type=finite_float, help="bounded oracle noise radius (||g - grad f|| <= tau a.s.)")
 
 

@@ -3,15 +3,19 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
 
 from convcheck.families import sde as family
+from convcheck.reference import objectives, optimizers, oracles, run
 from convcheck.reference.scaling import linear_rule, sqrt_rule, svag_map, svag_weights
-from convcheck.theory.sde import scaling
+from convcheck.theory.sde import scaling, svag
 from convcheck.theory.symbols import beta1, beta2, lr, xi
+
+from cli_support import call
 
 unit = st.floats(0.5, 0.9999)
 
@@ -66,3 +70,79 @@ def test_the_check_fails_when_the_rule_is_replaced_by_the_linear_one(monkeypatch
     monkeypatch.setattr(family, "sqrt_rule", family.linear_rule)
     parts = family.CHECKS["rmsprop.sqrt_scaling"](steps=400, runs=32)
     assert {p.verdict for p in parts} == {"violated"}
+
+
+# -- adam.svag: the code's map, the weights, the oracle -------------------------------------------
+
+
+@given(ell=st.floats(1.0, 16.0), lr_=st.floats(1e-5, 1.0), b1=unit, b2=unit)
+def test_svag_weights_and_map_are_the_certified_ones(ell, lr_, b1, b2):
+    r1, r2 = svag_weights(ell)
+    assert math.isclose(r1 + r2, 1.0, abs_tol=1e-12) and math.isclose(r1 * r1 + r2 * r2, ell * ell, rel_tol=1e-12)
+    assert math.isclose(r1, float(svag.r1.subs(svag.ell, ell)), rel_tol=1e-12)
+    hp = {"lr": lr_, "beta1": b1, "beta2": b2, "xi": 1e-8}
+    new = svag_map(hp, ell)
+    subs = {lr: lr_, beta1: b1, beta2: b2, xi: 1e-8, svag.ell: ell}
+    for name, sym in svag.new.items():
+        if name != "B":
+            assert math.isclose(new[name], float(sym.xreplace(subs)), rel_tol=1e-9), name
+    # SVAG is the sqrt rule towards a batch ell^2 times smaller
+    if ell > 1:
+        rule = sqrt_rule({**hp, "batch_size": 8.0}, 1 / ell ** 2)
+        assert all(math.isclose(rule[k], new[k], rel_tol=1e-9) for k in hp)
+
+
+def test_svag_refuses_ell_below_one():
+    with pytest.raises(ValueError, match="ell must be >= 1; got 0.5"):
+        oracles.SVAG(0.5)
+
+
+class Scripted(oracles.Oracle):
+    """Card section 2.7: the n-th call answers A x - b + Z[n // 2 + 3 (n % 2)] (z_k, then z_{k+3})."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def __call__(self, objective, X, grad, rng, t):
+        n, self.calls = self.calls, self.calls + 1
+        return grad + CARD_Z[n // 2 + 3 * (n % 2)]
+
+
+CARD_Z = np.array([[0.3, -0.2], [-0.1, 0.4], [0.25, 0.05], [-0.35, 0.1], [0.2, -0.3], [-0.05, 0.15]])
+
+
+def test_the_svag_oracle_reproduces_the_card_vector_through_the_runner():
+    """Adam-SVAG l = 2 (card 2.7): x_3 = (0.9853040052, 1.985135273), via reference.run and oracles.SVAG."""
+    obj = objectives.get("quadratic", A=[[2.0, 0.5], [0.5, 1.0]], b=[1.0, -1.0])
+    hp = svag_map({"lr": 1e-2, "beta1": 0.9, "beta2": 0.999, "xi": 1e-8}, 2)
+    tr = run(optimizers.get("adam"), obj, np.array([[1.0, 2.0]]), 3, hp=hp, oracle=oracles.SVAG.over(Scripted(), 2))
+    np.testing.assert_allclose(tr.x_final[0], [0.9853040052, 1.985135273], rtol=0, atol=6e-10)
+
+
+def test_the_svag_oracle_keeps_the_mean_and_multiplies_the_noise_std_by_ell():
+    obj = objectives.get("quadratic", eigs=[1.0, 2.0, 3.0, 4.0], b=[0.0] * 4)
+    X = np.ones((20000, 4))
+    grad = obj.grad(X)
+    exact = oracles.SVAG.over(oracles.Exact(), 3)(obj, X, grad, None, 0)
+    np.testing.assert_allclose(exact, grad, rtol=0, atol=1e-13)  # r1 + r2 = 1
+    g = oracles.SVAG.over(oracles.Gaussian(2.0), 3)(obj, X, grad, np.random.default_rng(0), 0)
+    var = np.var(g - grad, axis=0)  # per coordinate (sigma/sqrt(d))^2 l^2 = 1 * 9
+    assert np.all(np.abs(var / 9.0 - 1) < 0.05) and np.all(np.abs(np.mean(g - grad, axis=0)) < 0.1)
+    assert oracles.SVAG.over(oracles.Gaussian(2.0), 3).constants(obj) == {"sigma": 6.0}
+
+
+def test_rmsprop_and_adam_run_on_two_minibatches_reproducibly():
+    obj = objectives.get("logistic", n=40, d=5, seed=0)
+    x0 = obj.initial_points(8, seed=0)
+    for name in ("rmsprop", "adam"):
+        a, b, c = (run(optimizers.get(name), obj, x0, 20, hp={"lr": 1e-2}, oracle=oracles.SVAG(2, 4), seed=sd).x_final
+                   for sd in (1, 1, 2))
+        assert np.array_equal(a, b) and not np.array_equal(a, c)
+
+
+def test_the_cli_takes_ell_for_svag_only():
+    rc, _, err = call("run", "--objective", "logistic", "--oracle", "gaussian", "--ell", "2", "--steps", "3")
+    assert rc == 2 and "--ell has no effect with the gaussian oracle; it belongs to --oracle svag" in err
+    rc, out, _ = call("run", "--objective", "logistic", "--oracle", "svag", "--ell", "2", "--batch", "4", "--steps", "3",
+                      "--json")
+    assert rc == 0 and "svag(ell=2, minibatch(B=4))" in out

@@ -7,13 +7,18 @@ is compared with runs at kappa B, read at equal samples seen (step k of the kapp
 of the base, i.e. equal t = k lr^2 for the sqrt rule): the deviation is max |E f - E f_base|/E f_base after
 the first 10 % of the samples. In the noise-dominated regime (s = 10, x_0 = 0.2) the sqrt rule must deviate
 less than the linear rule (lr x kappa only) at every kappa: that is the claim checked.
+
+adam.svag: the same toy with the SVAG oracle over the batch-8 Gaussian noise and the code's map, lr = 1e-2,
+l^2 times the steps; E f at l = 2, 4 read at equal t = k lr^2 against l = 1. The Monte-Carlo floor is the deviation
+between two independent l = 1 batches; SVAG agrees when its deviations stay within twice that floor.
 """
+
 from __future__ import annotations
 
 import numpy as np
 
 from convcheck.reference import objectives, optimizers, oracles, run
-from convcheck.reference.scaling import linear_rule, sqrt_rule
+from convcheck.reference.scaling import linear_rule, sqrt_rule, svag_map
 
 from ..verdicts import Part
 
@@ -23,14 +28,18 @@ NOISE_DOMINATED = (10.0, 0.2)    # (s, x_0): noise s/sqrt(B) far above the gradi
 GRADIENT_DOMINATED = (1.0, 1.0)  # the rule's failure regime (card section 2.7)
 
 
-def mean_loss(algorithm: str, hp: dict, s: float, x0: float, steps: int, runs: int, seed: int) -> np.ndarray:
-    """E f(x_k), k = 0..steps, over ``runs`` runs of the toy at batch hp['batch_size'] from x = x0 (1, ..., 1)."""
+def mean_loss(algorithm: str, hp: dict, s: float, x0: float, steps: int, runs: int, seed: int,
+              ell: int = 0, every: int = 1) -> np.ndarray:
+    """E f(x_k), k = 0, every, .., steps, over ``runs`` runs of the toy at batch hp['batch_size'] from
+    x = x0 (1, ..., 1); with ell >= 1, through the SVAG oracle of parameter ell over that batch's noise."""
     obj = objectives.get("quadratic", eigs=TOY_EIGS, b=np.zeros(TOY_EIGS.size))
     opt = optimizers.get(algorithm)
     oracle = oracles.Gaussian(s * np.sqrt(obj.d / hp["batch_size"]))
+    if ell:
+        oracle = oracles.SVAG.over(oracle, ell)
     h = {k: v for k, v in hp.items() if k in opt.defaults}
     tr = run(opt, obj, np.full((runs, obj.d), x0), steps, hp=h, oracle=oracle, seed=seed,
-             record=range(steps + 1), measure_grad=False)
+             record=range(0, steps + 1, every), measure_grad=False)
     return tr.f.mean(axis=1)
 
 
@@ -68,5 +77,25 @@ def sqrt_scaling_check(algorithm: str):
     return check
 
 
+def svag_deviations(steps: int = 500, runs: int = 400, ells=(2, 4), lr: float = 1e-2, seed: int = 0):
+    """(floor, {ell: deviation}): E f of SVAG runs against the l = 1 run at equal t = k lr^2 (noise-dominated toy),
+    and the deviation between two independent l = 1 batches (the Monte-Carlo floor)."""
+    s, x0 = NOISE_DOMINATED
+    hp = {**BASE, "lr": lr}
+    ref = mean_loss("adam", hp, s, x0, steps, runs, seed, ell=1)
+    floor = deviation(mean_loss("adam", hp, s, x0, steps, runs, seed + 1, ell=1), ref, 1)
+    return floor, {ell: deviation(mean_loss("adam", svag_map(hp, ell), s, x0, ell * ell * steps, runs, seed + 1 + ell,
+                                            ell=ell, every=ell * ell), ref, 1) for ell in ells}
+
+
+def svag_check(steps: int = 500, runs: int = 400, seed: int = 0):
+    floor, devs = svag_deviations(steps, runs, seed=seed)
+    return [Part(f"noise-dominated, l = {ell}", "holds" if dev <= 2 * floor else "violated",
+                 f"max relative deviation of E f from the l = 1 run at equal t = k lr^2: {dev:.3g}; two independent "
+                 f"l = 1 batches differ by {floor:.3g} (agreement: within twice that; {runs} runs, {steps} l = 1 steps)",
+                 worst={"ell": ell, "deviation": dev, "floor": floor}) for ell, dev in devs.items()]
+
+
 SETUPS = {}
-CHECKS = {"adam.sqrt_scaling": sqrt_scaling_check("adam"), "rmsprop.sqrt_scaling": sqrt_scaling_check("rmsprop")}
+CHECKS = {"adam.sqrt_scaling": sqrt_scaling_check("adam"), "rmsprop.sqrt_scaling": sqrt_scaling_check("rmsprop"),
+          "adam.svag": svag_check}

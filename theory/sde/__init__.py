@@ -1,4 +1,4 @@
 """SDE approximations and scaling rules for adaptive methods (Malladi, Lyu, Panigrahi, Arora 2022)."""
-from . import scaling
+from . import scaling, svag
 
-THEOREMS = (scaling.adam, scaling.rmsprop)
+THEOREMS = (scaling.adam, scaling.rmsprop, svag.theorem)
