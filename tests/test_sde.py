@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from convcheck.families import sde as family
 from convcheck.reference import objectives, optimizers, oracles, run
 from convcheck.reference.scaling import linear_rule, sqrt_rule, svag_map, svag_weights
+from convcheck.reference.sde import RMSpropSDE, rmsprop_point
 from convcheck.theory.sde import scaling, svag
 from convcheck.theory.symbols import beta1, beta2, lr, xi
 
@@ -146,3 +147,47 @@ def test_the_cli_takes_ell_for_svag_only():
     rc, out, _ = call("run", "--objective", "logistic", "--oracle", "svag", "--ell", "2", "--batch", "4", "--steps", "3",
                       "--json")
     assert rc == 0 and "svag(ell=2, minibatch(B=4))" in out
+
+
+# -- rmsprop.sde: the Euler-Maruyama integrator and the weak error ---------------------------------
+
+
+def test_euler_maruyama_is_first_order_on_the_noiseless_card_example():
+    """sigma0 = 0: X is deterministic, U = U0 e^{-ct}, and X_T = x0 exp(-int dt/(sqrt U + eps0)) exactly."""
+    import mpmath
+
+    sde = RMSpropSDE(0.0, 1.0, 0.1)
+    exact = 2.0 * float(mpmath.exp(-mpmath.quad(lambda t: 1 / (mpmath.sqrt(0.25 * mpmath.exp(-t)) + 0.1), [0, 1])))
+    errs = [abs(sde.integrate(family.line(), [[2.0]], 0.25, 1.0, dt)[0][0, 0] - exact) for dt in (0.05, 0.025, 0.0125)]
+    assert all(abs(a / b - 2) < 0.05 for a, b in zip(errs, errs[1:]))  # halving dt halves the error
+
+
+def test_euler_maruyama_matches_the_closed_form_mean_and_is_seeded():
+    mean, U_T = family.card_sde_mean()
+    assert abs(mean - 0.578331) < 1e-6 and abs(U_T - 0.724090) < 1e-6  # card: SDE E[x_T] 0.5791 (MC), E[U] 0.7241
+    sde = RMSpropSDE(**family.CARD_SDE)
+    X, U = sde.integrate(family.line(), np.full((4000, 1), 2.0), 0.25, 1.0, 0.01, seed=3)
+    assert abs(X.mean() - mean) < 3 * X.std() / np.sqrt(4000) + 0.01 and abs(U[0, 0] - U_T) < 0.01
+    assert np.array_equal(X, sde.integrate(family.line(), np.full((4000, 1), 2.0), 0.25, 1.0, 0.01, seed=3)[0])
+
+
+def test_the_family_point_and_the_integrator_refuse_bad_input_by_name():
+    with pytest.raises(ValueError, match=r"c lr\^2 < 1"):
+        rmsprop_point(1.5, 1.0, 1.0, 0.1)
+    with pytest.raises(ValueError, match="T/dt must be a positive integer"):
+        RMSpropSDE(1.0, 1.0, 0.1).integrate(family.line(), [[2.0]], 0.25, 1.0, 0.3)
+    with pytest.raises(ValueError, match="parameter eps0 must be a finite number >= 0"):
+        RMSpropSDE(1.0, 1.0, -0.1)
+
+
+def test_the_family_point_is_the_scaling():
+    """lr = 0.5: the oracle's noise is sigma0/lr = 2, beta2 = 1 - c lr^2 = 0.75, xi = eps0/lr = 0.2."""
+    hp, sigma = rmsprop_point(0.5, 1.0, 1.0, 0.1)
+    assert hp == {"lr": 0.5, "beta2": 0.75, "xi": 0.2} and sigma == 2.0
+
+
+def test_the_weak_error_shrinks_with_lr_on_the_card_example():
+    """|E x - E X_T| at lr = 0.5 and 0.25 (4 and 16 steps): about 0.16 and 0.046, an order near 2 in lr."""
+    errs = family.weak_errors(lrs=(0.5, 0.25), paths=40000, seed=1)
+    (e1, s1, _), (e2, s2, _) = errs[0.5], errs[0.25]
+    assert abs(e1 - 0.163) < 4 * s1 + 1e-3 and abs(e2 - 0.046) < 4 * s2 + 1e-3 and e2 < e1 / 3
