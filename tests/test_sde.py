@@ -1,6 +1,7 @@
 """Malladi et al.'s SDE family: the scaling maps (numeric = certified symbolic), the rule on the card's toy."""
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -13,6 +14,7 @@ from convcheck.families import sde as family
 from convcheck.reference import objectives, optimizers, oracles, run
 from convcheck.reference.scaling import linear_rule, sqrt_rule, svag_map, svag_weights
 from convcheck.reference.sde import RMSpropSDE, rmsprop_point
+from convcheck.studies import scaling_rule
 from convcheck.theory.sde import scaling, svag
 from convcheck.theory.symbols import beta1, beta2, lr, xi
 
@@ -191,3 +193,22 @@ def test_the_weak_error_shrinks_with_lr_on_the_card_example():
     errs = family.weak_errors(lrs=(0.5, 0.25), paths=40000, seed=1)
     (e1, s1, _), (e2, s2, _) = errs[0.5], errs[0.25]
     assert abs(e1 - 0.163) < 4 * s1 + 1e-3 and abs(e2 - 0.046) < 4 * s2 + 1e-3 and e2 < e1 / 3
+
+
+# -- the scaling-rule study ------------------------------------------------------------------------
+
+
+def test_the_scaling_rule_study_maps_where_the_rule_breaks(tmp_path):
+    """A miniature: where the gradient dominates (s = 1, x0 = 1) the sqrt rule lags far more than the linear rule;
+    where noise dominates (s = 10, x0 = 0.2) it is the better of the two. JSON strict, every number finite."""
+    cfg = scaling_rule.Config(steps=600, runs=48, kappas=(4,), noises=(10.0, 1.0), starts=(0.2, 1.0), keep=20)
+    result = scaling_rule.run(tmp_path, config=cfg)
+    cells = {(r["s"], r["x0"]): r["cells"][0] for r in result["regimes"]}
+    assert cells[(1.0, 1.0)]["sqrt_rule"] > 3 * cells[(1.0, 1.0)]["linear_rule"]
+    assert cells[(10.0, 0.2)]["sqrt_better"] and not cells[(1.0, 1.0)]["holds"]
+    saved = json.loads((tmp_path / "scaling_rule.json").read_text(), parse_constant=lambda c: 1 / 0)
+    assert [c["sqrt_rule"] for r in saved["regimes"] for c in r["cells"]] == \
+        [c["sqrt_rule"] for r in result["regimes"] for c in r["cells"]]
+    assert (tmp_path / "scaling_rule.png").stat().st_size > 10_000
+    rms = math.sqrt(sum((a * 0.2) ** 2 for a in family.TOY_EIGS) / 10)
+    assert math.isclose(scaling_rule.noise_to_gradient(10.0, 0.2), 10 / math.sqrt(8) / rms, rel_tol=1e-12)

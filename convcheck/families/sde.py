@@ -56,24 +56,29 @@ def mean_loss(algorithm: str, hp: dict, s: float, x0: float, steps: int, runs: i
     return tr.f.mean(axis=1)
 
 
-def deviation(curve: np.ndarray, base: np.ndarray, kappa: int) -> float:
-    """max_k |curve_k - base_{kappa k}|/base_{kappa k} over k past the first 10 % (equal samples seen)."""
+def deviation(curve: np.ndarray, base: np.ndarray, kappa: int, past: float = 0.1) -> float:
+    """max_k |curve_k - base_{kappa k}|/base_{kappa k} over k past the first ``past`` of the samples (equal
+    samples seen)."""
     ref = base[::kappa][: curve.size]
-    k0 = max(1, (curve.size - 1) // 10)
+    k0 = max(1, int((curve.size - 1) * past))
     return float(np.max(np.abs(curve[k0:] - ref[k0:]) / ref[k0:]))
+
+
+def rule_curves(algorithm: str, s: float, x0: float, kappas=(2, 4, 8), steps: int = 8000, runs: int = 400,
+                seed: int = 0, base: dict = BASE) -> tuple[np.ndarray, dict]:
+    """(E f of the base run, {kappa: (E f under the sqrt rule, E f under the linear rule)}) on the toy; the run at
+    kappa B takes steps/kappa steps (equal samples seen)."""
+    ref = mean_loss(algorithm, base, s, x0, steps, runs, seed)
+    return ref, {kappa: (mean_loss(algorithm, sqrt_rule(base, kappa), s, x0, steps // kappa, runs, seed + kappa),
+                         mean_loss(algorithm, linear_rule(base, kappa), s, x0, steps // kappa, runs, seed + 100 + kappa))
+                 for kappa in kappas}
 
 
 def rule_deviations(algorithm: str, s: float, x0: float, kappas=(2, 4, 8), steps: int = 8000, runs: int = 400,
                     seed: int = 0) -> dict:
     """{kappa: (sqrt-rule deviation, linear-rule deviation)} on the toy, base run at BASE."""
-    base = mean_loss(algorithm, BASE, s, x0, steps, runs, seed)
-    out = {}
-    for kappa in kappas:
-        S = steps // kappa
-        sq = mean_loss(algorithm, sqrt_rule(BASE, kappa), s, x0, S, runs, seed + kappa)
-        lin = mean_loss(algorithm, linear_rule(BASE, kappa), s, x0, S, runs, seed + 100 + kappa)
-        out[kappa] = (deviation(sq, base, kappa), deviation(lin, base, kappa))
-    return out
+    ref, curves = rule_curves(algorithm, s, x0, kappas, steps, runs, seed)
+    return {kappa: (deviation(sq, ref, kappa), deviation(lin, ref, kappa)) for kappa, (sq, lin) in curves.items()}
 
 
 def sqrt_scaling_check(algorithm: str):
