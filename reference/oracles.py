@@ -18,6 +18,7 @@ import math
 from convcheck.registry import Registry
 
 from .backend import backend_of, row_dot
+from .scaling import svag_weights
 
 
 class Oracle:
@@ -180,8 +181,47 @@ class AffineVariance(Oracle):
         return f"affine_variance(s={self.s:g}, sigma={self.sigma:g})"
 
 
+class SVAG(Oracle):
+    """Adaptive SVAG (Malladi et al.'s official code, Adaptive-SDE/cifar_main.py): each step draws two
+    independent minibatch gradients g1, g2 and answers g = r1 g1 + r2 g2, r_{1,2} = (1 +- sqrt(2 ell^2 - 1))/2.
+
+    As r1 + r2 = 1 the mean is the base oracle's; as r1^2 + r2^2 = ell^2 the noise covariance is ell^2 times
+    the base's, so sigma = ell sigma_base (theory/sde/svag.py certifies both). Run it with
+    ``reference.scaling.svag_map(hp, ell)`` (lr/ell, 1 - (1 - beta)/ell^2, xi ell) for ell^2 times the steps.
+    ``SVAG(ell, batch_size)`` draws from ``Minibatch(batch_size)`` (the code's form, a finite-sum objective);
+    ``SVAG.over(base, ell)`` from any stochastic oracle (e.g. Gaussian per-sample noise).
+    """
+
+    name = "svag"
+
+    def __init__(self, ell: float, batch_size: int = 1):
+        self._set(Minibatch(batch_size), ell)
+
+    @classmethod
+    def over(cls, base: Oracle, ell: float) -> "SVAG":
+        self = cls.__new__(cls)
+        self._set(base, ell)
+        return self
+
+    def _set(self, base: Oracle, ell: float):
+        self.r1, self.r2 = svag_weights(ell)
+        self.ell, self.base = float(ell), base
+        self.needs_grad = base.needs_grad
+
+    def constants(self, objective):
+        c = self.base.constants(objective)
+        return {"sigma": self.ell * c["sigma"]} if "sigma" in c else {}
+
+    def __call__(self, objective, X, grad, rng, t):
+        first = self.base(objective, X, grad, rng, t)  # the two draws are consecutive, hence independent
+        return self.r1 * first + self.r2 * self.base(objective, X, grad, rng, t)
+
+    def describe(self):
+        return f"svag(ell={self.ell:g}, {self.base.describe()})"
+
+
 ORACLES: Registry = Registry("oracle")  # name -> class (its constructor takes the oracle's parameters)
-for _cls in (Exact, Gaussian, Minibatch, BoundedNoise, AffineVariance):
+for _cls in (Exact, Gaussian, Minibatch, BoundedNoise, AffineVariance, SVAG):
     ORACLES.register(_cls.name, _cls)
 NAMES = ORACLES.names()
 

@@ -33,6 +33,7 @@ from convcheck.reference import optimizers as opts
 from convcheck.reference import run
 from convcheck.reference.objectives import SinSquared
 from convcheck.reference.optimizers import adam, adam_l2, adamprox, adamw, rmsprop, signgd, signum
+from convcheck.reference.scaling import sqrt_rule, svag_map, svag_weights
 from convcheck.reference.schedules import Schedule, power
 
 from golden_support import TOL, at, drive, hp_of, load, max_abs, objective_of, piecewise
@@ -237,7 +238,7 @@ def noisy(x, t):  # g_k = A x_k - b + z_k, k = t + 1
 
 
 ELL = 2
-R1, R2 = 0.5 * (1 + np.sqrt(2 * ELL * ELL - 1)), 0.5 * (1 - np.sqrt(2 * ELL * ELL - 1))
+R1, R2 = svag_weights(ELL)
 
 
 def svag(x, t):  # r1 (A x - b + z_k) + r2 (A x - b + z_{k+3})
@@ -245,22 +246,19 @@ def svag(x, t):  # r1 (A x - b + z_k) + r2 (A x - b + z_{k+3})
 
 
 ETA, KAP = 1e-2, 4.0
+BASE_HP = {"lr": ETA, "beta1": 0.9, "beta2": 0.999, "xi": 1e-8}
 CARD_2_7 = [  # (label, optimizer, hp, oracle, x_1, x_2, x_3)
-    ("Adam, torch semantics", adam(), {"lr": ETA, "beta1": 0.9, "beta2": 0.999, "xi": 1e-8}, noisy,
+    ("Adam, torch semantics", adam(), BASE_HP, noisy,
      [(0.99, 1.99), (0.9801042162, 1.979990676), (0.9701545505, 1.969993714)]),
     ("RMSprop as torch Adam with beta1 = 0", adam(),
      {"lr": ETA, "beta1": 0.0, "beta2": 0.999, "xi": 1e-8}, noisy,
      [(0.99, 1.99), (0.9810636934, 1.979221907), (0.9707428565, 1.969380486)]),
     ("RMSprop textbook", rmsprop(), {"lr": ETA, "beta2": 0.999, "xi": 1e-8}, noisy,
      [(0.6837722775, 1.683772264), (0.5463286217, 1.455972655), (0.4239618469, 1.296355537)]),
-    ("Adam after sqrt rule, kappa = 4", adam(),
-     {"lr": ETA * np.sqrt(KAP), "beta1": 1 - KAP * (1 - 0.9), "beta2": 1 - KAP * (1 - 0.999),
-      "xi": 1e-8 / np.sqrt(KAP)},
-     noisy, [(0.98, 1.98), (0.9606514051, 1.95966988), (0.9408619786, 1.939613947)]),
-    ("Adam-SVAG l = 2", adam(),
-     {"lr": ETA / ELL, "beta1": 1 - (1 - 0.9) / ELL ** 2, "beta2": 1 - (1 - 0.999) / ELL ** 2,
-      "xi": 1e-8 * ELL},
-     svag, [(0.995, 1.995), (0.9901851982, 1.990074647), (0.9853040052, 1.985135273)]),
+    ("Adam after sqrt rule, kappa = 4", adam(), sqrt_rule(BASE_HP, KAP), noisy,
+     [(0.98, 1.98), (0.9606514051, 1.95966988), (0.9408619786, 1.939613947)]),
+    ("Adam-SVAG l = 2", adam(), svag_map(BASE_HP, ELL), svag,
+     [(0.995, 1.995), (0.9901851982, 1.990074647), (0.9853040052, 1.985135273)]),
 ]
 
 

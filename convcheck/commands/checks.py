@@ -122,7 +122,7 @@ def _check_id(args):
     elif thm.kind == "lower":
         unused(args, f"for {thm.id}: a lower bound is checked against the upper bounds, with no runs",
                "--objective", "--param", "--oracle", "--set", "--runs", "--steps", "--seed", "--level",
-               "--sigma", "--batch", "--tau", "--affine-s")
+               "--sigma", "--batch", "--tau", "--affine-s", "--ell")
     else:
         setups = _setups(args, thm)
         if args.level is not None and not (thm.rate is not None and thm.rate.expectation):
@@ -150,7 +150,7 @@ def _check_one(job):
 
 def _check_all(args):
     unused(args, "without a theorem id (every theorem runs on its default setups)", "--objective", "--param",
-           "--oracle", "--set", "--runs", "--steps", "--sigma", "--batch", "--tau", "--affine-s")
+           "--oracle", "--set", "--runs", "--steps", "--sigma", "--batch", "--tau", "--affine-s", "--ell")
     t0 = time.perf_counter()
     todo = [(t.id, args.level or DEFAULT_LEVEL, args.seed) for t in theory.theorems()]
     reps = each(_check_one, todo, "checking", args.jobs)  # theorems are independent: one process per core

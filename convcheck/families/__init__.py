@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from convcheck.registry import Registry
 
-from . import adaptive, baselines, generalized, momentum, nonsmooth
+from . import adaptive, baselines, generalized, momentum, nonsmooth, sde
 
-FAMILIES = (baselines, adaptive, generalized, nonsmooth, momentum)
+FAMILIES = (baselines, adaptive, generalized, nonsmooth, momentum, sde)
 
 SETUPS: Registry = Registry("default setups")
 CHECKS: Registry = Registry("property check")
