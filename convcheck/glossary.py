@@ -43,6 +43,14 @@ HYPERPARAMETERS = {
              "(not torch RMSprop's alpha, which is beta2 here)",
     "beta": "INNA/DIN Hessian damping beta > 0 (Castera et al. 2021): the beta Hess J theta' term of DIN, "
             "beta g in INNA's step (not an EMA coefficient; those are beta1, beta2)",
+    "prior_var": "Bayesian filtering (Aitchison): stationary prior variance sigma^2 of the latent optimum; "
+                 "sets the decay lr^2/(2 sigma^2) of the mean (inf: no decay)",
+    "init_var": "Bayesian filtering: initial posterior variance of each weight, sigma^2_post(0)",
+    "lr_p": "BAdam's eta_p: momentum decay and noise of the latent (weight, momentum) prior (Adam's 1 - beta1)",
+    "lr_w": "BAdam's eta_w: direct random-walk step of the latent weight",
+    "lr_sgd": "AdaBayes' SGD-limit learning rate; its prior variance is sigma^2 = lr_sgd/batch_size",
+    "weight_drift": "AdaBayes' decoupled decay: x <- x (1 - weight_drift) after each step",
+    "batch_size": "AdaBayes' batch size B: the mean-loss gradient is rescaled to B g",
 }
 
 HORIZON = {
