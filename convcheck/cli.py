@@ -42,12 +42,15 @@ def _problem(sp_, default_objective: str | None, default_oracle: str | None):
                      help="objective parameter, e.g. d=20" + ("" if default_objective else " (needs --objective)"))
     sp_.add_argument("--oracle", type=nonempty, default=default_oracle,
                      help="exact | gaussian (--sigma) | minibatch (--batch) | bounded (--tau) | affine_variance "
-                          "(--sigma, --affine-s)" + (f"; default {default_oracle}" if default_oracle else ""))
+                          "(--sigma, --affine-s) | importance (--batch, --scheme, --mix)"
+                          + (f"; default {default_oracle}" if default_oracle else ""))
     # the oracles check their own domains (sigma, s, tau >= 0) and name the value
     sp_.add_argument("--sigma", type=finite_float, help="noise level of the gaussian or affine_variance oracle")
     sp_.add_argument("--affine-s", type=finite_float, help="relative noise s of the affine_variance oracle")
     sp_.add_argument("--batch", type=positive_int, help="minibatch size")
     sp_.add_argument("--tau", type=finite_float, help="bounded oracle noise radius (||g - grad f|| <= tau a.s.)")
+    sp_.add_argument("--scheme", type=nonempty, help="importance oracle's sampling scheme: uniform | gradient_norm | loss")
+    sp_.add_argument("--mix", type=finite_float, help="importance oracle's weight of uniform in p, in [0, 1]")
 
 
 def build_parser() -> argparse.ArgumentParser:

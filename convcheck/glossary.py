@@ -89,6 +89,7 @@ ORACLES = {
     "bounded": "unbiased, E||g - grad f||^2 <= sigma^2, independent across steps, and ||g||_inf <= G almost surely",
     "bounded_noise": "unbiased with ||g - grad f||_2 <= tau almost surely, independent across steps",
     "affine_variance": "unbiased, per coordinate E g_i^2 <= D0 + D1 (d_i f)^2, independent across steps",
+    "importance_sampled": "finite sum f = (1/N) sum f_i; g = (1/b) sum_j grad f_{i_j}/(N p_{i_j}), i_j i.i.d. from p",
 }
 
 NAMES = {**CONSTANTS, **HYPERPARAMETERS, **HORIZON, **MEASURED}

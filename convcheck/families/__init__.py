@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from convcheck.registry import Registry
 
-from . import adaptive, baselines, bayes, generalized, momentum, nonsmooth
+from . import adaptive, baselines, bayes, generalized, importance, momentum, nonsmooth
 
-FAMILIES = (baselines, adaptive, generalized, nonsmooth, momentum, bayes)
+FAMILIES = (baselines, adaptive, generalized, nonsmooth, momentum, bayes, importance)
 
 SETUPS: Registry = Registry("default setups")
 CHECKS: Registry = Registry("property check")
