@@ -237,9 +237,22 @@ class ImportanceSampled(Oracle):
         return (1.0 - self.mix) * p + self.mix / n
 
     def constants(self, objective):
+        """sigma^2 >= sup_x of the variance formula, from bounds G_i >= sup ||grad f_i|| when the objective publishes
+        them (``component_grad_bounds``); dropping -||grad F||^2, and with p_i >= mix/N under any mix:
+        uniform (1/b) mean G_i^2; gradient_norm, as p_i >= (1 - mix) n_i/sum n: (1/b) (mean G_i)^2/(1 - mix);
+        loss: only through the mix, (1/b) mean G_i^2/mix. None is published for an unmixed loss scheme."""
         if objective.n is None:
             raise ValueError(f"importance oracle needs a finite-sum objective; {objective.name} is not one")
-        return {}
+        G = getattr(objective, "component_grad_bounds", None)
+        if G is None:
+            return {}
+        mean_sq, sq_mean = float((G * G).mean()), float(G.mean()) ** 2
+        candidates = [mean_sq] if self.scheme == "uniform" else []
+        if self.scheme == "gradient_norm" and self.mix < 1:
+            candidates.append(sq_mean / (1.0 - self.mix))
+        if self.mix > 0:
+            candidates.append(mean_sq / self.mix)
+        return {"sigma": math.sqrt(min(candidates) / self.batch_size)} if candidates else {}
 
     def __call__(self, objective, X, grad, rng, t):
         if objective.n is None:

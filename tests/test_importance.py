@@ -122,3 +122,27 @@ def test_the_check_catches_an_oracle_that_forgets_the_weights(monkeypatch):
     monkeypatch.setattr(checks.oracles, "ImportanceSampled", Unweighted)
     verdicts = {p.name: p.verdict for p in checks.sampling(points=1, draws=4000, batch_sizes=(1,))}
     assert verdicts["unbiased"] == "violated"
+
+
+def test_sgd_is_is_sgd_smooth_with_the_importance_variance_step():
+    """One derivation, not a copy: sgd.is states exactly sgd.smooth's rate, prescription and complexity and adds
+    one step (certified by `convcheck certify --all` in test_cli; its mutants by test_mutate's thorough profile)."""
+    thm, base = theory.get("sgd.is"), theory.get("sgd.smooth")
+    assert (thm.rate, thm.prescription, thm.complexity, thm.conditions) == (base.rate, base.prescription,
+                                                                          base.complexity, base.conditions)
+    assert thm.chain[:-1] == base.chain and thm.chain[-1].name == "the importance-sampled oracle has bounded variance"
+
+
+def test_the_published_sigma_bounds_the_measured_variance_and_favours_p_star():
+    """On the logistic sum: sigma^2(p*) <= sigma^2(uniform), and at random points the formula variance of each
+    scheme stays below the sigma^2 its oracle publishes."""
+    obj = objectives.get("logistic", n=15, d=4, seed=3)
+    X = obj.initial_points(20, seed=3, radius=5.0)
+    published = {}
+    for scheme, mix in (("uniform", 0.0), ("gradient_norm", 0.0), ("loss", 0.25)):
+        o = oracles.ImportanceSampled(2, scheme, mix)
+        published[scheme] = o.constants(obj)["sigma"] ** 2
+        G = o.component_gradients(obj, X)
+        assert np.all(checks.formula_variance(G, o.probabilities(obj, X, G), b=2) <= published[scheme])
+    assert published["gradient_norm"] <= published["uniform"]
+    assert oracles.ImportanceSampled(1, "loss").constants(obj) == {}

@@ -1,4 +1,7 @@
-"""Importance-sampled SGD (theory/importance/): the numeric check of sgd.is.variance.
+"""Importance-sampled SGD (theory/importance/): the default setups of sgd.is and the numeric check of sgd.is.variance.
+
+sgd.is: SGD on the nonconvex logistic finite sum (which proves per-component gradient bounds G_i), with the
+importance oracle at p* and, for contrast, uniform; the oracle publishes sigma from the G_i.
 
 sgd.is.variance, three parts:
 
@@ -19,6 +22,7 @@ import sympy as sp
 from convcheck.reference import objectives, oracles
 from convcheck.theory.importance import variance as theory
 
+from ..setups import Setup
 from ..verdicts import Part
 
 CARD = {"uniform": 36.22222222, "gradient_norm": 11.55555556, "gain": 24.66666667}
@@ -87,5 +91,11 @@ def is_variance(seed: int = 0):
     return [card_vector(), *sampling(seed=seed)]
 
 
-SETUPS = {}
+def sgd_is():
+    obj = objectives.get("logistic", n=40, d=10, seed=0)
+    return [Setup(obj, oracles.ImportanceSampled(1, scheme), runs=500, steps=500, x0="shared", label=scheme)
+            for scheme in ("gradient_norm", "uniform")]
+
+
+SETUPS = {"sgd.is": sgd_is}
 CHECKS = {"sgd.is.variance": is_variance}
