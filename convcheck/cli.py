@@ -134,8 +134,10 @@ def build_parser() -> argparse.ArgumentParser:
                                 "diagram), clipping-gap (GD vs clipped GD over the starting radius), smoothness (local "
                                 "smoothness vs gradient norm along GD, clipped GD and Adam runs), inna-toy (INNA's "
                                 "oscillations on the paper's 2-D toy), inna-relu (INNA vs SGD vs Adam on a tiny ReLU "
-                                "net: loss and D-criticality)")
-    s.add_argument("name", choices=["de2018", "adam-regimes", "clipping-gap", "smoothness", "inna-toy", "inna-relu"])
+                                "net: loss and D-criticality), importance-sampling (sampling schemes' variance "
+                                "reduction; SGD and Adam under each)")
+    s.add_argument("name", choices=["de2018", "adam-regimes", "clipping-gap", "smoothness", "inna-toy", "inna-relu",
+                                    "importance-sampling"])
     s.add_argument("--out", metavar="DIR", help="output folder (default ./study-NAME)")
     s.add_argument("--quick", action="store_true", help="a seconds-long miniature (for tests), not for conclusions")
     return p

@@ -13,6 +13,9 @@ proofs_notes/studies/.
                                   against (alpha, beta) (INNA card section 1.8)
     convcheck study inna-relu     INNA vs SGD vs Adam on a tiny ReLU network: training loss and
                                   D-criticality dist(0, D J) under power step schedules (INNA card 1.4, 1.8)
+    convcheck study importance-sampling
+                                  sampling schemes' variance reduction against uniform, and SGD and Adam under
+                                  each (Lahire 2023, whose metric is NOT FOUND: ours is V_unif/V_p)
 
 ``run(name, out, quick=False, progress=...)`` runs one and returns its result (also written to
 ``out/<name>.json``); ``table`` renders it for humans, ``summary`` keeps the headline numbers.
@@ -21,10 +24,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import adam_regimes, clipping_gap, de2018, inna_relu, inna_toy, smoothness_scatter
+from . import adam_regimes, clipping_gap, de2018, importance_sampling, inna_relu, inna_toy, smoothness_scatter
 
 STUDIES = {"de2018": de2018, "adam-regimes": adam_regimes, "clipping-gap": clipping_gap,
-           "smoothness": smoothness_scatter, "inna-toy": inna_toy, "inna-relu": inna_relu}
+           "smoothness": smoothness_scatter, "inna-toy": inna_toy, "inna-relu": inna_relu,
+           "importance-sampling": importance_sampling}
 
 
 def _module(name: str):
@@ -48,7 +52,7 @@ def summary(name: str, result: dict) -> dict:
     """The headline numbers (no curves, no per-run arrays), JSON-ready."""
     from .common import jsonable
 
-    if name in ("clipping-gap", "smoothness", "inna-toy", "inna-relu"):
+    if name in ("clipping-gap", "smoothness", "inna-toy", "inna-relu", "importance-sampling"):
         return jsonable(_module(name).summary(result))
     if name == "de2018":
         keep = ("label", "lr", "lr_at_grid_edge", "median_final_train", "median_final_test", "median_min_grad_norm",
