@@ -49,7 +49,8 @@ def _problem(sp_, default_objective: str | None, default_oracle: str | None):
     sp_.add_argument("--affine-s", type=finite_float, help="relative noise s of the affine_variance oracle")
     sp_.add_argument("--batch", type=positive_int, help="minibatch size")
     sp_.add_argument("--tau", type=finite_float, help="bounded oracle noise radius (||g - grad f|| <= tau a.s.)")
-    sp_.add_argument("--scheme", type=nonempty, help="importance oracle's sampling scheme: uniform | gradient_norm | loss")
+    sp_.add_argument("--scheme", type=nonempty,
+                     help="importance oracle's sampling scheme: uniform | gradient_norm | loss")
     sp_.add_argument("--mix", type=finite_float, help="importance oracle's weight of uniform in p, in [0, 1]")
 
 
@@ -135,9 +136,9 @@ def build_parser() -> argparse.ArgumentParser:
                                 "smoothness vs gradient norm along GD, clipped GD and Adam runs), inna-toy (INNA's "
                                 "oscillations on the paper's 2-D toy), inna-relu (INNA vs SGD vs Adam on a tiny ReLU "
                                 "net: loss and D-criticality), importance-sampling (sampling schemes' variance "
-                                "reduction; SGD and Adam under each)")
+                                "reduction; SGD and Adam under each), bayesian (BRMSprop/BAdam vs RMSprop/Adam)")
     s.add_argument("name", choices=["de2018", "adam-regimes", "clipping-gap", "smoothness", "inna-toy", "inna-relu",
-                                    "importance-sampling"])
+                                    "importance-sampling", "bayesian"])
     s.add_argument("--out", metavar="DIR", help="output folder (default ./study-NAME)")
     s.add_argument("--quick", action="store_true", help="a seconds-long miniature (for tests), not for conclusions")
     return p

@@ -16,6 +16,8 @@ proofs_notes/studies/.
     convcheck study importance-sampling
                                   sampling schemes' variance reduction against uniform, and SGD and Adam under
                                   each (Lahire 2023, whose metric is NOT FOUND: ours is V_unif/V_p)
+    convcheck study bayesian      BRMSprop and BAdam against RMSprop and Adam at their best lr on catalogue
+                                  problems and the tiny ReLU net (Aitchison; the paper's MNIST numbers not claimed)
 
 ``run(name, out, quick=False, progress=...)`` runs one and returns its result (also written to
 ``out/<name>.json``); ``table`` renders it for humans, ``summary`` keeps the headline numbers.
@@ -24,11 +26,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import adam_regimes, clipping_gap, de2018, importance_sampling, inna_relu, inna_toy, smoothness_scatter
+from . import adam_regimes, bayesian, clipping_gap, de2018, importance_sampling, inna_relu, inna_toy, smoothness_scatter
 
 STUDIES = {"de2018": de2018, "adam-regimes": adam_regimes, "clipping-gap": clipping_gap,
            "smoothness": smoothness_scatter, "inna-toy": inna_toy, "inna-relu": inna_relu,
-           "importance-sampling": importance_sampling}
+           "importance-sampling": importance_sampling, "bayesian": bayesian}
 
 
 def _module(name: str):
@@ -52,7 +54,7 @@ def summary(name: str, result: dict) -> dict:
     """The headline numbers (no curves, no per-run arrays), JSON-ready."""
     from .common import jsonable
 
-    if name in ("clipping-gap", "smoothness", "inna-toy", "inna-relu", "importance-sampling"):
+    if name in ("clipping-gap", "smoothness", "inna-toy", "inna-relu", "importance-sampling", "bayesian"):
         return jsonable(_module(name).summary(result))
     if name == "de2018":
         keep = ("label", "lr", "lr_at_grid_edge", "median_final_train", "median_final_test", "median_min_grad_norm",

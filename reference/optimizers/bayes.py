@@ -38,7 +38,8 @@ card's choice). AdaBayes(-FP), per coordinate, B = batch_size, g <- B g, sigma^2
                  x = (x - mhat/lambda)(1 - weight_drift)
 
 AdaBayes' code decays by (1 - weight_drift_ratio * lr) = (1 - weight_drift) for a constant lr (a
-schedule on lr would scale it; not reproduced), AdaBayes-FP's by (1 - weight_drift). Its ``eps`` (added to vhat, inside the root) is ``xi_root``.
+schedule on lr would scale it; not reproduced), AdaBayes-FP's by (1 - weight_drift). Their ``eps`` (added to
+vhat, inside the root) is ``xi_root``.
 """
 from __future__ import annotations
 
