@@ -42,7 +42,7 @@ def _problem(sp_, default_objective: str | None, default_oracle: str | None):
                      help="objective parameter, e.g. d=20" + ("" if default_objective else " (needs --objective)"))
     sp_.add_argument("--oracle", type=nonempty, default=default_oracle,
                      help="exact | gaussian (--sigma) | minibatch (--batch) | bounded (--tau) | affine_variance "
-                          "(--sigma, --affine-s) | svag (--ell, --batch)" + (f"; default {default_oracle}" if default_oracle else ""))
+                          "(--sigma, --affine-s) | svag (--ell, --batch) | importance (--batch, --scheme, --mix)" + (f"; default {default_oracle}" if default_oracle else ""))
     # the oracles check their own domains (sigma, s, tau >= 0) and name the value
     sp_.add_argument("--sigma", type=finite_float, help="noise level of the gaussian or affine_variance oracle")
     sp_.add_argument("--affine-s", type=finite_float, help="relative noise s of the affine_variance oracle")
@@ -50,6 +50,9 @@ def _problem(sp_, default_objective: str | None, default_oracle: str | None):
     sp_.add_argument("--ell", type=finite_float, help="SVAG parameter ell >= 1 of the svag oracle (two minibatches "
                                                       "weighted (1 +- sqrt(2 ell^2 - 1))/2)")
     sp_.add_argument("--tau", type=finite_float, help="bounded oracle noise radius (||g - grad f|| <= tau a.s.)")
+    sp_.add_argument("--scheme", type=nonempty,
+                     help="importance oracle's sampling scheme: uniform | gradient_norm | loss")
+    sp_.add_argument("--mix", type=finite_float, help="importance oracle's weight of uniform in p, in [0, 1]")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -135,9 +138,10 @@ def build_parser() -> argparse.ArgumentParser:
                                 "smoothness vs gradient norm along GD, clipped GD and Adam runs), inna-toy (INNA's "
                                 "oscillations on the paper's 2-D toy), inna-relu (INNA vs SGD vs Adam on a tiny ReLU "
                                 "net: loss and D-criticality), scaling-rule (where Malladi et al.'s square-root rule "
-                                "holds and breaks, against SGD's linear rule)")
+                                "holds and breaks, against SGD's linear rule), importance-sampling (sampling schemes' variance "
+                                "reduction; SGD and Adam under each), bayesian (BRMSprop/BAdam vs RMSprop/Adam)")
     s.add_argument("name", choices=["de2018", "adam-regimes", "clipping-gap", "smoothness", "inna-toy", "inna-relu",
-                                    "scaling-rule"])
+                                    "scaling-rule", "importance-sampling", "bayesian"])
     s.add_argument("--out", metavar="DIR", help="output folder (default ./study-NAME)")
     s.add_argument("--quick", action="store_true", help="a seconds-long miniature (for tests), not for conclusions")
     return p

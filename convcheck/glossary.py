@@ -45,6 +45,14 @@ HYPERPARAMETERS = {
              "(not torch RMSprop's alpha, which is beta2 here)",
     "beta": "INNA/DIN Hessian damping beta > 0 (Castera et al. 2021): the beta Hess J theta' term of DIN, "
             "beta g in INNA's step (not an EMA coefficient; those are beta1, beta2)",
+    "prior_var": "Bayesian filtering (Aitchison): stationary prior variance sigma^2 of the latent optimum; "
+                 "sets the decay lr^2/(2 sigma^2) of the mean (inf: no decay)",
+    "init_var": "Bayesian filtering: initial posterior variance of each weight, sigma^2_post(0)",
+    "lr_p": "BAdam's eta_p: momentum decay and noise of the latent (weight, momentum) prior (Adam's 1 - beta1)",
+    "lr_w": "BAdam's eta_w: direct random-walk step of the latent weight",
+    "lr_sgd": "AdaBayes' SGD-limit learning rate; its prior variance is sigma^2 = lr_sgd/batch_size",
+    "weight_drift": "AdaBayes' decoupled decay: x <- x (1 - weight_drift) after each step",
+    "batch_size": "AdaBayes' batch size B: the mean-loss gradient is rescaled to B g",
 }
 
 HORIZON = {
@@ -87,6 +95,7 @@ ORACLES = {
     "bounded": "unbiased, E||g - grad f||^2 <= sigma^2, independent across steps, and ||g||_inf <= G almost surely",
     "bounded_noise": "unbiased with ||g - grad f||_2 <= tau almost surely, independent across steps",
     "affine_variance": "unbiased, per coordinate E g_i^2 <= D0 + D1 (d_i f)^2, independent across steps",
+    "importance_sampled": "finite sum f = (1/N) sum f_i; g = (1/b) sum_j grad f_{i_j}/(N p_{i_j}), i_j i.i.d. from p",
 }
 
 NAMES = {**CONSTANTS, **HYPERPARAMETERS, **HORIZON, **MEASURED}

@@ -220,8 +220,100 @@ class SVAG(Oracle):
         return f"svag(ell={self.ell:g}, {self.base.describe()})"
 
 
+class ImportanceSampled(Oracle):
+    """g = (1/b) sum_{j<b} grad f_{i_j}(x)/(N p_{i_j}), i_j drawn i.i.d. from p with replacement (Lahire 2023's
+    setting; the scheme formulas are the standard ones, card inna_bayes_importance_sampling.md section 3 [derived]).
+
+    Unbiased for F = (1/N) sum_i f_i whenever p_i > 0 wherever grad f_i != 0, with trace variance
+    (1/b) [(1/N^2) sum_i ||grad f_i||^2/p_i - ||grad F||^2] (theorem sgd.is.variance). Schemes, recomputed at
+    every query point from all N components (the oracle p, so one call costs N component gradients):
+
+    * ``uniform``: p_i = 1/N (this is the minibatch oracle);
+    * ``gradient_norm``: p_i proportional to ||grad f_i(x)||, the variance-optimal p* (uniform if all vanish);
+    * ``loss``: p_i proportional to f_i(x) (needs f_i >= 0; uniform if all vanish);
+    * ``mix`` in [0, 1] smooths any scheme towards uniform, p = (1 - mix) p_scheme + mix/N, which caps the
+      weights 1/(N p_i) at 1/mix.
+
+    A draw with p_i = 0 never happens, so a zero weight is never divided by. The indices come from ``rng``,
+    one row of b draws per run (inverse-CDF sampling on uniform variates).
+    """
+
+    name = "importance"
+    needs_grad = False
+    SCHEMES = ("uniform", "gradient_norm", "loss")
+
+    def __init__(self, batch_size: int = 1, scheme: str = "gradient_norm", mix: float = 0.0):
+        if int(batch_size) != batch_size or batch_size < 1:
+            raise ValueError(f"batch_size must be a positive integer; got {batch_size!r}")
+        if scheme not in self.SCHEMES:
+            raise ValueError(f"scheme must be one of {', '.join(self.SCHEMES)}; got {scheme!r}")
+        if not 0.0 <= mix <= 1.0:
+            raise ValueError(f"mix must lie in [0, 1]; got {mix!r}")
+        self.batch_size, self.scheme, self.mix = int(batch_size), scheme, float(mix)
+
+    def component_gradients(self, objective, X):
+        """(R, N, d): grad f_i(x_r) for every component i, in one call on the rows repeated N times."""
+        xp = backend_of(X).xp
+        R, n = X.shape[0], objective.n
+        idx = xp.tile(xp.arange(n), R)[:, None]
+        return objective.component_grad(xp.repeat(X, n, axis=0), idx).reshape(R, n, X.shape[1])
+
+    def probabilities(self, objective, X, G=None):
+        """(R, N): the scheme's p at each row (G: the component gradients, when already computed)."""
+        xp = backend_of(X).xp
+        R, n = X.shape[0], objective.n
+        if self.scheme == "uniform":
+            w = xp.ones((R, n))
+        elif self.scheme == "gradient_norm":
+            G = self.component_gradients(objective, X) if G is None else G
+            w = xp.sqrt(xp.sum(G * G, axis=2))
+        else:
+            idx = xp.tile(xp.arange(n), R)[:, None]
+            w = objective.component_value(xp.repeat(X, n, axis=0), idx).reshape(R, n)
+            if bool(xp.any(w < 0)):
+                raise ValueError(f"the loss scheme needs nonnegative component losses; {objective.name} has one < 0")
+        total = w.sum(axis=1, keepdims=True)
+        p = xp.where(total > 0, w / xp.where(total > 0, total, 1.0), 1.0 / n)
+        return (1.0 - self.mix) * p + self.mix / n
+
+    def constants(self, objective):
+        """sigma^2 >= sup_x of the variance formula, from bounds G_i >= sup ||grad f_i|| when the objective publishes
+        them (``component_grad_bounds``); dropping -||grad F||^2, and with p_i >= mix/N under any mix:
+        uniform (1/b) mean G_i^2; gradient_norm, as p_i >= (1 - mix) n_i/sum n: (1/b) (mean G_i)^2/(1 - mix);
+        loss: only through the mix, (1/b) mean G_i^2/mix. None is published for an unmixed loss scheme."""
+        if objective.n is None:
+            raise ValueError(f"importance oracle needs a finite-sum objective; {objective.name} is not one")
+        G = getattr(objective, "component_grad_bounds", None)
+        if G is None:
+            return {}
+        mean_sq, sq_mean = float((G * G).mean()), float(G.mean()) ** 2
+        candidates = [mean_sq] if self.scheme == "uniform" else []
+        if self.scheme == "gradient_norm" and self.mix < 1:
+            candidates.append(sq_mean / (1.0 - self.mix))
+        if self.mix > 0:
+            candidates.append(mean_sq / self.mix)
+        return {"sigma": math.sqrt(min(candidates) / self.batch_size)} if candidates else {}
+
+    def __call__(self, objective, X, grad, rng, t):
+        if objective.n is None:
+            raise ValueError(f"importance oracle needs a finite-sum objective; {objective.name} is not one")
+        xp = backend_of(X).xp
+        G = self.component_gradients(objective, X)
+        p = self.probabilities(objective, X, G)
+        cdf = xp.cumsum(p, axis=1)
+        u = xp.asarray(rng.random((X.shape[0], self.batch_size))) * cdf[:, -1:]
+        idx = xp.minimum((u[:, :, None] >= cdf[:, None, :]).sum(axis=2), objective.n - 1)  # (R, b)
+        rows = xp.arange(X.shape[0])[:, None]
+        weights = 1.0 / (objective.n * p[rows, idx])                                     # (R, b)
+        return xp.einsum("rb,rbd->rd", weights, G[rows, idx]) / self.batch_size
+
+    def describe(self):
+        mixed = f", mix={self.mix:g}" if self.mix else ""
+        return f"importance(b={self.batch_size}, {self.scheme}{mixed})"
+
+
 ORACLES: Registry = Registry("oracle")  # name -> class (its constructor takes the oracle's parameters)
-for _cls in (Exact, Gaussian, Minibatch, BoundedNoise, AffineVariance, SVAG):
+for _cls in (Exact, Gaussian, Minibatch, BoundedNoise, AffineVariance, SVAG, ImportanceSampled):
     ORACLES.register(_cls.name, _cls)
 NAMES = ORACLES.names()
 

@@ -44,5 +44,8 @@ D0 = sp.Symbol("D0", nonnegative=True)           # affine variance: E g_i^2 <= D
 D1 = sp.Symbol("D1", positive=True)
 xi_root = sp.Symbol("xi_root", positive=True)    # shift inside the square root
 
+# Bayesian filtering (glossary: prior_var, lr_p, lr_sgd): sigma^2, BAdam's eta_p, AdaBayes' SGD-limit rate
+prior_var, lr_p, lr_sgd = sp.symbols("prior_var lr_p lr_sgd", positive=True)
+
 # the named vectors of the standard Gram table: grad f(x_t), the oracle's answer g_t, grad f(x_{t+1})
 g_vec, o_vec, g_next_vec = Vec.named("g"), Vec.named("o"), Vec.named("g_next")

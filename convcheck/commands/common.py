@@ -15,9 +15,12 @@ from ..cliargs import BadInput, as_param, check_objective_size, parse_sets
 # oracle name (reference.oracles.ORACLES) -> the flags it takes, with the CLI's defaults when a flag is absent;
 # each flag's args key is the oracle constructor's parameter (tests/test_cli.py holds this table to the registry)
 ORACLE_FLAGS = {"exact": {}, "gaussian": {"sigma": 1.0}, "minibatch": {"batch_size": 1}, "bounded": {"tau": 1.0},
-                "affine_variance": {"s": 0.5, "sigma": 0.1}, "svag": {"ell": 2.0, "batch_size": 1}}
-_FLAG = {"sigma": "--sigma", "batch_size": "--batch", "tau": "--tau", "s": "--affine-s", "ell": "--ell"}
-_ARG = {"sigma": "sigma", "batch_size": "batch", "tau": "tau", "s": "affine_s", "ell": "ell"}  # parameter -> argparse dest
+                "affine_variance": {"s": 0.5, "sigma": 0.1}, "svag": {"ell": 2.0, "batch_size": 1},
+                "importance": {"batch_size": 1, "scheme": "gradient_norm", "mix": 0.0}}
+_FLAG = {"sigma": "--sigma", "batch_size": "--batch", "tau": "--tau", "s": "--affine-s", "ell": "--ell",
+         "scheme": "--scheme", "mix": "--mix"}
+_ARG = {"sigma": "sigma", "batch_size": "batch", "tau": "tau", "s": "affine_s", "ell": "ell", "scheme": "scheme",
+        "mix": "mix"}  # parameter -> argparse dest
 
 
 def emit(args, human: str, data) -> None:

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from convcheck.registry import Registry
 
-from . import adaptive, baselines, generalized, momentum, nonsmooth, sde
+from . import adaptive, baselines, bayes, generalized, importance, momentum, nonsmooth, sde
 
-FAMILIES = (baselines, adaptive, generalized, nonsmooth, momentum, sde)
+FAMILIES = (baselines, adaptive, generalized, nonsmooth, momentum, sde, bayes, importance)
 
 SETUPS: Registry = Registry("default setups")
 CHECKS: Registry = Registry("property check")

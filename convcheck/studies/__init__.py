@@ -15,6 +15,11 @@ proofs_notes/studies/.
                                   D-criticality dist(0, D J) under power step schedules (INNA card 1.4, 1.8)
     convcheck study scaling-rule  where the square-root scaling rule (Malladi et al.) holds and breaks against
                                   SGD's linear rule, kappa in {2, 4, 8}, over noise-to-gradient regimes
+    convcheck study importance-sampling
+                                  sampling schemes' variance reduction against uniform, and SGD and Adam under
+                                  each (Lahire 2023, whose metric is NOT FOUND: ours is V_unif/V_p)
+    convcheck study bayesian      BRMSprop and BAdam against RMSprop and Adam at their best lr on catalogue
+                                  problems and the tiny ReLU net (Aitchison; the paper's MNIST numbers not claimed)
 
 ``run(name, out, quick=False, progress=...)`` runs one and returns its result (also written to
 ``out/<name>.json``); ``table`` renders it for humans, ``summary`` keeps the headline numbers.
@@ -23,10 +28,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import adam_regimes, clipping_gap, de2018, inna_relu, inna_toy, scaling_rule, smoothness_scatter
+from . import (adam_regimes, bayesian, clipping_gap, de2018, importance_sampling, inna_relu, inna_toy, scaling_rule,
+               smoothness_scatter)
 
 STUDIES = {"de2018": de2018, "adam-regimes": adam_regimes, "clipping-gap": clipping_gap,
-           "smoothness": smoothness_scatter, "inna-toy": inna_toy, "inna-relu": inna_relu, "scaling-rule": scaling_rule}
+           "smoothness": smoothness_scatter, "inna-toy": inna_toy, "inna-relu": inna_relu, "scaling-rule": scaling_rule,
+           "importance-sampling": importance_sampling, "bayesian": bayesian}
 
 
 def _module(name: str):
@@ -50,7 +57,8 @@ def summary(name: str, result: dict) -> dict:
     """The headline numbers (no curves, no per-run arrays), JSON-ready."""
     from .common import jsonable
 
-    if name in ("clipping-gap", "smoothness", "inna-toy", "inna-relu", "scaling-rule"):
+    if name in ("clipping-gap", "smoothness", "inna-toy", "inna-relu", "scaling-rule", "importance-sampling",
+                "bayesian"):
         return jsonable(_module(name).summary(result))
     if name == "de2018":
         keep = ("label", "lr", "lr_at_grid_edge", "median_final_train", "median_final_test", "median_min_grad_norm",

@@ -17,6 +17,7 @@ from .bounded_grad import LogCoshSin
 from .coordinatewise import CoordinatewiseL0L1
 from .cosine_sum import CosineSum
 from .l0l1 import CoshSum, ExpSum, MexicanHat, QuarticSum
+from .least_squares import LeastSquares
 from .logistic import LogisticNonconvex
 from .nonsmooth import AbsQuadratic
 from .quadratic import Quadratic
@@ -53,6 +54,7 @@ for _name, _cls in {
     "relu_pair2": ReluPair2,
     "spurious_relu": SpuriousRelu,
     "relu_net": ReluNet,
+    "least_squares": LeastSquares,  # the importance-sampling card's finite sum
 }.items():
     OBJECTIVES.register(_name, _cls)
 NAMES = OBJECTIVES.names()
@@ -79,7 +81,8 @@ def get(name: str, **params) -> Objective:
     return build(**params)
 
 
-__all__ = ["OBJECTIVES", "Objective", "SinSquared", "PLSinSquared", "Quadratic", "CosineSum", "LogisticNonconvex", "AbsQuadratic",
+__all__ = ["OBJECTIVES", "Objective", "SinSquared", "PLSinSquared", "Quadratic", "CosineSum", "LogisticNonconvex",
+           "LeastSquares", "AbsQuadratic",
            "LogCoshSin", "Autoencoder", "TeacherStudent", "CoshSum", "QuarticSum", "MexicanHat", "ExpSum",
            "CoordinatewiseL0L1", "Abs", "NegAbs", "AbsDiff", "MaxLin1", "MaxLin2", "L1Residual", "InnaToy",
            "ReluPair2", "SpuriousRelu", "ReluNet", "get", "NAMES"]

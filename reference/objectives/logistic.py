@@ -35,6 +35,8 @@ class LogisticNonconvex(Objective):
       \nabla f_i - \nabla f = g_i - mean_j g_j with g_i = -y_i s(-z_i) a_i, and
       (1/n) \sum_i \|g_i - \bar g\|^2 = (1/n) \sum_i \|g_i\|^2 - \|\bar g\|^2 <= (1/n) \sum_i \|g_i\|^2
       <= (1/n) \sum_i \|a_i\|^2, as 0 < s < 1.
+    * component_grad_bounds (not a glossary constant: one per component, for the importance oracle):
+      \|\nabla f_i(x)\| <= \|a_i\| + lam (3 sqrt(3)/8) sqrt(d), since 0 < s < 1 and |r'| <= 3 sqrt(3)/8 (below).
     * G = max_k (1/n) \sum_i |a_ik| + lam 3 sqrt(3)/8. |d f/d x_k| <= (1/n) \sum_i |a_ik| + lam |r'(x_k)|,
       and |r'| is maximal where (1+t^2) - 4t^2 = 0, t^2 = 1/3: r'(1/sqrt 3) = 3 sqrt(3)/8.
     """
@@ -56,6 +58,11 @@ class LogisticNonconvex(Objective):
     @property
     def constants(self):
         return {"L": self._L, "f_low": 0.0, "component_variance": self._variance, "G": self._G}
+
+    @property
+    def component_grad_bounds(self):
+        """(n,): G_i >= sup_x ||grad f_i(x)|| (proved in the class docstring)."""
+        return np.linalg.norm(self.A, axis=1) + self.lam * 3 * math.sqrt(3) / 8 * math.sqrt(self.d)
 
     # -- the two parts: data loss l(y a^T x) and regularizer lam sum_k r(x_k) ------------------
     @staticmethod

@@ -5,6 +5,7 @@ from convcheck.registry import Registry
 
 from .adam import adam, adam_l2, adamprox, adamw
 from .base import Optimizer, State
+from .bayes import adabayes, adabayes_fp, badam, brmsprop
 from .clipping import clip_momentum, clipped_gd, clipped_sgd, normalized_gd
 from .inna import inna
 from .rmsprop import rmsprop, rmsprop_root
@@ -16,7 +17,8 @@ for _name, _factory in {"gd": gd, "sgd": sgd, "heavy_ball": heavy_ball, "nag": n
               "rmsprop": rmsprop, "rmsprop_root": rmsprop_root, "adam": adam, "adam_l2": adam_l2, "adamw": adamw,
               "adamprox": adamprox, "signgd": signgd, "signum": signum,
               "clipped_gd": clipped_gd, "clipped_sgd": clipped_sgd, "normalized_gd": normalized_gd,
-              "clip_momentum": clip_momentum, "inna": inna}.items():
+              "clip_momentum": clip_momentum, "inna": inna,
+              "brmsprop": brmsprop, "badam": badam, "adabayes": adabayes, "adabayes_fp": adabayes_fp}.items():
     OPTIMIZERS.register(_name, _factory)
 NAMES = OPTIMIZERS.names()
 
@@ -27,4 +29,5 @@ def get(name: str, **convention) -> Optimizer:
 
 __all__ = ["OPTIMIZERS", "Optimizer", "State", "get", "NAMES", "gd", "sgd", "heavy_ball", "nag",
            "rmsprop", "rmsprop_root", "adam", "adam_l2", "adamw", "adamprox", "signgd", "signum",
-           "clipped_gd", "clipped_sgd", "normalized_gd", "clip_momentum", "inna"]
+           "clipped_gd", "clipped_sgd", "normalized_gd", "clip_momentum", "inna", "brmsprop", "badam",
+           "adabayes", "adabayes_fp"]

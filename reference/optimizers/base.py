@@ -25,7 +25,12 @@ DOMAINS = {"lr": (0.0, math.inf, True, False), "beta1": (0.0, 1.0, True, False),
            "xi": (0.0, math.inf, True, False), "xi_root": (0.0, math.inf, True, False),
            "weight_decay": (0.0, math.inf, True, False), "momentum": (0.0, 1.0, True, False),
            "dampening": (0.0, 1.0, True, True), "clip": (0.0, math.inf, False, False),
-           "nu": (0.0, 1.0, True, True)}
+           "nu": (0.0, 1.0, True, True),
+           # Bayesian filtering (bayes.py): sigma^2 = inf is the no-decay limit; lr_p in (0, 1] keeps F stable
+           "prior_var": (0.0, math.inf, False, True), "init_var": (0.0, math.inf, False, False),
+           "lr_p": (0.0, 1.0, False, True), "lr_w": (0.0, math.inf, True, False),
+           "lr_sgd": (0.0, math.inf, False, False), "weight_drift": (0.0, 1.0, True, False),
+           "batch_size": (1.0, math.inf, True, False)}
 
 
 def check_domains(hp: Mapping[str, Any]) -> None:

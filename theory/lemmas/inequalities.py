@@ -23,9 +23,12 @@ CAUCHY_SCHWARZ = Lemma(
     conclusions=(le(ip("u", "v"), norm("u") * norm("v")), le(-ip("u", "v"), norm("u") * norm("v"))),
     source=Source("claim", "Cauchy-Schwarz inequality of an inner-product space"),
     vectors=("u", "v"),
-    # v = t u: <u, v> = t ||u||^2 and ||v|| = |t| ||u||; equality on both sides of t = 0
-    witnesses=(Witness("v = t u, ||u|| = s", {ip("u", "v"): t * s ** 2, ip("u", "u"): s ** 2, ip("v", "v"): t ** 2 * s ** 2},
-                       ((s, 0, sp.oo), (t, -sp.oo, sp.oo))),),
+    # v = t u: <u, v> = t ||u||^2 and ||v|| = |t| ||u||; equality on each side of t = 0, one witness per side so
+    # that |t| is decided and the witnesses certify symbolically
+    witnesses=tuple(Witness(f"v = t u, t {side}, ||u|| = s",
+                            {ip("u", "v"): t * s ** 2, ip("u", "u"): s ** 2, ip("v", "v"): t ** 2 * s ** 2},
+                            ((s, 0, sp.oo), (t, lo, hi)))
+                    for side, lo, hi in (("> 0", 0, sp.oo), ("< 0", -sp.oo, 0))),
 )
 
 LEMMAS = (NORM_NONNEG, CAUCHY_SCHWARZ)
