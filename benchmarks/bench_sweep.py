@@ -63,7 +63,7 @@ lr = 0.1
 def fresh_store(spec) -> Store:
     out = Path(tempfile.mkdtemp(prefix="bench-sweep-")) / "d"
     store = Store(out, spec)
-    store.open("", resume=False)
+    store.create("")
     return store
 
 
@@ -84,7 +84,7 @@ def best(repeats, spec, run) -> float:
 
 
 def cluster(n):
-    c = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+    c = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
                      silence_logs=logging.ERROR)
     return c, Client(c)
 

@@ -32,7 +32,8 @@ from convcheck.sweep.chunks import starts  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# 2 oracles x 2 steps = 4 setups, 6 seeds in chunks of 2: 12 chunks; each chunk ~0.05 s, so a kill lands mid-sweep
+# 2 oracles x 2 step sizes = 4 setups, 6 seeds in chunks of 2: 12 chunks. A killed worker also loses the results
+# it holds that the driver has not fetched yet, so a kill after the first chunk arrives always costs recomputation.
 SPEC = """
 steps = {steps}
 seeds = {{ start = 3, count = 6 }}
@@ -59,13 +60,16 @@ lr = [0.2, 0.9]
 MEASURES = ["f", "grad_sq", "min_grad_sq", "sum_grad_sq", "sum_grad_norm", "decrease", "diverged_at"]
 
 
-def spec_text(steps=600, chunk_runs=2):
+KILL_STEPS = 1500  # chunks of ~0.1 s: a driver stopped after its first chunk file has more to do
+
+
+def spec_text(steps=300, chunk_runs=2):
     return SPEC.format(steps=steps, chunk_runs=chunk_runs)
 
 
 @pytest.fixture(scope="module")
 def cluster():
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
                       silence_logs=50) as c, Client(c) as client:
         yield c, client
 
@@ -138,7 +142,7 @@ def test_a_worker_killed_mid_sweep_is_restarted_and_the_table_is_complete(cluste
 def test_a_killed_driver_resumed_gives_the_same_table(cluster, serial, tmp_path):
     c, _ = cluster
     spec_file, out = tmp_path / "s.toml", tmp_path / "d"
-    spec_file.write_text(spec_text(steps=3000))  # chunks slow enough (~0.2 s) to kill the driver between them
+    spec_file.write_text(spec_text(steps=KILL_STEPS))
     driver = subprocess.Popen([sys.executable, "-m", "convcheck", "sweep", str(spec_file), "--out", str(out),
                                "--scheduler", c.scheduler_address], cwd=ROOT, stdout=subprocess.DEVNULL,
                               stderr=subprocess.PIPE)
@@ -155,7 +159,7 @@ def test_a_killed_driver_resumed_gives_the_same_table(cluster, serial, tmp_path)
     data = strict_json(stdout)
     assert rc == 0 and data["chunks_resumed"] >= written and data["chunks_run"] == 12 - data["chunks_resumed"]
     uninterrupted = tmp_path / "u"
-    sweep(parse(spec_text(steps=3000)), uninterrupted, spec_text(steps=3000), workers=0)
+    sweep(parse(spec_text(steps=KILL_STEPS)), uninterrupted, spec_text(steps=KILL_STEPS), workers=0)
     assert table_bytes(out) == table_bytes(uninterrupted)
     assert not list((out / "chunks").glob(".*"))  # the killed write's temporary file is gone
 
@@ -196,8 +200,8 @@ def test_resume_refuses_another_spec_and_a_new_sweep_refuses_a_used_folder(seria
 
 
 BAD = [
-    ("steps = 600", "steps = 0", "spec key steps"),
-    ("steps = 600", "stepz = 600", "spec key stepz"),
+    ("steps = 300", "steps = 0", "spec key steps"),
+    ("steps = 300", "stepz = 600", "spec key stepz"),
     ("lr = [0.2, 0.9]", "lr = [0.2, \"x\"]", "spec key optimizers[0].lr[1]"),
     ("lr = [0.2, 0.9]", "lr = [0.2, -1.0]", "spec key optimizers[0]: hyperparameter lr"),
     ("lr = [0.2, 0.9]", "lrr = 0.2", "spec key optimizers[0].lrr"),
@@ -210,7 +214,7 @@ BAD = [
     ("count = 6", "count = 0", "spec key seeds.count"),
     ("chunk_runs = 2", "chunk_runs = 0", "spec key chunk_runs"),
     ("record = 12", "record = \"some\"", "spec key record"),
-    ("steps = 600", "steps = 600\nsteps = 3", "is not valid TOML"),
+    ("steps = 300", "steps = 300\nsteps = 3", "is not valid TOML"),
 ]
 
 
@@ -234,3 +238,30 @@ def test_example_is_a_runnable_spec_and_options_are_refused_by_name(tmp_path):
                         ([], "SPEC"), ([tmp_path / "missing.toml"], "missing.toml")):
         rc, _, err = call("sweep", *argv)
         assert rc == 2 and named in err and err.count("\n") == 1, err
+
+
+def _default_sigint():
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # pytest-xdist workers ignore SIGINT, and children inherit it
+
+
+def test_ctrl_c_exits_130_in_one_line_ends_the_workers_and_keeps_whole_chunks(tmp_path):
+    spec_file, out = tmp_path / "s.toml", tmp_path / "d"
+    spec_file.write_text(spec_text(steps=KILL_STEPS))
+    p = subprocess.Popen([sys.executable, "-m", "convcheck", "sweep", str(spec_file), "--out", str(out),
+                          "--workers", "1"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         preexec_fn=_default_sigint, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while not list((out / "chunks").glob("s*.parquet")) and time.monotonic() < deadline and p.poll() is None:
+        time.sleep(0.01)
+    p.send_signal(signal.SIGINT)
+    # communicate waits for EOF on the pipes, which the LocalCluster's processes inherit: it returns only
+    # once every worker has ended, so a worker left running fails the test here (and is killed with its session)
+    try:
+        _, err = p.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        raise
+    assert p.returncode == 130 and err.strip() == "convcheck: interrupted", err
+    names = [f.name for f in (out / "chunks").iterdir()]
+    assert names and all(n.startswith("s") for n in names)  # whole chunk files only, no temporary one
+    assert not (out / "runs.parquet").exists()

@@ -25,16 +25,19 @@ def sweep(spec: Spec, out, spec_text: str = "", workers: int | None = 0, schedul
     with each chunk once its file is written.
     """
     store = Store(Path(out), spec)
-    store.open(spec_text, resume)
+    store.check(resume)  # before a cluster starts: a refusal costs nothing and writes nothing
     chunks = spec.chunks()
     todo = [c for c in chunks if not store.done(c)]
-    if dask_client is not None:
-        execute.distributed(todo, store, dask_client, on_done)
-    elif todo and (workers or scheduler):
-        with execute.client(workers, scheduler) as c:
+    if dask_client is None and todo and (workers or scheduler):
+        with execute.client(workers, scheduler) as c:  # an unreachable --scheduler leaves no folder behind
+            store.create(spec_text)
             execute.distributed(todo, store, c, on_done)
     else:
-        execute.serial(todo, store, on_done)
+        store.create(spec_text)
+        if dask_client is not None:
+            execute.distributed(todo, store, dask_client, on_done)
+        else:
+            execute.serial(todo, store, on_done)
     table, rows = store.combine()
     theorem_rows = summary.theorem_rows(spec, table)
     files = [str(table)]

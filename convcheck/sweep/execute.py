@@ -39,8 +39,9 @@ def client(workers: int | None = None, scheduler: str | None = None):
         with c:
             yield c
         return
-    # one process per worker: NumPy's elementwise loops hold the GIL, so threads would not add cores
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+    # one process per worker: NumPy's elementwise loops hold the GIL, so threads would not add cores;
+    # the dashboard (when bokeh is installed) on any free port: a fixed one may be taken, and dask then warns
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
                       silence_logs=logging.ERROR) as cluster, Client(cluster) as c:
         yield c
 

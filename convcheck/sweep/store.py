@@ -29,8 +29,8 @@ class Store:
         self.out, self.spec = Path(out), spec
         self.chunk_dir = self.out / "chunks"
 
-    def open(self, spec_text: str, resume: bool) -> None:
-        """Create the folder for a new sweep, or check that it holds this spec's sweep (``resume``)."""
+    def check(self, resume: bool) -> None:
+        """Refuse a new sweep into a used folder, and a --resume of nothing or of another spec's sweep."""
         meta = self.out / "spec.json"
         if meta.exists():
             try:
@@ -42,13 +42,17 @@ class Store:
             if held != self.spec.hash:
                 raise BadInput(f"--resume: {self.out} holds the sweep of another spec (hash {held}, this spec "
                                f"{self.spec.hash}); give its spec, or another --out")
-            for stale in self.chunk_dir.glob(".*.partial*"):  # a killed driver's unfinished write
+        elif resume:
+            raise BadInput(f"--resume: {self.out} holds no sweep to resume")
+        elif self.out.exists() and any(self.out.iterdir()):
+            raise BadInput(f"--out {self.out} is a folder with other files in it; give a new or empty folder")
+
+    def create(self, spec_text: str) -> None:
+        """A new sweep's folder with its spec; a resumed one loses only a killed driver's unfinished write."""
+        if (self.out / "spec.json").exists():
+            for stale in self.chunk_dir.glob(".*.partial*"):
                 stale.unlink(missing_ok=True)
             return
-        if resume:
-            raise BadInput(f"--resume: {self.out} holds no sweep to resume")
-        if self.out.exists() and any(self.out.iterdir()):
-            raise BadInput(f"--out {self.out} is a folder with other files in it; give a new or empty folder")
         self.chunk_dir.mkdir(parents=True, exist_ok=True)
         self.write_text("spec.toml", spec_text)
         self.write_text("spec.json", json.dumps({"hash": self.spec.hash, "spec": self.spec.normal}, indent=1))
