@@ -39,7 +39,7 @@ def sweep(spec: Spec, out, spec_text: str = "", workers: int | None = 0, schedul
         else:
             execute.serial(todo, store, on_done)
     table, rows = store.combine()
-    theorem_rows = summary.theorem_rows(spec, table)
+    theorem_rows = summary.theorem_rows(store)
     files = [str(table)]
     if theorem_rows:
         path = store.out / "theorems.parquet"
@@ -50,7 +50,7 @@ def sweep(spec: Spec, out, spec_text: str = "", workers: int | None = 0, schedul
         files.append(str(path))
     plot = store.out / "summary.png"
     with atomic_file(str(plot)) as tmp:
-        summary.plot(spec, table, theorem_rows, tmp)
+        summary.plot(store, theorem_rows, tmp)
     files.append(str(plot))
     result = {"out": str(store.out), "spec_hash": spec.hash, "setups": len(spec.setups), "seeds": len(spec.seeds),
               "chunks": len(chunks), "chunks_run": len(todo), "chunks_resumed": len(chunks) - len(todo),

@@ -29,7 +29,7 @@ from ..cliargs import BadInput, check_budget, check_objective_size
 from .grid import Chunk, SetupSpec
 
 RECORD_POINTS = 30  # default geometrically spaced records per run (plus steps 0..10 and the last)
-MAX_SEEDS = 10 ** 8
+MAX_SEEDS = 10 ** 6  # per setup: the spec holds them as a tuple and spec.json lists them (10^8 runs: setups x seeds)
 MAX_SETUPS = 10 ** 6
 TOP_KEYS = ("steps", "seeds", "seed", "chunk_runs", "record", "radius", "x0", "theorems", "objectives", "oracles",
             "optimizers")
@@ -95,12 +95,14 @@ class Spec:
         return hashlib.sha256(json.dumps(self.normal, sort_keys=True).encode()).hexdigest()[:16]
 
     def chunks(self) -> list[Chunk]:
-        out = []
-        for s in self.setups:
-            for p, start in enumerate(range(0, len(self.seeds), self.chunk_runs)):
-                out.append(Chunk(f"s{s.index:06d}-p{p:05d}", s, start, self.seeds[start:start + self.chunk_runs],
-                                 self.steps, self.record, self.seed, self.radius, self.x0))
-        return out
+        """Every chunk, setup after setup."""
+        return [c for s in self.setups for c in self.chunks_of(s)]
+
+    def chunks_of(self, setup: SetupSpec) -> list[Chunk]:
+        """The setup's chunks: its seeds in slices of chunk_runs, in order."""
+        return [Chunk(f"s{setup.index:06d}-p{p:05d}", setup, start, self.seeds[start:start + self.chunk_runs],
+                      self.steps, self.record, self.seed, self.radius, self.x0)
+                for p, start in enumerate(range(0, len(self.seeds), self.chunk_runs))]
 
 
 # ---------------------------------------------------------------------------------------------

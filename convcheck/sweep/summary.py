@@ -12,10 +12,9 @@ hitting times, which the table does not hold (`convcheck check` judges it).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
-import pyarrow.compute as pc
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from convcheck import theory
@@ -25,9 +24,10 @@ from ..join import Join
 from ..verdicts import VERDICTS, DoesNotApply, Part, SetupReport, worst_verdict
 from .chunks import MEASURES
 from .grid import SetupSpec
-from .spec import Spec
+from .store import Store
 
 LEVEL = 0.99  # one-sided confidence level of bounds in expectation, as `convcheck check` defaults
+COLUMNS = ["step", *MEASURES, "diverged_at"]
 PLOTTED_SETUPS = 12  # curves on the plot's left panel (the first setups in the spec's order)
 
 
@@ -47,9 +47,11 @@ class Records:
         return Records(self.steps, *(getattr(self, m)[:, keep] for m in MEASURES), self.diverged_at[keep])
 
 
-def records(table, setup: int, runs: int) -> Records:
-    """The rows of ``setup`` from the run table (ordered by run, then step) reshaped to (K, R)."""
-    rows = table.filter(pc.equal(table["setup"], setup))
+def records(store: Store, setup: SetupSpec) -> Records:
+    """One setup's rows, read from its own chunk files (memory: one setup, whatever the sweep's size),
+    reshaped to (K, R): the files hold them ordered by run, then step."""
+    rows = pa.concat_tables(pq.read_table(store.path(c), columns=COLUMNS) for c in store.spec.chunks_of(setup))
+    runs = len(store.spec.seeds)
     steps = rows["step"].to_numpy()
     K = steps.size // runs
 
@@ -107,18 +109,16 @@ def _parts(thm, setup: SetupSpec, rec: Records, report: SetupReport) -> list[Par
     return parts
 
 
-def theorem_rows(spec: Spec, table_path: Path) -> list[dict]:
+def theorem_rows(store: Store) -> list[dict]:
     """One row per (theorem, setup running its algorithm): verdict, tightness, note."""
-    if not spec.theorems:
-        return []
-    table = pq.read_table(table_path, columns=["setup", "step", *MEASURES, "diverged_at"])
+    spec = store.spec
     out = []
     for tid in spec.theorems:
         thm = theory.get(tid)
         for s in spec.setups:
             if s.optimizer != thm.algorithm:
                 continue
-            rep = judge(thm, s, records(table, s.index, len(spec.seeds)))
+            rep = judge(thm, s, records(store, s))
             detail = "; ".join(f"{p.name}: {p.detail}" for p in rep.parts)
             out.append({"theorem": tid, "setup": s.index, "label": s.label(), "verdict": rep.verdict,
                         "tightness": rep.tightness, "note": rep.note, "detail": detail})
@@ -141,7 +141,7 @@ def per_theorem(rows: list[dict]) -> list[dict]:
     return out
 
 
-def plot(spec: Spec, table_path: Path, rows: list[dict], path: str) -> None:
+def plot(store: Store, rows: list[dict], path: str) -> None:
     """Left: median (10-90% band) of min_{t<=n} ||grad f(x_t)||^2 per setup. Right: tightness per
     setup and theorem, coloured by verdict (the line at 1 is the bound)."""
     import matplotlib  # as compare.py: the back end is chosen only when a plot is drawn
@@ -149,11 +149,11 @@ def plot(spec: Spec, table_path: Path, rows: list[dict], path: str) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    table = pq.read_table(table_path, columns=["setup", "step", *MEASURES, "diverged_at"])
+    spec = store.spec
     fig, axes = plt.subplots(1, 2 if rows else 1, figsize=(12 if rows else 7, 4.5), squeeze=False)
     ax = axes[0, 0]
     for s in spec.setups[:PLOTTED_SETUPS]:
-        rec = records(table, s.index, len(spec.seeds))
+        rec = records(store, s)
         y = np.maximum(rec.min_grad_sq, 1e-32)
         x = np.maximum(rec.steps, 1)
         ax.plot(x, np.nanmedian(y, axis=1), color=f"C{s.index % 10}", label=s.label(), lw=1)
