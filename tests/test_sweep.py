@@ -189,6 +189,19 @@ def test_theorem_rows_are_the_checkers_judgement_of_a_live_trace(serial):
                                                            if r["tightness"] is not None)
 
 
+def test_shared_starts_are_one_point_and_random_starts_are_each_seeds_own():
+    spec = parse(spec_text().replace("record = 12", "record = 12\nx0 = \"shared\""))
+    chunk = spec.chunks()[1]
+    obj = chunk.setup.build()[0]
+    shared = starts(chunk, obj)
+    assert shared.shape == (2, 3) and np.array_equal(shared[0], shared[1])
+    assert np.array_equal(shared[0], obj.initial_points(1, seed=spec.seed)[0])
+    own = starts(dataclasses.replace(chunk, x0="random"), obj)
+    assert not np.array_equal(own[0], own[1])
+    assert np.array_equal(own[1], obj.initial_points(1, seed=[spec.seed, chunk.seeds[1]])[0])
+    assert np.all(np.abs(own) <= spec.radius)
+
+
 def test_resume_refuses_another_spec_and_a_new_sweep_refuses_a_used_folder(serial, tmp_path):
     out, _ = serial
     other = tmp_path / "other.toml"

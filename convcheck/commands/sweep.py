@@ -13,6 +13,11 @@ from ..clifiles import out_folder
 from ..texttable import table
 from .common import emit
 
+try:  # the Parquet writer: `pip install 'convcheck[dask]'` brings it with dask.distributed
+    import pyarrow
+except ImportError:  # pragma: no cover - the dask extra is installed in CI
+    pyarrow = None
+
 
 def cmd_sweep(args):
     if args.example:
@@ -24,6 +29,8 @@ def cmd_sweep(args):
         return 0
     if args.spec is None:
         raise BadInput("give a SPEC.toml (convcheck sweep --example prints one)")
+    if pyarrow is None:
+        raise BadInput("sweep writes Parquet with pyarrow: pip install 'convcheck[dask]'")
     if args.workers is not None and args.scheduler is not None:
         raise BadInput("--workers has no effect with --scheduler (the cluster there has its own workers)")
     try:
