@@ -202,6 +202,15 @@ def test_shared_starts_are_one_point_and_random_starts_are_each_seeds_own():
     assert np.all(np.abs(own) <= spec.radius)
 
 
+def test_a_theorem_table_runs_its_algorithm_over_its_hyperparameters_without_optimizers():
+    text = spec_text().replace('theorems = ["gd.smooth"]', 'theorems = [{ id = "gd.smooth", lr = [0.1, 0.3] }]')
+    spec = parse(text[:text.index("[[optimizers]]")])
+    assert spec.theorems == ("gd.smooth",)
+    assert [(s.optimizer, s.hp, s.oracle[0]) for s in spec.setups] == \
+        [("gd", (("lr", 0.1),), "exact"), ("gd", (("lr", 0.3),), "exact"),
+         ("gd", (("lr", 0.1),), "gaussian"), ("gd", (("lr", 0.3),), "gaussian")]
+
+
 def test_resume_refuses_another_spec_and_a_new_sweep_refuses_a_used_folder(serial, tmp_path):
     out, _ = serial
     other = tmp_path / "other.toml"
@@ -228,6 +237,9 @@ BAD = [
     ("chunk_runs = 2", "chunk_runs = 0", "spec key chunk_runs"),
     ("record = 12", "record = \"some\"", "spec key record"),
     ("steps = 300", "steps = 300\nsteps = 3", "is not valid TOML"),
+    ("[[optimizers]]\nname = \"gd\"\nlr = [0.2, 0.9]", "", "spec key optimizers: is missing"),
+    ("\"gd.smooth\"", "{ lr = 0.1 }", "spec key theorems[0].id"),
+    ("\"gd.smooth\"", "{ id = \"gd.smooth\", lr = 0.1, beta = 0.5 }", "spec key theorems[0].beta"),
 ]
 
 

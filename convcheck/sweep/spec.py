@@ -33,7 +33,7 @@ MAX_SEEDS = 10 ** 6  # per setup: the spec holds them as a tuple and spec.json l
 MAX_SETUPS = 10 ** 6
 TOP_KEYS = ("steps", "seeds", "seed", "chunk_runs", "record", "radius", "x0", "theorems", "objectives", "oracles",
             "optimizers")
-REQUIRED = ("steps", "seeds", "objectives", "optimizers")
+REQUIRED = ("steps", "seeds", "objectives")
 
 EXAMPLE = """\
 # convcheck sweep spec: objectives x oracles x optimizers' hyperparameter grids x seeds.
@@ -45,7 +45,8 @@ chunk_runs = 8                     # runs per chunk (R of one reference.run call
 record = 30                        # recorded steps per run (0..10, geometric, the last); or "all"
 radius = 2.0                       # starts drawn uniformly from [-radius, radius]^d
 x0 = "random"                      # "random": a start per seed; "shared": one start for every run
-theorems = ["gd.smooth"]           # judged on every setup that runs the theorem's algorithm
+theorems = ["gd.smooth"]           # judged on every setup that runs the theorem's algorithm; an item may
+                                   # also be a table that runs it: { id = "gd.smooth", lr = [0.1, 0.3] }
 
 [[objectives]]
 name = "cosine_sum"                # any other key is the objective's parameter
@@ -221,9 +222,8 @@ def _oracle(i, e) -> tuple:
     return e["name"], params
 
 
-def _optimizer(i, e) -> list[tuple]:
-    """(name, convention, hp points) of one [[optimizers]] entry."""
-    key = f"optimizers[{i}]"
+def _optimizer(key: str, e) -> list[tuple]:
+    """(name, convention, hp points) of one [[optimizers]] entry (or theorem table) at ``key``."""
     if e["name"] not in optimizers.NAMES:
         raise _refuse(f"{key}.name", f"unknown optimizer {e['name']!r}; known: {', '.join(optimizers.NAMES)}")
     convention = tuple(sorted(_table(f"{key}.convention", e.get("convention", {})).items()))
@@ -252,22 +252,39 @@ def _optimizer(i, e) -> list[tuple]:
     return [(e["name"], convention, p) for p in points]
 
 
-def _theorems(raw, optimizer_names) -> tuple:
-    if not isinstance(raw, list) or not all(isinstance(t, str) for t in raw):
-        raise _refuse("theorems", f"must be a list of theorem ids; got {raw!r}")
-    for i, tid in enumerate(raw):
-        try:
-            thm = theory.get(tid)
-        except KeyError as err:
-            raise _refuse(f"theorems[{i}]", err.args[0]) from None
-        if thm.kind != "upper" or thm.rate is None:
-            raise _refuse(f"theorems[{i}]", f"{tid} has no rate to judge on runs (a sweep judges upper bounds' "
-                                            f"rates; use `convcheck check {tid}`)")
-        if thm.algorithm not in optimizer_names:
-            raise _refuse(f"theorems[{i}]", f"{tid} is about {thm.algorithm}; no [[optimizers]] entry runs it")
-    if len(set(raw)) != len(raw):
+def _theorem(key: str, tid):
+    """The theorem an id names, if a sweep can judge it (an upper bound with a rate)."""
+    if not isinstance(tid, str):
+        raise _refuse(key, f"must be a theorem id; got {tid!r}")
+    try:
+        thm = theory.get(tid)
+    except KeyError as err:
+        raise _refuse(key, err.args[0]) from None
+    if thm.kind != "upper" or thm.rate is None:
+        raise _refuse(key, f"{tid} has no rate to judge on runs (a sweep judges upper bounds' rates; use "
+                           f"`convcheck check {tid}`)")
+    return thm
+
+
+def _theorems(raw) -> tuple[tuple, list]:
+    """(ids, optimizer entries): an item is an id (judged on the [[optimizers]] that run its algorithm) or
+    a table {id, hyperparameters...}, which also runs its algorithm over those hyperparameters."""
+    if not isinstance(raw, list):
+        raise _refuse("theorems", f"must be a list of theorem ids or {{id, hyperparameters}} tables; got {raw!r}")
+    ids, entries = [], []
+    for i, item in enumerate(raw):
+        if isinstance(item, dict):
+            thm = _theorem(f"theorems[{i}].id", item.get("id"))
+            if "name" in item:
+                raise _refuse(f"theorems[{i}].name", f"is not taken: the table runs {thm.id}'s algorithm, "
+                                                     f"{thm.algorithm}")
+            entries.append((f"theorems[{i}]", {"name": thm.algorithm, **{k: v for k, v in item.items() if k != "id"}}))
+        else:
+            thm = _theorem(f"theorems[{i}]", item)
+        ids.append(thm.id)
+    if len(set(ids)) != len(ids):
         raise _refuse("theorems", "names a theorem twice")
-    return tuple(raw)
+    return tuple(ids), entries
 
 
 def parse(text: str, source: str = "spec") -> Spec:
@@ -296,7 +313,16 @@ def parse(text: str, source: str = "spec") -> Spec:
         raise _refuse("x0", f"must be 'random' or 'shared'; got {x0!r}")
     objs = [_objective(i, e) for i, e in enumerate(_entries(raw["objectives"], "objectives"))]
     orcs = [_oracle(i, e) for i, e in enumerate(_entries(raw.get("oracles", [{"name": "exact"}]), "oracles"))]
-    opts = [p for i, e in enumerate(_entries(raw["optimizers"], "optimizers")) for p in _optimizer(i, e)]
+    theorems, theorem_entries = _theorems(raw.get("theorems", []))
+    if "optimizers" not in raw and not theorem_entries:
+        raise _refuse("optimizers", "is missing (or give theorems as {id, hyperparameters} tables)")
+    listed = _entries(raw["optimizers"], "optimizers") if "optimizers" in raw else []
+    opts = [p for key, e in [(f"optimizers[{i}]", e) for i, e in enumerate(listed)] + theorem_entries
+            for p in _optimizer(key, e)]
+    for i, tid in enumerate(theorems):
+        if theory.get(tid).algorithm not in {name for name, _, _ in opts}:
+            raise _refuse(f"theorems[{i}]", f"{tid} is about {theory.get(tid).algorithm}; no [[optimizers]] entry "
+                                            f"runs it (or give it as {{id, hyperparameters}})")
     for i, (_, obj) in enumerate(objs):
         try:
             check_budget(min(chunk_runs, len(seeds)), obj.d, steps, runs_flag="chunk_runs",
@@ -308,7 +334,6 @@ def parse(text: str, source: str = "spec") -> Spec:
         raise _refuse("optimizers", f"the grid has {n_setups} setups, over the cap of {MAX_SETUPS:.0e}")
     setups = [SetupSpec(i, ob, orc, name, conv, hp) for i, ((ob, _), orc, (name, conv, hp))
               in enumerate(itertools.product(objs, orcs, opts))]
-    theorems = _theorems(raw.get("theorems", []), {name for name, _, _ in opts})
     seed = _int("seed", raw.get("seed", 0))
     normal = {"steps": steps, "seeds": list(seeds), "seed": seed, "chunk_runs": chunk_runs, "record": list(rec),
               "radius": radius, "x0": x0, "theorems": list(theorems),
