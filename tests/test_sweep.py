@@ -18,7 +18,6 @@ import pytest
 pytest.importorskip("dask.distributed")
 pytest.importorskip("pyarrow")
 
-import pyarrow.compute as pc  # noqa: E402
 import pyarrow.parquet as pq  # noqa: E402
 from dask.distributed import Client, LocalCluster  # noqa: E402
 

@@ -14,9 +14,13 @@ import hashlib
 import itertools
 import json
 import math
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10: the same parser as a package (the dask extra brings it)
+    import tomli as tomllib
 
 import numpy as np
 
