@@ -1,4 +1,4 @@
-"""The `convcheck` command line: list, show, bound, certify, mutate, run, check, compare, study.
+"""The `convcheck` command line: list, show, bound, certify, mutate, run, check, compare, study, sweep.
 
 Every command works with no arguments beyond its name (built-in defaults); --json prints one strict
 JSON document (convcheck.jsonout). Every option takes effect or is refused: bad input is one line on
@@ -17,7 +17,7 @@ import os
 import signal
 import sys
 
-from .cliargs import (EXIT_BAD_INPUT, EXIT_INTERRUPTED, BadInput, finite_float, nonempty, positive_float,
+from .cliargs import (EXIT_BAD_INPUT, EXIT_INTERRUPTED, BadInput, finite_float, nonempty, nonneg_int, positive_float,
                       positive_int, probability, seed_int)
 
 JSON_NOTE = ("--json prints strict JSON: a value that is not a finite float64 is null with a sibling K_status "
@@ -144,6 +144,19 @@ def build_parser() -> argparse.ArgumentParser:
                                     "scaling-rule", "importance-sampling", "bayesian"])
     s.add_argument("--out", metavar="DIR", help="output folder (default ./study-NAME)")
     s.add_argument("--quick", action="store_true", help="a seconds-long miniature (for tests), not for conclusions")
+    s = add("sweep", "sweep", "a grid of objectives x oracles x hyperparameters x seeds from a TOML spec, in chunks on "
+                              "dask.distributed, into Parquet, with theorems judged on every setup",
+            epilog="--out DIR receives spec.toml, chunks/*.parquet (one per finished chunk, written atomically), "
+                   "runs.parquet (one row per setup, run and recorded step, with provenance), theorems.parquet, "
+                   "summary.json and summary.png. " + JSON_NOTE)
+    s.add_argument("spec", nargs="?", metavar="SPEC.toml")
+    s.add_argument("--example", action="store_true", help="print a small runnable spec and exit")
+    s.add_argument("--out", metavar="DIR", help="output folder (default ./sweep-SPEC)")
+    s.add_argument("--workers", type=nonneg_int, metavar="N",
+                   help="a LocalCluster of N worker processes (default: one per core); 0 runs in this process")
+    s.add_argument("--scheduler", type=nonempty, metavar="ADDRESS",
+                   help="run on an existing dask cluster, e.g. tcp://10.0.0.1:8786 (see `dask scheduler`)")
+    s.add_argument("--resume", action="store_true", help="finish the sweep in --out, skipping its written chunks")
     return p
 
 

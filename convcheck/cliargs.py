@@ -57,6 +57,13 @@ def positive_int(text: str) -> int:
     return v
 
 
+def nonneg_int(text: str) -> int:
+    v = int(text)
+    if v < 0:
+        raise ValueError(text)
+    return v
+
+
 def seed_int(text: str) -> int:
     v = int(text)
     if not 0 <= v < 2 ** 63:  # NumPy's generators take non-negative seeds
@@ -78,7 +85,7 @@ def nonempty(text: str) -> str:
 
 
 for _f, _name in ((finite_float, "finite number"), (positive_float, "positive number"),
-                  (nonneg_float, "number >= 0"), (positive_int, "positive integer"),
+                  (nonneg_float, "number >= 0"), (positive_int, "positive integer"), (nonneg_int, "integer >= 0"),
                   (seed_int, "integer seed >= 0"), (probability, "number in (0, 1)"), (nonempty, "non-empty")):
     _f.__name__ = _name  # argparse names the type in its message: "invalid positive integer value: '0'"
 
