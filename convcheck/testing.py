@@ -19,12 +19,16 @@ report if any guarantee failed (one-step inequality, rate, complexity, divergenc
 """
 from __future__ import annotations
 
+import dataclasses
+import warnings
+
 from hypothesis import strategies as st
 
 from convcheck import theory
 from convcheck.reference import objectives, oracles
 
 from .checker import check
+from .families import blind_spots, default_setups
 from .join import Join, upper_bound_of
 from .report import check_report
 from .setups import Setup
@@ -63,21 +67,60 @@ def admissible(theorem_id: str, name: str, objective, fraction: float) -> float:
     return float(fraction * Join.of(thm, objective, oracles.Exact(), f0).value(bound))
 
 
-def assert_satisfies(theorem_id: str, optimizer, objective=None, oracle=None, hp: dict | None = None,
-                     runs: int = 16, steps: int = 200, seed: int = 0, level: float = 0.99):
-    """Raise AssertionError (with the full report) unless ``optimizer`` meets the theorem."""
-    thm = theory.get(theorem_id)
+class BlindSpotWarning(UserWarning):
+    """A passing assert_satisfies names the classes of bug its theorem's check cannot see."""
+
+
+def _setups(thm, objective, oracle, hp, runs, steps, seed):
+    """The user's objective as one setup, or else the theorem's default setups (runs, steps, hp applied)."""
+    hp = dict(hp or {})
+    if objective is None and oracle is None:
+        sized = {k: v for k, v in (("runs", runs), ("steps", steps)) if v is not None}
+        return [dataclasses.replace(s, hp={**s.hp, **hp}, sweep=s.sweep and "lr" not in hp, seed=seed, **sized)
+                for s in default_setups(thm.id)]
     needs_g = "G" in thm.quantities
     objective = objective or (objectives.get("logcosh_sin", d=5, seed=seed) if needs_g
                               else objectives.get("cosine_sum", d=5, m=8, seed=seed))
     expectation = thm.rate is not None and thm.rate.expectation
     default_oracle = {"bounded_variance": oracles.Gaussian(1.0), "bounded": oracles.BoundedNoise(0.5)}
     oracle = oracle or default_oracle.get(thm.oracle, oracles.Exact())
-    hp = dict(hp or {})
     # sweep the step size over its admissible range unless it is given (other hyperparameters fixed)
-    setup = Setup(objective, oracle, runs=runs, steps=steps, x0="shared" if expectation else "random",
-                  sweep="lr" not in hp and not expectation, hp=hp, seed=seed)
-    rep = check(thm, [setup], level=level, optimizer=optimizer)
-    if rep.verdict not in ("holds", "inconclusive"):
-        raise AssertionError(f"{optimizer.name} does not satisfy {theorem_id}:\n{check_report(rep)}")
+    return [Setup(objective, oracle, runs=runs or 16, steps=steps or 200, x0="shared" if expectation else "random",
+                  sweep="lr" not in hp and not expectation, hp=hp, seed=seed)]
+
+
+def assert_satisfies(theorem_id: str, optimizer, objective=None, oracle=None, hp: dict | None = None,
+                     runs: int | None = None, steps: int | None = None, seed: int = 0, level: float = 0.99,
+                     options: dict | None = None, allow_inconclusive: bool = False):
+    """Raise AssertionError (with the full report) unless ``optimizer`` meets the theorem.
+
+    Upper bounds: on ``objective``/``oracle`` if given (16 runs x 200 steps unless told), else on the theorem's
+    default setups (``runs``/``steps``/``hp`` override theirs). Property theorems: their check runs
+    ``optimizer`` in place of the algorithm it names, on its own problems (settings through ``options``).
+    Only "holds" passes: "inconclusive" fails unless ``allow_inconclusive``, "does not apply" always fails
+    (nothing was checked). A pass warns (BlindSpotWarning) with the bug classes the check cannot see.
+    """
+    thm = theory.get(theorem_id)
+    if thm.kind != "upper":  # a property's check runs on its own problems; a lower bound refuses an optimizer
+        given = [k for k, v in (("objective", objective), ("oracle", oracle), ("hp", hp), ("runs", runs),
+                                ("steps", steps)) if v is not None]
+        if given:
+            raise ValueError(f"{given[0]}= does not apply to {theorem_id}: a property theorem is checked on its "
+                             f"own problems; its check's settings go through options=")
+        rep = check(thm, level=level, optimizer=optimizer, options=options)
+    else:
+        if options:
+            raise ValueError(f"options= does not apply to {theorem_id}: only a property theorem's check takes them")
+        rep = check(thm, _setups(thm, objective, oracle, hp, runs, steps, seed), level=level, optimizer=optimizer)
+    passing = ("holds", "inconclusive") if allow_inconclusive else ("holds",)
+    if rep.verdict not in passing:
+        why = ("\n(inconclusive is not a pass: the check could not decide; pass allow_inconclusive=True to accept "
+               "it)") if rep.verdict == "inconclusive" else ""
+        raise AssertionError(f"{optimizer.name} does not satisfy {theorem_id} ({rep.verdict}):\n"
+                             f"{check_report(rep)}{why}")
+    blind = blind_spots(theorem_id)
+    if blind:
+        warnings.warn(BlindSpotWarning(
+            f"{optimizer.name} satisfies {theorem_id}, whose check cannot see: "
+            + "; ".join(f"{name} ({why})" for name, why in blind.items())), stacklevel=2)
     return rep

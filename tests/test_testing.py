@@ -1,4 +1,6 @@
 """convcheck.testing: a user's optimizer is held to a theorem from their own test suite."""
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -67,3 +69,92 @@ def test_a_user_adam_with_stale_moments_is_caught():
         assert_satisfies("adam.det", user_adam(stale=True), hp={"xi": 0.1, "beta1": 0.0, "beta2": 0.999},
                          runs=16, steps=100)
     assert "one-step" in str(err.value) and "violated" in str(err.value)
+
+
+# --- helpers that cannot pass vacuously (issue 14) ---
+
+import planted_bugs as bugs  # noqa: E402
+from convcheck.blindspots import BUG_CLASSES  # noqa: E402
+from convcheck.families import BLIND_SPOTS  # noqa: E402
+from convcheck.testing import BlindSpotWarning  # noqa: E402
+
+SMALL = {"runs": 8, "steps": 200}
+
+# (theorem, planted bug, how it is held, what must happen: "caught" or the bug class declared invisible)
+GALLERY = [
+    ("gd.smooth", bugs.gd(overstep=0.05), {"runs": 8, "steps": 100}, "caught"),
+    ("adam.det", bugs.adam("xi inside sqrt"), SMALL, "xi placement"),
+    ("adam.det", bugs.adam("no bias correction"), SMALL, "bias correction"),
+    ("clipped_gd.l0l1", bugs.clipped_gd("linf"), SMALL, "clipping norm"),
+    ("clipped_sgd.l0l1", bugs.clipped_gd("linf"), SMALL, "clipping norm"),
+    ("clip_momentum.l0l1", bugs.clip_momentum("linf"), SMALL, "clipping norm"),
+    ("nag.smooth", bugs.nag("heavy ball"), {"options": SMALL}, "caught"),
+    ("adamw.scale_free", bugs.adamw(coupled=True), {"options": {"steps": 50}}, "caught"),
+]
+
+
+@pytest.mark.parametrize("theorem_id, optimizer, how, outcome", GALLERY,
+                         ids=[f"{t}-{o.name}" for t, o, _, _ in GALLERY])
+def test_every_planted_bug_is_caught_or_declared_invisible(theorem_id, optimizer, how, outcome):
+    if outcome == "caught":
+        caught = re.escape(f"{optimizer.name} does not satisfy {theorem_id} (violated)")
+        with pytest.raises(AssertionError, match=caught):
+            assert_satisfies(theorem_id, optimizer, **how)
+    else:
+        with pytest.warns(BlindSpotWarning, match=f"satisfies {theorem_id}, whose check cannot see: .*{outcome}"):
+            assert_satisfies(theorem_id, optimizer, **how)
+
+
+@pytest.mark.parametrize("theorem_id, correct, how", [
+    ("gd.smooth", bugs.gd(), {"runs": 8, "steps": 100}), ("nag.smooth", bugs.nag(), {"options": SMALL}),
+    ("adamw.scale_free", bugs.adamw(), {"options": {"steps": 50}}),
+    ("clip_momentum.l0l1", bugs.clip_momentum(), SMALL)])
+def test_the_gallerys_correct_methods_pass_where_the_bugs_are_caught(theorem_id, correct, how):
+    assert assert_satisfies(theorem_id, correct, **how).verdict == "holds"
+
+
+@pytest.mark.parametrize("theorem_id, options", [
+    ("adamw.scale_free", {"steps": 50}), ("adam.signgd_limit", {"lrs": (1e-2, 3e-3)}),
+    ("heavy_ball.smooth", {"runs": 8, "steps": 100}), ("nag.smooth", {"runs": 8, "steps": 100}),
+    ("inna.d_critical", {"runs": 2, "steps": 300})])
+def test_a_property_theorem_runs_the_users_optimizer_so_x_plus_g_fails(theorem_id, options):
+    with pytest.raises(AssertionError, match=f"x \\+= g does not satisfy {theorem_id}"):
+        assert_satisfies(theorem_id, bugs.x_plus_g(), options=options)
+
+
+def test_a_lower_bound_property_cannot_object_to_a_slower_method_and_says_so():
+    with pytest.warns(BlindSpotWarning, match="slow steps"):
+        assert_satisfies("gd.l0l1.lower", bugs.x_plus_g())
+
+
+@pytest.mark.parametrize("theorem_id, message", [
+    ("l0l1.descent", "optimizer= does not apply to l0l1.descent: its check runs no optimizer"),
+    ("lower.det", "optimizer= does not apply to lower.det: a lower bound holds for every algorithm")])
+def test_a_theorem_that_runs_no_optimizer_refuses_one(theorem_id, message):
+    with pytest.raises(ValueError, match=message):
+        assert_satisfies(theorem_id, bugs.gd())
+
+
+def test_a_property_theorem_refuses_an_objective_naming_it():
+    from convcheck.reference import objectives
+
+    with pytest.raises(ValueError, match="objective= does not apply to nag.smooth"):
+        assert_satisfies("nag.smooth", bugs.nag(), objectives.get("sin_squared"))
+
+
+def test_inconclusive_fails_unless_the_user_opts_in():
+    """adam.stoch states no rate, only an order: on a user's objective nothing decides, and that is no pass."""
+    from convcheck.reference import objectives
+
+    args = ("adam.stoch", user_adam(), objectives.get("logcosh_sin", d=3, seed=0))
+    how = {"hp": {"lr": 1e-3, "xi": 1e-8, "beta1": 0.9, "beta2": 0.999}, "runs": 4, "steps": 20}
+    with pytest.raises(AssertionError, match="inconclusive is not a pass"):
+        assert_satisfies(*args, **how)
+    assert assert_satisfies(*args, **how, allow_inconclusive=True).verdict == "inconclusive"
+
+
+def test_blind_spots_name_known_bug_classes_of_registered_theorems():
+    from convcheck import theory
+
+    for theorem_id, spots in BLIND_SPOTS.items():
+        assert theory.get(theorem_id).id == theorem_id and spots and set(spots) <= set(BUG_CLASSES)

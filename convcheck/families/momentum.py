@@ -92,7 +92,7 @@ class LyapunovMonitor:
                                               f"{self.worst.size} runs (float tolerance {RTOL:g} x scale)")
 
 
-def _check_setup(setup: Setup, module, next_state) -> list[Part]:
+def _check_setup(setup: Setup, module, next_state, optimizer=None) -> list[Part]:
     thm = stated(module)
     x0 = setup.objective.initial_points(setup.runs, seed=setup.seed, radius=setup.radius)
     join = Join.of(thm, setup.objective, setup.oracle, setup.objective.value(x0))
@@ -101,7 +101,7 @@ def _check_setup(setup: Setup, module, next_state) -> list[Part]:
     if not ok.any():
         raise DoesNotApply("; ".join(failed))
     x0, join = x0[ok], join.select(ok)
-    optimizer = optimizers.get(thm.algorithm)
+    optimizer = optimizer or optimizers.get(thm.algorithm)
     hp = {k: np.asarray(v, float).reshape(join.runs, 1) for k, v in join.env.items() if k in optimizer.defaults}
     monitor = LyapunovMonitor(join, module, next_state(join))
     thresholds = judges.complexity_thresholds(join, setup.steps)
@@ -117,18 +117,20 @@ def _check_setup(setup: Setup, module, next_state) -> list[Part]:
     return [dataclasses.replace(p, detail=f"{label}: {p.detail}") for p in parts]
 
 
-def heavy_ball_smooth(momenta=MOMENTA, runs: int = 64, steps: int = 2000, seed: int = 0) -> list[Part]:
+def heavy_ball_smooth(momenta=MOMENTA, runs: int = 64, steps: int = 2000, seed: int = 0,
+                      optimizer=None) -> list[Part]:
     """The Lyapunov step, the rate and T(eps) of heavy_ball.smooth on the baselines' smooth problems."""
     momenta = (momenta,) if np.isscalar(momenta) else tuple(momenta)
     return [p for s in heavy_ball_setups(momenta, int(runs), int(steps), seed=int(seed))
-            for p in _check_setup(s, hb, _heavy_ball_state)]
+            for p in _check_setup(s, hb, _heavy_ball_state, optimizer)]
 
 
-def nag_smooth(momenta=MOMENTA, runs: int = 64, steps: int = 2000, seed: int = 0) -> list[Part]:
+def nag_smooth(momenta=MOMENTA, runs: int = 64, steps: int = 2000, seed: int = 0,
+               optimizer=None) -> list[Part]:
     """The Lyapunov step, the rate and T(eps) of nag.smooth (torch's form) on the baselines' smooth problems."""
     momenta = (momenta,) if np.isscalar(momenta) else tuple(momenta)
     return [p for s in heavy_ball_setups(momenta, int(runs), int(steps), seed=int(seed))
-            for p in _check_setup(s, nag, _nag_state)]
+            for p in _check_setup(s, nag, _nag_state, optimizer)]
 
 
 SETUPS = {}
