@@ -111,6 +111,10 @@ def assert_satisfies(theorem_id: str, optimizer, objective=None, oracle=None, hp
     else:
         if options:
             raise ValueError(f"options= does not apply to {theorem_id}: only a property theorem's check takes them")
+        ignored = [q.name for q in thm.hyperparameters if q.name not in optimizer.defaults]
+        if ignored:  # its runs would not see the value the bound is evaluated at
+            raise ValueError(f"{optimizer.name} takes no hyperparameter {ignored[0]!r}, which {theorem_id} sets; it "
+                             f"takes {', '.join(sorted(optimizer.defaults))} (names: convcheck/glossary.py)")
         rep = check(thm, _setups(thm, objective, oracle, hp, runs, steps, seed), level=level, optimizer=optimizer)
     passing = ("holds", "inconclusive") if allow_inconclusive else ("holds",)
     if rep.verdict not in passing:
