@@ -76,6 +76,7 @@ def convcheck(request):
         try:
             return assert_satisfies(theorem_id, optimizer, **{**sized, **given})
         except AssertionError as failure:
-            pytest.fail(str(failure), pytrace=False)
+            report = str(failure)
+        pytest.fail(report, pytrace=False)  # outside the except: the report alone, no chained traceback
 
     return hold

@@ -62,6 +62,7 @@ def test_the_marker_and_fixture_pass_a_correct_optimizer_and_report_a_bug_with_t
     assert "nag (heavy ball) does not satisfy nag.smooth (violated)" in out and "Lyapunov step violated" in out
     assert "@pytest.mark.convcheck takes effect through the convcheck fixture" in out
     assert "convcheck fixture: name the theorem" in out
+    assert "During handling of the above exception" not in out  # the report alone
 
 
 def test_thorough_runs_the_full_default_setups(pytester, monkeypatch):
