@@ -134,6 +134,9 @@ def from_torch(optimizer_class, **switches) -> Optimizer:
     probe = torch.zeros(1, dtype=torch.float64)
     library_defaults = {**optimizer_class([probe], **_with_lr(optimizer_class, switches)).defaults, **switches}
     hp_defaults, fixed = names.defaults(library_defaults)
+    # only what the constructor takes (AdamW's defaults hold Adam's decoupled_weight_decay, its __init__ not)
+    takes = inspect.signature(optimizer_class).parameters
+    fixed = {k: v for k, v in fixed.items() if k in takes or k in switches}
 
     def init(x0, hp):
         params = [torch.tensor(row, dtype=torch.float64) for row in np.asarray(x0, dtype=float)]

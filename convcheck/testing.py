@@ -19,7 +19,9 @@ Hold your implementation of an optimizer to a theorem:
 (The pytest plugin, convcheck/pytest_plugin.py, offers the same as a marker.) ``assert_satisfies`` runs your optimizer in a batch on the objective you give (or the theorem's
 default problems) and raises AssertionError with the checker's report if any guarantee failed (one-step
 inequality, rate, complexity, divergence), or if nothing was decided; when it passes it warns with the bug
-classes the theorem cannot see (convcheck/blindspots.py).
+classes the theorem cannot see (convcheck/blindspots.py). ``assert_matches(optimizer, "adam")`` compares
+your iterates with the reference's, step by step, and sees those: eps placement, bias correction, the
+clipping norm, the NAG form, decay coupling, a step scale.
 
 Strategies, one per function class of the catalogue: ``smooth_objectives`` (L-smooth),
 ``bounded_gradient_objectives`` (L-smooth with G), ``l0l1_objectives``, ``coordinatewise_l0l1_objectives``
@@ -35,7 +37,7 @@ from hypothesis import assume
 from hypothesis import strategies as st
 
 from convcheck import theory
-from convcheck.reference import objectives, oracles
+from convcheck.reference import objectives, optimizers, oracles, run
 
 from .checker import check
 from .families import blind_spots, default_setups
@@ -142,6 +144,49 @@ def hyperparameters(theorem_id: str, objective, oracle=None) -> st.SearchStrateg
     return st.composite(build)()
 
 
+# per-run draws of each hyperparameter for assert_matches: wide enough that every switch shows (a shift of up to
+# 0.1 is not lost beside sqrt(v), a clip of 0.1 clips, a decay of up to 0.1 moves the iterate)
+MATCH_DRAWS = {"lr": (0.01, 0.1), "beta1": (0.0, 0.95), "beta2": (0.9, 0.999), "xi": (1e-4, 0.1),
+               "xi_root": (1e-4, 0.1), "momentum": (0.3, 0.95), "weight_decay": (0.01, 0.1), "clip": (0.1, 2.0),
+               "nu": (0.1, 1.0), "dampening": (0.0, 0.5)}
+MATCH_TOL = 1e-12  # the golden trajectories' tolerance (tests/golden_support.py), relative to max(1, |x|)
+
+
+def assert_matches(optimizer, reference: str, convention: dict | None = None, objective=None, hp: dict | None = None,
+                   runs: int = 8, steps: int = 30, seed: int = 0, tol: float = MATCH_TOL):
+    """Raise AssertionError unless ``optimizer`` takes the steps of the reference ``reference`` (with its
+    ``convention`` switches, e.g. {"decay": "lr"}) to ``tol``: both run from the same random starts on
+    ``objective`` (default logcosh_sin, d = 5), each run with its own hyperparameters drawn from MATCH_DRAWS
+    (``hp`` fixes some), every iterate compared. Where assert_satisfies is blind (eps placement, bias
+    correction, the clipping norm), this sees the formula: it names the first step and run that differ."""
+    ref = optimizers.get(reference, **(convention or {}))
+    # a name only the user's optimizer takes (torch Adam's coupled weight_decay) stays at its default: off, or
+    # else the mismatch it makes is reported with it
+    kept = {k: v for k, v in optimizer.defaults.items() if k not in ref.defaults}
+    objective = objective or objectives.get("logcosh_sin", d=5, seed=seed)
+    rng = np.random.default_rng(seed)
+    drawn = {k: rng.uniform(*MATCH_DRAWS[k], size=(runs, 1)) for k in optimizer.defaults
+             if k in MATCH_DRAWS and k in ref.defaults}
+    drawn.update(hp or {})
+    mine_hp = {**drawn, **{k: v for k, v in kept.items() if k not in drawn}}
+    x0 = objective.initial_points(runs, seed=seed)
+    every = range(1, steps + 1)
+    mine = run(optimizer, objective, x0, steps, hp=mine_hp, record=[0], checkpoints=every).iterates
+    theirs = run(ref, objective, x0, steps, hp={k: v for k, v in drawn.items() if k in ref.defaults}, record=[0],
+                 checkpoints=every).iterates
+    gap = np.abs(mine - theirs) / np.maximum(1.0, np.abs(theirs))
+    gap = np.where(np.isnan(mine) != np.isnan(theirs), np.inf, np.nan_to_num(gap))
+    if np.max(gap) > tol:
+        step, r = (int(i) for i in np.argwhere(np.max(gap, axis=2) > tol)[0])
+        values = ", ".join(f"{k} = {float(np.broadcast_to(v, (runs, 1))[r, 0]):.4g}" for k, v in drawn.items())
+        values += "".join(f"; {k} = {v} kept (the reference has no {k})" for k, v in kept.items())
+        raise AssertionError(
+            f"{optimizer.name} does not match {ref.describe()}: first at step {step + 1}, run {r} ({values}), "
+            f"x = {mine[step, r].tolist()} against {theirs[step, r].tolist()}; largest relative gap "
+            f"{float(np.max(gap)):.3g} > {tol:g} over {runs} runs x {steps} steps on {objective.describe()}")
+    return float(np.max(gap))
+
+
 def admissible(theorem_id: str, name: str, objective, fraction: float) -> float:
     """The value at ``fraction`` in (0, 1) of a hyperparameter's range allowed by the theorem's
     conditions on this objective (e.g. lr = fraction * 2/L for gd.smooth)."""
@@ -229,5 +274,6 @@ def assert_satisfies(theorem_id: str, optimizer, objective=None, oracle=None, hp
     if blind:
         warnings.warn(BlindSpotWarning(
             f"{optimizer.name} satisfies {theorem_id}, whose check cannot see: "
-            + "; ".join(f"{name} ({why})" for name, why in blind.items())), stacklevel=2)
+            + "; ".join(f"{name} ({why})" for name, why in blind.items())
+            + ". assert_matches compares the update itself with the reference's"), stacklevel=2)
     return rep

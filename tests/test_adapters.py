@@ -7,7 +7,7 @@ import pytest
 
 from convcheck.adapters import from_step
 from convcheck.reference import objectives, optimizers, run
-from convcheck.testing import assert_satisfies
+from convcheck.testing import assert_matches, assert_satisfies
 
 OBJ = objectives.get("logcosh_sin", d=4, seed=0)
 X0 = OBJ.initial_points(3, seed=1)
@@ -70,6 +70,8 @@ def test_from_torch_adam_is_the_reference_adam_per_run():
     assert {"lr", "beta1", "beta2", "xi", "weight_decay"} <= set(opt.defaults) and opt.defaults["beta2"] == 0.999
     assert same_run(opt, optimizers.get("adam"), ADAM_HP) < 1e-12
     assert_satisfies("adam.det", opt, runs=8, steps=200)
+    assert assert_matches(opt, "adam") <= 1e-12
+    assert assert_matches(from_torch(torch.optim.AdamW), "adamw") <= 1e-12  # torch's decay: lr * lambda
 
 
 def test_from_torch_rmsprop_alpha_is_beta2():
@@ -109,6 +111,8 @@ def test_from_optax_adam_is_the_reference_adam_per_run(optax):
     assert opt.defaults == {"lr": None, "beta1": 0.9, "beta2": 0.999, "xi": 1e-8, "xi_root": 0.0}
     assert same_run(opt, optimizers.get("adam"), ADAM_HP) < 1e-12
     assert_satisfies("adam.det", opt, runs=8, steps=200)
+    assert assert_matches(opt, "adam") <= 1e-12
+    assert assert_matches(from_optax(optax.adamw), "adamw") <= 1e-12
 
 
 def test_from_optax_rmsprop_puts_eps_where_optax_does(optax):

@@ -13,9 +13,9 @@ from convcheck.blindspots import BUG_CLASSES
 from convcheck.families import BLIND_SPOTS
 from convcheck.join import Join
 from convcheck.reference import objectives, optimizers, oracles
-from convcheck.testing import (BlindSpotWarning, admissible, assert_satisfies, bounded_gradient_objectives,
-                               coordinatewise_l0l1_objectives, hyperparameters, l0l1_objectives,
-                               nonsmooth_objectives, smooth_objectives)
+from convcheck.testing import (BlindSpotWarning, admissible, assert_matches, assert_satisfies,
+                               bounded_gradient_objectives, coordinatewise_l0l1_objectives, hyperparameters,
+                               l0l1_objectives, nonsmooth_objectives, smooth_objectives)
 from convcheck.reference.optimizers import Optimizer
 
 
@@ -104,6 +104,35 @@ def test_every_planted_bug_is_caught_or_declared_invisible(theorem_id, optimizer
     else:
         with pytest.warns(BlindSpotWarning, match=f"satisfies {theorem_id}, whose check cannot see: .*{outcome}"):
             assert_satisfies(theorem_id, optimizer, **how)
+
+
+# every bug of the gallery, against the reference it mimics (with its convention switches)
+MATCHES = [(bugs.gd(overstep=0.05), "gd", None), (bugs.adam("xi inside sqrt"), "adam", None),
+           (bugs.adam("no bias correction"), "adam", None), (bugs.clipped_gd("linf"), "clipped_gd", None),
+           (bugs.clip_momentum("linf"), "clip_momentum", None), (bugs.nag("heavy ball"), "nag", None),
+           (bugs.adamw(coupled=True), "adamw", {"decay": "schedule"})]
+
+
+@pytest.mark.parametrize("buggy, reference, convention", MATCHES, ids=[b.name for b, _, _ in MATCHES])
+def test_assert_matches_catches_every_planted_bug_at_its_first_step(buggy, reference, convention):
+    with pytest.raises(AssertionError, match=re.escape(f"{buggy.name} does not match ") + ".*: first at step 1, run"):
+        assert_matches(buggy, reference, convention)
+
+
+@pytest.mark.parametrize("correct, reference, convention", [
+    (bugs.gd(), "gd", None), (bugs.adam(), "adam", None), (bugs.clipped_gd(), "clipped_gd", None),
+    (bugs.clip_momentum(), "clip_momentum", None), (bugs.nag(), "nag", None),
+    (bugs.adamw(), "adamw", {"decay": "schedule"})])
+def test_assert_matches_passes_the_correct_methods_to_float_precision(correct, reference, convention):
+    assert assert_matches(correct, reference, convention) <= 1e-12
+
+
+def test_assert_matches_keeps_a_name_the_reference_lacks_at_its_default_and_says_so():
+    off = Optimizer("adam_l2 (no decay)", *(lambda r: (r.init, r.step))(optimizers.get("adam_l2")),
+                    {**optimizers.get("adam_l2").defaults, "weight_decay": 0.0})
+    assert assert_matches(off, "adam") <= 1e-12  # coupled decay off: it is Adam
+    with pytest.raises(AssertionError, match=r"weight_decay = 0.01 kept \(the reference has no weight_decay\)"):
+        assert_matches(bugs.adamw(), "adam")  # AdamW's decay 1e-2 on: not Adam
 
 
 @pytest.mark.parametrize("theorem_id, correct, how", [
