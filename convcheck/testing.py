@@ -2,6 +2,7 @@
 
 Hold your implementation of an optimizer to a theorem:
 
+    import torch
     from hypothesis import given, strategies as st
     from convcheck.adapters import from_torch
     from convcheck.testing import assert_satisfies, bounded_gradient_objectives, hyperparameters, smooth_objectives
@@ -16,12 +17,13 @@ Hold your implementation of an optimizer to a theorem:
         hp = data.draw(hyperparameters("adam.det", objective))
         assert_satisfies("adam.det", from_torch(torch.optim.Adam), objective, hp=hp)
 
-(The pytest plugin, convcheck/pytest_plugin.py, offers the same as a marker.) ``assert_satisfies`` runs your optimizer in a batch on the objective you give (or the theorem's
-default problems) and raises AssertionError with the checker's report if any guarantee failed (one-step
-inequality, rate, complexity, divergence), or if nothing was decided; when it passes it warns with the bug
-classes the theorem cannot see (convcheck/blindspots.py). ``assert_matches(optimizer, "adam")`` compares
-your iterates with the reference's, step by step, and sees those: eps placement, bias correction, the
-clipping norm, the NAG form, decay coupling, a step scale.
+(The pytest plugin, convcheck/pytest_plugin.py, offers the same as a marker.) ``assert_satisfies`` runs
+your optimizer in a batch on the objective you give (or the theorem's default problems) and raises
+AssertionError with the checker's report if any guarantee failed (one-step inequality, rate, complexity,
+divergence), or if nothing was decided; when it passes it warns with the bug classes the theorem cannot
+see (convcheck/blindspots.py). ``assert_matches(optimizer, "adam")`` compares your iterates with the
+reference's, step by step, and sees those: eps placement, bias correction, the clipping norm, the NAG
+form, decay coupling, a step scale.
 
 Strategies, one per function class of the catalogue: ``smooth_objectives`` (L-smooth),
 ``bounded_gradient_objectives`` (L-smooth with G), ``l0l1_objectives``, ``coordinatewise_l0l1_objectives``
