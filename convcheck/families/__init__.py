@@ -16,9 +16,10 @@ FAMILIES = (baselines, adaptive, generalized, nonsmooth, momentum)
 
 SETUPS: Registry = Registry("default setups")
 CHECKS: Registry = Registry("property check")
-BLIND_SPOTS: dict = {}
+BLIND_SPOTS: Registry = Registry("blind spots")
 for _family in FAMILIES:
-    BLIND_SPOTS.update(getattr(_family, "BLIND_SPOTS", {}))
+    for _id, _spots in getattr(_family, "BLIND_SPOTS", {}).items():  # optional: most families declare none
+        BLIND_SPOTS.register(_id, _spots)
     for _id, _setups in _family.SETUPS.items():
         SETUPS.register(_id, _setups)
     for _id, _check in _family.CHECKS.items():
@@ -32,4 +33,4 @@ def default_setups(theorem_id: str) -> list:
 
 def blind_spots(theorem_id: str) -> dict:
     """{bug class: why} for the classes of bug the theorem's check is known not to see (empty: none declared)."""
-    return dict(BLIND_SPOTS.get(theorem_id, {}))
+    return dict(BLIND_SPOTS.get(theorem_id)) if theorem_id in BLIND_SPOTS else {}
