@@ -9,6 +9,7 @@ bounds. Verdicts and report types are in verdicts.py.
 """
 from __future__ import annotations
 
+import inspect
 import time
 from typing import Sequence
 
@@ -121,9 +122,12 @@ def check_setup(thm, setup: Setup, level: float = 0.99, progress: bool = False, 
     return report
 
 
-def check_lower(thm) -> CheckReport:
+def check_lower(thm, optimizer=None) -> CheckReport:
     """A lower bound cannot be broken by runs on easy functions; check it against the upper bounds:
     every registered upper bound for the same class and oracle must have eps-order >= its order."""
+    if optimizer is not None:
+        raise ValueError(f"optimizer= does not apply to {thm.id}: a lower bound holds for every algorithm of its "
+                         f"class and is checked against the registered upper bounds, not on runs")
     order = next(c.eps_exponent for c in thm.claims if c.kind == "order")
     uppers = theory.theorems(function_class=thm.function_class, oracle=thm.oracle, kind="upper")
     parts = []
@@ -137,11 +141,19 @@ def check_lower(thm) -> CheckReport:
     return CheckReport(thm.id, rep.verdict, [rep])
 
 
-def check_property(thm, options: dict | None = None) -> CheckReport:
-    """A property theorem's numeric check (its family's CHECKS), with ``options`` passed to it."""
+def check_property(thm, options: dict | None = None, optimizer=None) -> CheckReport:
+    """A property theorem's numeric check (its family's CHECKS), with ``options`` passed to it; ``optimizer``
+    replaces the algorithm it runs (a check that runs none refuses one)."""
     t0 = time.perf_counter()
+    run_check = CHECKS.get(thm.id)
+    options = dict(options or {})
+    if optimizer is not None:
+        if "optimizer" not in inspect.signature(run_check).parameters:
+            raise ValueError(f"optimizer= does not apply to {thm.id}: its check runs no optimizer (it checks the "
+                             f"property on objectives or dynamics directly)")
+        options["optimizer"] = optimizer
     try:
-        parts = CHECKS.get(thm.id)(**(options or {}))
+        parts = run_check(**options)
     except DoesNotApply as why:
         rep = SetupReport("numeric check of the certified property", "does not apply", note=str(why))
         return CheckReport(thm.id, "does not apply", [rep])
@@ -158,14 +170,15 @@ def check(theorem, setups: Sequence[Setup] | None = None, level: float = 0.99, p
 
     ``optimizer`` replaces the reference implementation of the theorem's algorithm (a
     reference.optimizers.Optimizer taking the theorem's hyperparameter names): this is how a
-    user's own implementation is held to the theorem.
+    user's own implementation is held to the theorem. A property theorem's check runs it in place of the
+    algorithm it names; a lower bound, or a check that runs no optimizer, refuses it (ValueError).
     """
     thm = theory.get(theorem) if isinstance(theorem, str) else theorem
     certificate = theory.certify(thm) if certify else None
     if thm.kind == "lower":
-        rep = check_lower(thm)
+        rep = check_lower(thm, optimizer)
     elif thm.kind == "property":
-        rep = check_property(thm, options)
+        rep = check_property(thm, options, optimizer)
     else:
         setups = default_setups(thm.id) if setups is None else list(setups)
         if not setups:

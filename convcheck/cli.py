@@ -1,4 +1,4 @@
-"""The `convcheck` command line: list, show, bound, certify, mutate, run, check, compare, study, sweep.
+"""The `convcheck` command line: list, show, bound, certify, mutate, run, check, report, compare, study, sweep.
 
 Every command works with no arguments beyond its name (built-in defaults); --json prints one strict
 JSON document (convcheck.jsonout). Every option takes effect or is refused: bad input is one line on
@@ -120,6 +120,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="one-sided confidence level for expectation bounds (default 0.99)")
     s.add_argument("--jobs", type=positive_int, metavar="N",
                    help="with no id: theorems checked in N processes (default: one per core)")
+
+    s = add("report", "reports", "one self-contained HTML page of theorems' certificates, proof chains, checks, "
+                                 "plots of bounds against runs, provenance, versions and seeds (no id: every theorem)")
+    s.add_argument("ids", nargs="*", metavar="ID")
+    s.add_argument("--out", type=nonempty, default="convcheck-report", help="folder for report.html (created; "
+                                                                            "default convcheck-report)")
 
     s = add("compare", "runs", "compare optimizers on one problem, with bounds drawn in")
     s.add_argument("--optimizers", help="comma-separated, e.g. gd,nag or gd,slow=gd (default gd,heavy_ball,nag)")

@@ -55,6 +55,19 @@ HYPERPARAMETERS = {
     "batch_size": "AdaBayes' batch size B: the mean-loss gradient is rescaled to B g",
 }
 
+# The hyperparameter names of the libraries convcheck.adapters wraps, mapped to the glossary's. A tuple maps
+# one argument to several names (torch's betas). "torch.<Class>" / "optax.<factory>" entries refine the
+# library's table for one optimizer, where a library name means something else there.
+LIBRARY_NAMES = {
+    "torch": {"lr": "lr", "betas": ("beta1", "beta2"), "eps": "xi", "weight_decay": "weight_decay",
+              "momentum": "momentum", "dampening": "dampening"},
+    "torch.RMSprop": {"alpha": "beta2"},  # its EMA coefficient (INNA's alpha is a damping)
+    "optax": {"learning_rate": "lr", "b1": "beta1", "b2": "beta2", "eps": "xi", "eps_root": "xi_root",
+              "weight_decay": "weight_decay", "momentum": "momentum"},
+    # optax.rmsprop's eps sits inside the root unless eps_in_sqrt=False (then it is xi; the adapter says which)
+    "optax.rmsprop": {"decay": "beta2", "eps": "xi_root"},
+}
+
 HORIZON = {
     "eps": "target accuracy: ||grad f|| <= eps, i.e. a squared measure <= eps^2 (a function gap <= eps)",
     "T": "horizon: number of steps or gradients, as the measure states",

@@ -9,6 +9,7 @@ run and step), violated (with run, step and numbers). The worst part decides a s
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from html import escape
 
 VERDICTS = ("holds", "inconclusive", "does not apply", "diverged", "violated")
 RTOL = 1e-10  # float64 slack on inequalities between computed values (stated in every report)
@@ -70,6 +71,18 @@ class CheckReport:
     def tightness(self) -> float | None:
         t = [s.tightness for s in self.setups if s.tightness is not None]
         return max(t) if t else None
+
+    def _repr_html_(self) -> str:
+        """For notebooks: the verdict, then each setup and part as a table (`convcheck report` for the full page)."""
+        rows = [f"<tr><td>{escape(s.setup)}</td><td>{escape(s.verdict)}</td><td>{escape(s.note)}</td></tr>"
+                + "".join(f"<tr><td>&nbsp;&nbsp;{escape(p.name)}</td><td>{escape(p.verdict)}</td>"
+                          f"<td>{escape(p.detail)}</td></tr>" for p in s.parts) for s in self.setups]
+        cert = f"; certificate {escape(self.certificate)}" if self.certificate else ""
+        return (f"<p><b>{escape(self.theorem)}: {escape(self.verdict)}</b>{cert}</p><table>"
+                f"<tr><th>setup / part</th><th>verdict</th><th>detail</th></tr>{''.join(rows)}</table>")
+
+    def _repr_latex_(self) -> str:
+        return rf"$\text{{{self.theorem}: {self.verdict}}}$"
 
     def to_dict(self):
         return {"theorem": self.theorem, "verdict": self.verdict, "certificate": self.certificate,

@@ -370,6 +370,19 @@ class Theorem:
         """The Gram table of this theorem's named vectors."""
         return STANDARD_GRAM.extend(self.gram)
 
+    def _repr_latex_(self) -> str:
+        """For notebooks: the stated objects (one-step inequality, rate, complexity) in LaTeX, or the title."""
+        lines = []
+        if self.one_step is not None:
+            lines.append(rf"{sp.latex(self.one_step.lhs)} \le {sp.latex(self.one_step.rhs)}")
+        if self.rate is not None:
+            lines.append(rf"\text{{{self.rate.measure.replace('_', ' ')}}} \le {sp.latex(self.rate.bound.expr)}")
+        if self.complexity is not None:
+            lines.append(rf"T(\varepsilon) = {sp.latex(self.complexity.expr)}")
+        if not lines:
+            return rf"$\text{{{self.id}: {self.title}}}$"
+        return r"$\begin{aligned}" + r" \\ ".join(f"&{line}" for line in lines) + r"\end{aligned}$"
+
 
 MEASURED = {s.name: s for s in (f, f_next, grad_sq, grad_sq_next, inner, oracle_sq, state_sq, state_sq_next)}
 

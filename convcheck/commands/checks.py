@@ -34,7 +34,7 @@ def _property_options(args, thm) -> dict:
     unused(args, f"for {thm.id}: its check is a fixed procedure that takes no --objective/--param/--oracle/--runs/"
                  f"--steps/--level (its settings go through --set)",
            "--objective", "--param", "--oracle", "--runs", "--steps", "--level")
-    takes = set(inspect.signature(CHECKS[thm.id]).parameters)
+    takes = set(inspect.signature(CHECKS[thm.id]).parameters) - {"optimizer"}  # a Python object, not a --set value
     given = {k: as_float(f"--set {k}", v) for k, v in parse_sets(args.set).items()}
     unknown = sorted(set(given) - takes)
     if unknown:

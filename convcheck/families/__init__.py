@@ -6,6 +6,7 @@ function returning Parts). Adding a theorem touches its family's theory/ module 
 module of the same family; tests/test_registries.py holds every theorem to having one or the other. A theorem
 whose one-step inequality decreases a potential f(x_t) + a ||s_t||^2 also has a state hook (STATES: id -> a
 function of the Join returning s_{t+1} = next(s_t, x_t, x_{t+1}), s_0 = 0), so the checker can measure ||s_t||^2.
+A family may also declare BLIND_SPOTS: id -> {bug class: why its check cannot see it} (convcheck/blindspots.py).
 """
 from __future__ import annotations
 
@@ -18,7 +19,10 @@ FAMILIES = (baselines, adaptive, generalized, nonsmooth, momentum, sde, bayes, i
 SETUPS: Registry = Registry("default setups")
 CHECKS: Registry = Registry("property check")
 STATES: Registry = Registry("potential state hook")
+BLIND_SPOTS: Registry = Registry("blind spots")
 for _family in FAMILIES:
+    for _id, _spots in getattr(_family, "BLIND_SPOTS", {}).items():  # optional: most families declare none
+        BLIND_SPOTS.register(_id, _spots)
     for _id, _setups in _family.SETUPS.items():
         SETUPS.register(_id, _setups)
     for _id, _check in _family.CHECKS.items():
@@ -30,3 +34,8 @@ for _family in FAMILIES:
 def default_setups(theorem_id: str) -> list:
     """The built-in problems a theorem is checked on (small enough for `convcheck check` in seconds)."""
     return SETUPS.get(theorem_id)()
+
+
+def blind_spots(theorem_id: str) -> dict:
+    """{bug class: why} for the classes of bug the theorem's check is known not to see (empty: none declared)."""
+    return dict(BLIND_SPOTS.get(theorem_id)) if theorem_id in BLIND_SPOTS else {}

@@ -87,14 +87,16 @@ class PLLyapunovMonitor:
                     + (f"; worst Psi_(t+1)/(rho Psi_t) = {tight:.3g}" if tight is not None else ""), tight)
 
 
-def heavy_ball_pl(momenta=(0.3, 0.6), runs: int = 64, steps: int = 600, seed: int = 0) -> list[Part]:
+def heavy_ball_pl(momenta=(0.3, 0.6), runs: int = 64, steps: int = 600, seed: int = 0,
+                  optimizer=None) -> list[Part]:
     """Psi_{t+1} <= rho Psi_t, the rate and T(eps) of heavy_ball.pl on the PL catalogue, lr swept over
     (0, (1 - momentum^2)/L) at each momentum."""
     momenta = (momenta,) if np.isscalar(momenta) else tuple(momenta)
-    return [p for s in momentum_setups(momenta, int(runs), int(steps), pl_problems(), int(seed)) for p in _check_pl(s)]
+    return [p for s in momentum_setups(momenta, int(runs), int(steps), pl_problems(), int(seed)) 
+            for p in _check_pl(s, optimizer)]
 
 
-def _check_pl(setup: Setup) -> list[Part]:
+def _check_pl(setup: Setup, optimizer=None) -> list[Part]:
     thm = dataclasses.replace(hb_pl.theorem, kind="upper", rate=hb_pl.STATED["rate"],
                               complexity=hb_pl.STATED["complexity"])
     f_star = setup.objective.constants.get("f_star")
@@ -107,7 +109,7 @@ def _check_pl(setup: Setup) -> list[Part]:
     if not ok.any():
         raise DoesNotApply("; ".join(failed))
     x0, join = x0[ok], join.select(ok)
-    optimizer = optimizers.get(thm.algorithm)
+    optimizer = optimizer or optimizers.get(thm.algorithm)
     hp = {k: np.asarray(v, float).reshape(join.runs, 1) for k, v in join.env.items() if k in optimizer.defaults}
     monitor = PLLyapunovMonitor(join, hb_pl, f_star)
     tr = run(optimizer, setup.objective, x0, setup.steps, hp=hp, oracle=setup.oracle, seed=setup.seed,

@@ -119,14 +119,14 @@ def din_rate(T: float = 1000.0):
     return parts
 
 
-def inna_d_critical(steps: int = 10000, runs: int = 8, q: float | None = None):
+def inna_d_critical(steps: int = 10000, runs: int = 8, q: float | None = None, optimizer=None):
     """``q``: run the finite sums with gamma_k = 0.05 (k+1)^-q only; a q failing Assumption 1 is refused."""
     if q is not None and stepsize_failures("power", q):
         raise DoesNotApply("gamma_k = 0.05 (k+1)^-q: " + "; ".join(stepsize_failures("power", q)))
     qs = (0.5, 0.25) if q is None else (q,)
     steps, runs = int(steps), int(runs)
     parts = []
-    opt = optimizers.get("inna", psi0="code")
+    opt = optimizer or optimizers.get("inna", psi0="code")
     # the spurious D-critical point: J = relu(theta) - relu(-theta) = theta has no critical point
     sp_obj = objectives.get("spurious_relu")
     x0 = np.zeros((1, 1))
