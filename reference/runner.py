@@ -120,14 +120,14 @@ def _resolve(hp: Mapping[str, Any], t: int, xp):
         if isinstance(v, Schedule):
             v = v(t)
             if not np.isscalar(v):
-                v = xp.asarray(v, dtype=np.float64)
+                v = xp.asarray(v, dtype=xp.float64)
         out[k] = v
     return out
 
 
 def _to_backend(hp: Mapping[str, Any], xp) -> dict:
     """Per-run columns become device arrays once; scalars and schedules stay as they are."""
-    return {k: v if isinstance(v, Schedule) or np.isscalar(v) else xp.asarray(v, dtype=np.float64)
+    return {k: v if isinstance(v, Schedule) or np.isscalar(v) else xp.asarray(v, dtype=xp.float64)
             for k, v in hp.items()}
 
 

@@ -142,7 +142,7 @@ class Quadratic(Objective):
 
     def value(self, X):
         check_points(X, self.d)
-        return ((0.5 * self._apply(X) - self.param("b", X)) * X).sum(axis=1)
+        return namespace_of(X).sum((0.5 * self._apply(X) - self.param("b", X)) * X, axis=1)
 
     def grad(self, X):
         g = self._apply(X)
