@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from convcheck.reference import get_backend, objectives, optimizers as opts, run
-from convcheck.reference.backend import backend_of
+from cli_support import call, strict_json
+from convcheck.reference.backend import backend_of, cupy_available
 from convcheck.reference.objectives import Quadratic, SinSquared
 from convcheck.reference.oracles import Gaussian
 from convcheck.reference.schedules import Schedule
@@ -90,3 +91,15 @@ def test_max_lin_value_is_the_max_of_its_pieces_in_every_namespace(name):
     want = np.max(X @ obj.slopes.T, axis=1)
     got = get_backend("array_api_strict").to_numpy(obj.value(xps.asarray(X)))
     assert got.tobytes() == want.tobytes() == obj.value(X).tobytes()
+
+
+def test_cli_run_backend_gives_numpys_numbers_or_is_refused_naming_it():
+    argv = ("run", "--runs", "3", "--steps", "6", "--optimizer", "adam", "--json")
+    rc_np, out_np, _ = call(*argv)
+    rc_xp, out_xp, _ = call(*argv, "--backend", "array_api_strict")
+    assert rc_np == rc_xp == 0 and strict_json(out_np) == strict_json(out_xp)
+    rc, _, err = call(*argv, "--backend", "array_api_strict", "--objective", "logistic")
+    assert rc != 0 and err.count("\n") == 1 and "--backend array_api_strict" in err and "logistic" in err
+    if not cupy_available():
+        rc, _, err = call(*argv, "--backend", "cupy")
+        assert rc != 0 and err.count("\n") == 1 and "--backend cupy" in err
