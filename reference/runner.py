@@ -40,7 +40,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 import numpy as np
 
 from .backend import backend_of, row_dot
-from .buffers import Workspace, donated, into
+from .buffers import Workspace, donated, in_place_step, into
 from .objectives.base import grad_writer
 from .oracles import Exact, Oracle
 from .optimizers.base import Optimizer
@@ -210,7 +210,8 @@ def run(optimizer: Optimizer, objective, x0, steps: int, hp: Mapping[str, Any] |
         raise ValueError(f"steps must be a non-negative integer; got {steps!r}")
     R = x0.shape[0]
     oracle = oracle or Exact()
-    in_place = optimizer.step_into is not None
+    step_into = in_place_step(optimizer)
+    in_place = step_into is not None
     hp_full = optimizer.hyperparameters(hp)
     _check_hp_shapes(hp_full, R)
     hp_dev = _to_backend(hp_full, xp)
@@ -308,7 +309,7 @@ def run(optimizer: Optimizer, objective, x0, steps: int, hp: Mapping[str, Any] |
                 kw = {"norm": gn[:, None]} if optimizer.takes_norm and g is gx and gn is not None else {}
                 if in_place:
                     ws.x = ring[(t + 1) % len(ring)]  # never x_t (nor, with monitors, x_{t-1})
-                    state = optimizer.step_into(state, g, hp_t, t, ws, **kw)
+                    state = step_into(state, g, hp_t, t, ws, **kw)
                 else:
                     state = optimizer.step(state, g, hp_t, t, **kw)
                 x_next = state["x"]

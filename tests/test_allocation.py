@@ -108,3 +108,18 @@ def test_the_probe_sees_a_fresh_array_of_the_pure_step():
     opt, hp = CONTRACT["gd"]
     pure_gd = dataclasses.replace(opt, step_into=None)
     assert steady_excess(pure_gd, OBJECTIVES["sin_squared"], hp) >= ARRAY
+
+
+def test_an_adapter_that_replaces_step_alone_is_still_called():
+    """The runner takes step_into only when step is its pure form: a wrapped step keeps being called."""
+    opt, hp = CONTRACT["adam"]
+    calls = []
+
+    def logged(state, g, hp_t, t):
+        calls.append(t)
+        return opt.step(state, g, hp_t, t)
+
+    x0 = OBJECTIVES["sin_squared"].initial_points(2, seed=0)
+    wrapped = run(dataclasses.replace(opt, step=logged), OBJECTIVES["sin_squared"], x0, 5, hp=hp)
+    assert calls == list(range(5))
+    assert wrapped.x_final.tobytes() == run(opt, OBJECTIVES["sin_squared"], x0, 5, hp=hp).x_final.tobytes()
