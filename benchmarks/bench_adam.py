@@ -11,8 +11,10 @@ fixed gradient array (the optimizer alone: no objective, no runner). Each conten
 own state for ``steps`` steps (chosen per size so that ours takes about --target seconds) after a
 warm-up step (jit compilation, torch's lazy state); a cell is the median of --repeats timings.
 
-* ours:        ``reference.optimizers.adam().step`` in a loop: the pure step, which returns fresh
-               x, m, v arrays every step, one numpy pass over the (R, d) arrays per operation.
+* ours:        ``reference.optimizers.adam().step_into`` in a loop, as the runner calls it (the
+               allocation contract): m, v updated in place, x into one of two buffers; one numpy
+               pass over the (R, d) arrays per operation.
+* ours-pure:   the pure ``step`` (the same code on copies of the state: fresh arrays every step).
 * ours-run:    ``reference.run`` of Adam on a diagonal quadratic (eigenvalues in [0.5, 3]),
                recording x_0 and x_steps: adds per step the gradient (a fresh array), ||grad||^2
                per row, running min / sum and the divergence check. Context, not a peer.
@@ -40,8 +42,8 @@ per coordinate. The machine's streaming bandwidth is measured with numpy on the 
 56 R d bytes: a copy (np.copyto: read + write, 16 B per element, on 3.5 R d elements) and STREAM's
 "add" (np.add(b, c, out=a): 24 B per element, on 7 R d / 3 elements; the single-pass numpy analogue
 of the triad). bound = max(copy, add) / 56 coordinate-updates/s. For small batches the bytes fit in
-cache and the "bandwidth" is the cache's. Our step writes fresh arrays (page faults on first touch
-for arrays above glibc's 32 MiB mmap threshold); the bandwidth kernels write preallocated ones.
+cache and the "bandwidth" is the cache's. ours writes preallocated buffers, as the bandwidth kernels
+do; ours-pure writes fresh arrays (page faults on first touch above glibc's 32 MiB mmap threshold).
 
 With CuPy and a CUDA device (``--backend cupy``) ours runs on the GPU, timed in wall time with
 device synchronisation, against cupy's copy / add bandwidth on the same byte count (the target
@@ -80,6 +82,7 @@ import numpy as np
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 from convcheck.reference import run
+from convcheck.reference.buffers import Workspace, donated
 from convcheck.reference.objectives import Quadratic
 from convcheck.reference.optimizers import adam
 
@@ -137,6 +140,27 @@ class Timer:
 
 
 def ours(x0, g):
+    """The runner's path: ``step_into`` on a donated state, the next iterate into one of two buffers."""
+    opt = adam()
+    hp = opt.hyperparameters({"lr": LR, "beta1": B1, "beta2": B2, "xi": EPS})
+    s = donated(opt.init(x0, hp), x0.shape[0])
+    ws = Workspace(x0)
+    box = {"s": s, "t": 0, "spare": np.empty_like(x0)}
+
+    def go(steps):
+        s, t = box["s"], box["t"]
+        for _ in range(steps):
+            ws.x, box["spare"] = box["spare"], s["x"]
+            s = opt.step_into(s, g, hp, t, ws)
+            t += 1
+        box["s"], box["t"] = s, t
+
+    go(1)
+    return go
+
+
+def ours_pure(x0, g):
+    """The pure step (fresh arrays each step: the same code on copies of the state)."""
     opt = adam()
     hp = opt.hyperparameters({"lr": LR, "beta1": B1, "beta2": B2, "xi": EPS})
     box = {"s": opt.init(x0, hp), "t": 0}
@@ -371,6 +395,8 @@ def main(argv=None):
             cols["ours"] = work / timer.median("ours", go, steps, cupy_sync)
         else:
             cols["ours"] = work / timer.median("ours", go, steps)
+        if "ours-pure" not in skip and args.backend != "cupy":
+            cols["ours-pure"] = work / timer.median("ours-pure", ours_pure(x0, g), steps)
         if "ours-run" not in skip:
             cols["ours-run"] = work / timer.median("ours-run", ours_run(x0), steps)
         peers = {}

@@ -102,6 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--seed", type=seed_int, default=0, help="seeds the starting points and the oracle")
     s.add_argument("--plot", metavar="FILE", help="write the curves to FILE (.png, .pdf, .svg, ...; a folder gets "
                                                   "run.png)")
+    # reference.backend.BACKENDS, spelt out: parsing imports no numeric library (tests/test_cli.py)
+    s.add_argument("--backend", choices=("numpy", "cupy", "array_api_strict"), default="numpy",
+                   help="array namespace of the batch (cupy: a GPU; array_api_strict: the standard's CPU stand-in)")
 
     s = add("check", "checks", "run the reference under a theorem's assumptions and judge its guarantees "
                                "(no id: certify and check every theorem on its default setups)",

@@ -1,8 +1,12 @@
-"""Array backend: NumPy or CuPy, chosen at run time.
+"""Array backend: NumPy, CuPy or array_api_strict, chosen at run time.
 
-Everything in reference/ takes its array namespace ``xp`` from here, so one code path runs on CPU
-(numpy) or GPU (cupy). Arrays are float64 unless a caller asks otherwise; randomness always comes
-from an explicit seeded Generator, so the same seed gives the same numbers on the same backend.
+Everything in reference/ takes its array namespace ``xp`` from here (``namespace_of(a)``, the array's
+own ``__array_namespace__``), so one code path runs on CPU (numpy) or GPU (cupy).
+array_api_strict, a strict implementation of the array API standard on the CPU, is the stand-in for
+a device in CI: code that runs under it uses only the standard (functions, not methods; dtypes from
+the namespace; no ``out=`` except through ``buffers.into``). Arrays are float64 unless a caller asks
+otherwise; randomness always comes from an explicit seeded Generator, made only where an oracle
+draws, so the same seed gives the same numbers on the same backend.
 """
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ DTYPE = np.float64
 
 @dataclass(frozen=True)
 class Backend:
-    """An array namespace plus its name (``"numpy"`` or ``"cupy"``)."""
+    """An array namespace plus its name (one of BACKENDS)."""
 
     name: str
     xp: Any
@@ -25,6 +29,8 @@ class Backend:
         """A seeded Generator living on this backend's device."""
         if seed is None:
             raise ValueError("seed must be an int (runs are reproducible by design); got None")
+        if self.name == "array_api_strict":  # the standard has no RNG: draw on the host, as the
+            return _HostRng(seed, self.xp)  # stand-in for a device must give numpy's numbers
         return self.xp.random.default_rng(seed)
 
     def asarray(self, a, dtype=DTYPE):
@@ -32,7 +38,25 @@ class Backend:
 
     def to_numpy(self, a) -> np.ndarray:
         """Copy to host (only at recording points, never inside the step loop)."""
-        return a.get() if self.name == "cupy" else np.asarray(a)
+        if self.name == "cupy":
+            return a.get()
+        if self.name == "array_api_strict":
+            return np.asarray(a._array)  # the standard has no host transfer; this is its NumPy payload
+        return np.asarray(a)
+
+
+BACKENDS = ("numpy", "cupy", "array_api_strict")
+
+
+class _HostRng:
+    """numpy's Generator for a namespace without random numbers: draws on the host, returns device arrays."""
+
+    def __init__(self, seed, xp):
+        self._rng, self._xp = np.random.default_rng(seed), xp
+
+    def __getattr__(self, name):
+        draw = getattr(self._rng, name)
+        return lambda *a, **kw: self._xp.asarray(draw(*a, **kw))
 
 
 def cupy_available() -> bool:
@@ -44,8 +68,17 @@ def cupy_available() -> bool:
         return False
 
 
+def array_api_strict_available() -> bool:
+    try:
+        import array_api_strict  # noqa: F401
+
+        return True
+    except ImportError:
+        return False
+
+
 def get_backend(name: str | Backend = "numpy") -> Backend:
-    """``get_backend("numpy")`` or ``get_backend("cupy")``; a Backend passes through."""
+    """``get_backend(name)`` for a name in BACKENDS; a Backend passes through."""
     if isinstance(name, Backend):
         return name
     if name == "numpy":
@@ -57,12 +90,27 @@ def get_backend(name: str | Backend = "numpy") -> Backend:
         import cupy
 
         return Backend("cupy", cupy)
-    raise ValueError(f"backend must be 'numpy' or 'cupy'; got {name!r}")
+    if name == "array_api_strict":
+        if not array_api_strict_available():
+            raise RuntimeError("backend 'array_api_strict' requested but array_api_strict is not installed "
+                               "(install the 'test' extra)")
+        import array_api_strict
+
+        return Backend("array_api_strict", array_api_strict)
+    raise ValueError(f"backend must be 'numpy', 'cupy' or 'array_api_strict'; got {name!r}")
+
+
+def namespace_of(a):
+    """The array namespace of an array (its own ``__array_namespace__``; numpy for host scalars and lists)."""
+    get = getattr(a, "__array_namespace__", None)
+    return get() if get is not None else np
 
 
 def backend_of(a) -> Backend:
     """The backend an array lives on."""
-    return get_backend("cupy") if type(a).__module__.startswith("cupy") else get_backend("numpy")
+    xp = namespace_of(a)
+    name = getattr(xp, "__name__", "numpy").split(".")[0]
+    return get_backend(name if name in BACKENDS else "numpy") if name != "numpy" else _NUMPY
 
 
 def row_dot(xp, A, B):
@@ -70,3 +118,6 @@ def row_dot(xp, A, B):
     (vecdot where the namespace has it: numpy >= 2 runs it ~2x faster than einsum)."""
     vecdot = getattr(xp, "vecdot", None)
     return vecdot(A, B) if vecdot is not None else xp.einsum("ij,ij->i", A, B)
+
+
+_NUMPY = Backend("numpy", np)

@@ -22,6 +22,13 @@ a minibatch training run then evaluates component gradients only).
 A run diverges at step t when ||grad f(x_t)||^2, or f(x_t) where it is evaluated, is not finite or
 exceeds ``blowup``; that step is recorded and the run's records and checkpoints from it on are NaN.
 Nothing is raised from the middle of a batch.
+
+Allocation contract (issue 15; reference/buffers.py): with an optimizer that has ``step_into`` and an
+objective with ``grad_into``, the runner owns every (R, d) buffer (the iterates, the gradients, the
+optimizer's state, its scratch) and a steady-state step makes no fresh (R, d) array: the state is
+donated to the step, the next iterate goes into a buffer of a small ring, grad f into one of two.
+A monitor may keep the arrays it was handed until its next call returns (the ring has a third
+iterate buffer when there are monitors); arrays it keeps longer may be overwritten.
 """
 from __future__ import annotations
 
@@ -33,6 +40,8 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 import numpy as np
 
 from .backend import backend_of, row_dot
+from .buffers import Workspace, donated, in_place_step, into
+from .objectives.base import grad_writer
 from .oracles import Exact, Oracle
 from .optimizers.base import Optimizer
 from .schedules import Schedule
@@ -111,14 +120,14 @@ def _resolve(hp: Mapping[str, Any], t: int, xp):
         if isinstance(v, Schedule):
             v = v(t)
             if not np.isscalar(v):
-                v = xp.asarray(v, dtype=np.float64)
+                v = xp.asarray(v, dtype=xp.float64)
         out[k] = v
     return out
 
 
 def _to_backend(hp: Mapping[str, Any], xp) -> dict:
     """Per-run columns become device arrays once; scalars and schedules stay as they are."""
-    return {k: v if isinstance(v, Schedule) or np.isscalar(v) else xp.asarray(v, dtype=np.float64)
+    return {k: v if isinstance(v, Schedule) or np.isscalar(v) else xp.asarray(v, dtype=xp.float64)
             for k, v in hp.items()}
 
 
@@ -156,11 +165,14 @@ def _steps(values, steps: int, what: str) -> np.ndarray:
     return out
 
 
-def _evaluate(objective, x, with_f: bool, with_grad: bool):
-    """(f(x) or None, grad f(x) or None): one value_and_grad call where both are wanted."""
+def _evaluate(objective, x, with_f: bool, with_grad: bool, out=None, grad_into=None):
+    """(f(x) or None, grad f(x) or None): one value_and_grad call where both are wanted; grad f alone
+    is written into ``out`` when the runner owns a buffer for it and the objective can (``grad_into``)."""
     if with_f and with_grad:
         return objective.value_and_grad(x)
-    return (objective.value(x) if with_f else None), (objective.grad(x) if with_grad else None)
+    if with_grad:
+        grad = objective.grad(x) if out is None or grad_into is None else grad_into(x, out)
+    return (objective.value(x) if with_f else None), (grad if with_grad else None)
 
 
 def run(optimizer: Optimizer, objective, x0, steps: int, hp: Mapping[str, Any] | None = None,
@@ -198,6 +210,8 @@ def run(optimizer: Optimizer, objective, x0, steps: int, hp: Mapping[str, Any] |
         raise ValueError(f"steps must be a non-negative integer; got {steps!r}")
     R = x0.shape[0]
     oracle = oracle or Exact()
+    step_into = in_place_step(optimizer)
+    in_place = step_into is not None
     hp_full = optimizer.hyperparameters(hp)
     _check_hp_shapes(hp_full, R)
     hp_dev = _to_backend(hp_full, xp)
@@ -209,17 +223,23 @@ def run(optimizer: Optimizer, objective, x0, steps: int, hp: Mapping[str, Any] |
     thresholds = [float(t) for t in thresholds]
     if thresholds and not measure_grad:
         raise ValueError("thresholds are hitting times of ||grad f||^2: they need measure_grad=True")
-    if run_seeds is None:
-        rng = be.rng(seed)
-    else:
+    if run_seeds is not None:
         run_seeds = np.asarray(run_seeds)
         if run_seeds.shape != (R,):
             raise ValueError(f"run_seeds must give one seed per run ({R}); got shape {run_seeds.shape}")
-        rng = SeedStreams(run_seeds, seed, xp)
+        rng = SeedStreams(run_seeds, seed, xp)  # host Generators: they also validate the seeds
+    else:  # a Generator only where an oracle draws (a namespace may have no random numbers at all)
+        rng = be.rng(seed) if oracle.stochastic else None
 
-    x0 = xp.asarray(x0, dtype=np.float64)
+    x0 = xp.asarray(x0, dtype=xp.float64)
     hp_t = _resolve(hp_dev, 0, xp)
     state = optimizer.init(x0, hp_t)
+    if in_place:  # the runner's own buffers: the state (donated to each step), a ring of iterates, two gradients
+        state = donated(state, R)
+        ring = [state["x"]] + [xp.empty_like(x0) for _ in range(2 if monitors else 1)]
+        ws = Workspace(x0)
+        grad_bufs = [xp.empty_like(x0), xp.empty_like(x0)]
+    grad_into = grad_writer(objective)
     unknown = [k for k in checkpoint_state if k not in state or np.shape(state[k])[:1] != (R,)]
     if unknown:
         raise ValueError(f"checkpoint_state {unknown[0]!r} is not a per-run entry of {optimizer.name}'s state; "
@@ -229,11 +249,11 @@ def run(optimizer: Optimizer, objective, x0, steps: int, hp: Mapping[str, Any] |
                                                  "decrease")}
     iterates = np.full((C, R, objective.d), np.nan)
     states = {k: np.full((C, *np.shape(state[k])), np.nan) for k in checkpoint_state}
-    hit = {thr: xp.full(R, -1, dtype=np.int64) for thr in thresholds}
-    diverged_at = xp.full(R, -1, dtype=np.int64)
-    min_g2 = xp.full(R, np.inf)
-    sum_g2 = xp.zeros(R)
-    sum_g = xp.zeros(R)
+    hit = {thr: xp.full(R, -1, dtype=xp.int64) for thr in thresholds}
+    diverged_at = xp.full(R, -1, dtype=xp.int64)
+    min_g2 = xp.full(R, math.inf, dtype=xp.float64)
+    sum_g2 = xp.zeros(R, dtype=xp.float64)
+    sum_g = xp.zeros(R, dtype=xp.float64)
     rec_pos = {int(s): i for i, s in enumerate(rec)}
     cp_pos = {int(s): i for i, s in enumerate(cps)}
     f_every_step = bool(monitors)
@@ -255,7 +275,7 @@ def run(optimizer: Optimizer, objective, x0, steps: int, hp: Mapping[str, Any] |
     t0 = time.perf_counter()
     with np.errstate(all="ignore"):
         x = state["x"]
-        f, gx = _evaluate(objective, x, f_every_step or 0 in f_at, measure_grad)
+        f, gx = _evaluate(objective, x, f_every_step or 0 in f_at, measure_grad, grad_bufs[0] if in_place else None, grad_into)
         g2 = gn = None
         for t in range(steps + 1):
             if scheduled and t > 0 and t < steps:
@@ -263,7 +283,7 @@ def run(optimizer: Optimizer, objective, x0, steps: int, hp: Mapping[str, Any] |
             if measure_grad:
                 g2 = row_dot(xp, gx, gx)
                 mark_diverged(g2, t)
-                xp.minimum(min_g2, g2, out=min_g2)
+                into(xp, xp.minimum, min_g2, g2, out=min_g2)
                 sum_g2 += g2
                 gn = xp.sqrt(g2)
                 sum_g += gn
@@ -285,13 +305,16 @@ def run(optimizer: Optimizer, objective, x0, steps: int, hp: Mapping[str, Any] |
                 if gq is None and needs_grad:
                     gq = objective.grad(q)
                 g = oracle(objective, q, gq, rng, t)
-                if optimizer.takes_norm and g is gx and gn is not None:
-                    # ||g|| is the norm just reduced: not a second time
-                    state = optimizer.step(state, g, hp_t, t, norm=gn[:, None])
+                # ||g|| is the norm just reduced where g is grad f(x_t): not a second time
+                kw = {"norm": gn[:, None]} if optimizer.takes_norm and g is gx and gn is not None else {}
+                if in_place:
+                    ws.x = ring[(t + 1) % len(ring)]  # never x_t (nor, with monitors, x_{t-1})
+                    state = step_into(state, g, hp_t, t, ws, **kw)
                 else:
-                    state = optimizer.step(state, g, hp_t, t)
+                    state = optimizer.step(state, g, hp_t, t, **kw)
                 x_next = state["x"]
-                f_next, gx_next = _evaluate(objective, x_next, f_every_step or t + 1 in f_at, measure_grad)
+                f_next, gx_next = _evaluate(objective, x_next, f_every_step or t + 1 in f_at, measure_grad,
+                                            grad_bufs[(t + 1) % 2] if in_place else None, grad_into)
                 if monitors:
                     if not measure_grad:
                         inner, oracle_sq = None, row_dot(xp, g, g)

@@ -15,7 +15,7 @@ def test_numpy_backend_is_float64_and_seeded():
 
 
 def test_unknown_backend_and_missing_seed_are_named():
-    with pytest.raises(ValueError, match="backend must be 'numpy' or 'cupy'"):
+    with pytest.raises(ValueError, match="backend must be 'numpy', 'cupy' or 'array_api_strict'; got 'jax'"):
         get_backend("jax")
     with pytest.raises(ValueError, match="seed must be an int"):
         get_backend("numpy").rng(None)

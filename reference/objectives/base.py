@@ -53,6 +53,12 @@ class Objective:
         returning the same numbers."""
         return self.value(X), self.grad(X)
 
+    def grad_into(self, X, out):
+        """grad(X), written into ``out`` where the objective can (the runner's buffer: the allocation
+        contract, reference/buffers.py); returns the gradient array, ``out`` or a fresh one. The default
+        is ``grad(X)``; an objective overrides it with the same operations stored into ``out``."""
+        return self.grad(X)
+
     def hvp(self, X, V):
         raise NotImplementedError(f"{self.name} has no Hessian-vector product")
 
@@ -87,6 +93,19 @@ class Objective:
 
     def __repr__(self) -> str:
         return self.describe()
+
+
+def grad_writer(objective):
+    """``objective.grad_into`` where the class that defines ``grad`` also defines ``grad_into``, else None:
+    a subclass or wrapper that overrides ``grad`` alone (a counting or mutated objective) keeps being
+    called through its ``grad``."""
+    mro = type(objective).__mro__
+
+    def owner(name):
+        return next((k for k in mro if name in vars(k)), None)
+
+    defined = owner("grad_into")
+    return objective.grad_into if defined not in (None, Objective) and defined is owner("grad") else None
 
 
 def check_points(X, d: int):

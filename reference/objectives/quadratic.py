@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..backend import namespace_of
+from ..buffers import into
 from ._checks import finite_array, nonneg_float, positive_int, seeded_rng
 from .base import Objective, check_points
 
@@ -94,10 +96,11 @@ class Quadratic(Objective):
 
     def _check_b(self, b) -> np.ndarray:
         if b is None:
-            return np.zeros(self.d)
+            b = np.zeros(self.d)
         b = finite_array(b, "b", 1)
         if b.shape != (self.d,):
             raise ValueError(f"b must have shape ({self.d},) to match A; got {b.shape}")
+        self._has_b = bool(np.any(b != 0))
         return b
 
     def _classify(self, w, c, zero_tol: float, range_tol: float):
@@ -147,10 +150,23 @@ class Quadratic(Objective):
 
     def value(self, X):
         check_points(X, self.d)
-        return ((0.5 * self._apply(X) - self.param("b", X)) * X).sum(axis=1)
+        return namespace_of(X).sum((0.5 * self._apply(X) - self.param("b", X)) * X, axis=1)
 
     def grad(self, X):
-        return self._apply(X) - self.param("b", X)
+        g = self._apply(X)
+        if self._has_b:  # x - 0.0 == x bitwise (-0.0 and NaN included): b = 0 costs no pass
+            g -= self.param("b", X)
+        return g
+
+    def grad_into(self, X, out):
+        xp = namespace_of(X)
+        if self.A is None:
+            into(xp, xp.multiply, self.param("eigs", X), X, out=out)
+        else:
+            into(xp, xp.matmul, X, self.param("A", X), out=out)
+        if self._has_b:
+            out -= self.param("b", X)
+        return out
 
     def hvp(self, X, V):
         return self._apply(V)

@@ -1,7 +1,8 @@
 """The separable nonconvex family f(x) = sum_i [x_i^2 / 2 + a sin^2(x_i)], and its PL member x^2 + 3 sin^2 x."""
 from __future__ import annotations
 
-from ..backend import backend_of
+from ..backend import backend_of, namespace_of
+from ..buffers import into
 from .base import Objective, check_points
 
 
@@ -32,11 +33,18 @@ class SinSquared(Objective):
     def value(self, X):
         check_points(X, self.d)
         xp = backend_of(X).xp
-        return (0.5 * X * X + self.a * xp.sin(X) ** 2).sum(axis=1)
+        return xp.sum(0.5 * X * X + self.a * xp.sin(X) ** 2, axis=1)  # functions, not methods: any array API namespace
 
     def grad(self, X):
-        xp = backend_of(X).xp
-        return X + self.a * xp.sin(2.0 * X)
+        return self.grad_into(X, namespace_of(X).empty_like(X))
+
+    def grad_into(self, X, out):
+        xp = namespace_of(X)
+        s = into(xp, xp.multiply, X, 2.0, out=out)  # X + a sin(2 X), stored into out
+        s = into(xp, xp.sin, s, out=s)
+        s *= self.a
+        s += X
+        return s
 
     def hvp(self, X, V):
         xp = backend_of(X).xp

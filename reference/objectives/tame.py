@@ -280,7 +280,9 @@ class _MaxAffine(TameObjective):
 
     def value(self, X):
         check_points(X, self.d)
-        return (X @ self.param("slopes", X).T).max(axis=1)
+        # xp.max, not the method: torch's .max(axis=1) (through array_api_compat) returns a (values,
+        # indices) pair, which silently gave the wrong value
+        return backend_of(X).xp.max(X @ self.param("slopes", X).T, axis=1)
 
     def _active(self, X):
         raise NotImplementedError

@@ -32,8 +32,9 @@ torch's, the same formula regrouped:
 except that m / denom is formed before the scaling (torch: (-step_size m) / denom), which saves an
 array and moves nothing beyond rounding. A positive xi_root enters as
 sqrt(v + (1 - beta2^(t+1)) xi_root) / sqrt(1 - beta2^(t+1)) = sqrt(vhat + xi_root), which is torch's
-form when xi_root = 0. A step allocates the arrays it returns plus one scratch array (adam_l2 and
-adamw one more, for g + lambda x and (1 - lr lambda) x).
+form when xi_root = 0. Under the allocation contract (reference/buffers.py) a step updates m, v (and
+vmax) in place and uses the next iterate's buffer as its one scratch array (adam_l2 and adamw one
+more, ``ws.scratch(0)``, for g + lambda x and (1 - lr lambda) x): no fresh (R, d) array.
 
 AMSGrad (``amsgrad=True`` or ``"torch"``) keeps vmax_{t+1} = max(vmax_t, v_{t+1}) of the raw second
 moments and uses vhat = vmax_{t+1} / (1 - beta2^(t+1)), as torch does; ``amsgrad="optax"`` keeps
@@ -46,7 +47,7 @@ import math
 
 import numpy as np
 
-from ..backend import backend_of
+from ..buffers import into
 from .base import Optimizer
 from .rmsprop import _check_bool, _is_zero
 
@@ -75,28 +76,30 @@ def _first_lr(lr, name):
 
 
 def _adam_core(bias_correction: bool, amsgrad):
-    """(init, step_terms): the moments and the Adam step, in torch's order (module doc).
+    """(init, moments_into): the moments and the Adam direction, in torch's order (module doc).
 
-    ``step_terms(state, g, hp, t)`` returns (the new moment arrays, u) with u = -lr_t p_t, a fresh
-    array the caller may finish in place."""
+    ``moments_into(state, g, hp, t, ws)`` updates the state's moments in place (the allocation
+    contract, reference/buffers.py) and returns (the moments, u) with u = -lr_t p_t written into
+    ``ws.x``, which the caller finishes into the next iterate."""
 
     def init(x0, hp):
-        zero = x0 * 0.0  # never written into, so one array serves every moment
+        zero = x0 * 0.0  # never written into (the runner and the pure step copy it per moment)
         state = {"x": x0, "m": zero, "v": zero}
         if amsgrad:
             state["vmax"] = zero
         return state
 
-    def step_terms(state, g, hp, t):
-        xp = backend_of(g).xp
+    def moments_into(state, g, hp, t, ws):
+        xp, w = ws.xp, ws.x  # w: this step's one scratch array, (1 - beta2) g^2, then den, then u
         b1, b2, xi, xi_root, lr = hp["beta1"], hp["beta2"], hp["xi"], hp["xi_root"], hp["lr"]
-        m = g - state["m"]  # fresh: torch's m.lerp_(g, 1 - beta1) = m + (1 - beta1)(g - m)
-        m *= 1.0 - b1
-        m += state["m"]
-        v = b2 * state["v"]  # fresh: beta2 v + ((1 - beta2) g) g, torch's mul_(beta2).addcmul_(g, g)
-        w = (1.0 - b2) * g  # this step's scratch array: (1 - beta2) g^2, then den, then the update
-        w *= g
-        v += w
+        m, v = state["m"], state["v"]
+        d = into(xp, xp.subtract, g, m, out=w)  # torch's m.lerp_(g, 1 - beta1) = m + (1 - beta1)(g - m)
+        d *= 1.0 - b1
+        m += d
+        v *= b2  # beta2 v + ((1 - beta2) g) g, torch's mul_(beta2).addcmul_(g, g)
+        sq = into(xp, xp.multiply, g, 1.0 - b2, out=w)
+        sq *= g
+        v += sq
         moments = {"m": m, "v": v}
         if bias_correction:
             k = t + 1
@@ -105,28 +108,27 @@ def _adam_core(bias_correction: bool, amsgrad):
         else:
             bc2, step_size = 1.0, lr
         if amsgrad == "optax" and bias_correction:
-            vmax = v / bc2  # fresh: the maximum is taken over bias-corrected moments
-            xp.maximum(state["vmax"], vmax, out=vmax)
-            moments["vmax"] = vmax
-            den = xp.add(vmax, xi_root, out=w)
-            xp.sqrt(den, out=den)
+            vhat = into(xp, xp.divide, v, bc2, out=w)  # the maximum is taken over bias-corrected moments
+            moments["vmax"] = vmax = into(xp, xp.maximum, state["vmax"], vhat, out=state["vmax"])
+            den = into(xp, xp.add, vmax, xi_root, out=w)
+            den = into(xp, xp.sqrt, den, out=den)
         else:
             vv = v
             if amsgrad:
-                vv = moments["vmax"] = xp.maximum(state["vmax"], v)
+                vv = moments["vmax"] = into(xp, xp.maximum, state["vmax"], v, out=state["vmax"])
             if _is_zero(xi_root):
-                den = xp.sqrt(vv, out=w)
+                den = into(xp, xp.sqrt, vv, out=w)
             else:  # sqrt(v + bc2 xi_root) / sqrt(bc2) = sqrt(vhat + xi_root)
-                den = xp.add(vv, bc2 * xi_root, out=w)
-                xp.sqrt(den, out=den)
+                den = into(xp, xp.add, vv, bc2 * xi_root, out=w)
+                den = into(xp, xp.sqrt, den, out=den)
             if bias_correction:
                 den /= _root(bc2, xp)  # torch: sqrt(v) / sqrt(bc2), not sqrt(v / bc2)
         den += xi
-        u = xp.divide(m, den, out=den)
+        u = into(xp, xp.divide, m, den, out=den)
         u *= -step_size
         return moments, u
 
-    return init, step_terms
+    return init, moments_into
 
 
 def _convention(bias_correction, amsgrad, **first):
@@ -145,13 +147,13 @@ def adam(bias_correction: bool = True, amsgrad=False) -> Optimizer:
     amsgrad = _amsgrad_form(amsgrad, "adam")
     init, terms = _adam_core(bias_correction, amsgrad)
 
-    def step(state, g, hp, t):
-        new, u = terms(state, g, hp, t)
+    def step_into(state, g, hp, t, ws):
+        new, u = terms(state, g, hp, t, ws)
         u += state["x"]
         new["x"] = u
         return new
 
-    return Optimizer("adam", init, step, dict(ADAM_DEFAULTS), _convention(bias_correction, amsgrad))
+    return Optimizer.in_place("adam", init, step_into, dict(ADAM_DEFAULTS), _convention(bias_correction, amsgrad))
 
 
 def adam_l2(bias_correction: bool = True, amsgrad=False) -> Optimizer:
@@ -161,16 +163,18 @@ def adam_l2(bias_correction: bool = True, amsgrad=False) -> Optimizer:
     amsgrad = _amsgrad_form(amsgrad, "adam_l2")
     init, terms = _adam_core(bias_correction, amsgrad)
 
-    def step(state, g, hp, t):
+    def step_into(state, g, hp, t, ws):
         wd = hp["weight_decay"]
-        if not _is_zero(wd):
-            g = wd * state["x"] + g  # torch's g.add(x, alpha=wd); a fresh array, g itself untouched
-        new, u = terms(state, g, hp, t)
+        if not _is_zero(wd):  # torch's g.add(x, alpha=wd), in a scratch buffer: g itself untouched
+            g_wd = into(ws.xp, ws.xp.multiply, state["x"], wd, out=ws.scratch(0))
+            g_wd += g
+            g = g_wd
+        new, u = terms(state, g, hp, t, ws)
         u += state["x"]
         new["x"] = u
         return new
 
-    return Optimizer("adam_l2", init, step, {**ADAM_DEFAULTS, "weight_decay": 0.0},
+    return Optimizer.in_place("adam_l2", init, step_into, {**ADAM_DEFAULTS, "weight_decay": 0.0},
                      _convention(bias_correction, amsgrad))
 
 
@@ -195,19 +199,20 @@ def adamw(decay: str = "lr", bias_correction: bool = True, amsgrad=False) -> Opt
             state["lr0"] = _first_lr(hp["lr"], "adamw(decay='schedule')")  # scalar or (R, 1) column
         return state
 
-    def step(state, g, hp, t):
+    def step_into(state, g, hp, t, ws):
         wd, lr = hp["weight_decay"], hp["lr"]
-        new, u = terms(state, g, hp, t)
+        new, u = terms(state, g, hp, t, ws)
         if _is_zero(wd):
             u += state["x"]
         else:  # torch: x.mul_(1 - lr wd) before its Adam step
-            u += state["x"] * (1.0 - wd * (lr / state["lr0"]) if by_schedule else 1.0 - lr * wd)
+            keep = 1.0 - wd * (lr / state["lr0"]) if by_schedule else 1.0 - lr * wd
+            u += into(ws.xp, ws.xp.multiply, state["x"], keep, out=ws.scratch(0))
         new["x"] = u
         if by_schedule:
             new["lr0"] = state["lr0"]
         return new
 
-    return Optimizer("adamw", init, step, {**ADAM_DEFAULTS, "weight_decay": 1e-2},
+    return Optimizer.in_place("adamw", init, step_into, {**ADAM_DEFAULTS, "weight_decay": 1e-2},
                      _convention(bias_correction, amsgrad, decay=decay))
 
 
@@ -228,12 +233,12 @@ def adamprox(bias_correction: bool = True, amsgrad=False) -> Optimizer:
         state["lr0"] = _first_lr(hp["lr"], "adamprox")
         return state
 
-    def step(state, g, hp, t):
-        new, u = terms(state, g, hp, t)
+    def step_into(state, g, hp, t, ws):
+        new, u = terms(state, g, hp, t, ws)
         u += state["x"]
         u *= 1.0 / (1.0 + hp["weight_decay"] * (hp["lr"] / state["lr0"]))
         new.update(x=u, lr0=state["lr0"])
         return new
 
-    return Optimizer("adamprox", init, step, {**ADAM_DEFAULTS, "weight_decay": 1e-2},
+    return Optimizer.in_place("adamprox", init, step_into, {**ADAM_DEFAULTS, "weight_decay": 1e-2},
                      _convention(bias_correction, amsgrad))

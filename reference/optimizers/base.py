@@ -11,10 +11,12 @@ runner resolves schedules to their value at ``t`` before calling ``step``.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Mapping
 
 import numpy as np
+
+from ..buffers import pure
 
 State = dict  # name -> (R, d) array; "x" is the measured iterate
 
@@ -59,6 +61,11 @@ class Optimizer:
     in effect, so a trace always says which variant ran. ``takes_norm``: step also accepts
     ``norm``, the (R, 1) column of ||g|| per run, which the runner passes when it has it (it reduces
     ||grad f||^2 for its record anyway), so clipping costs no second reduction over the batch.
+
+    ``step_into(state, g, hp, t, ws)`` (optional; None where an optimizer has none) is the same step
+    under the allocation contract (``reference.buffers``): the state is donated, its moment arrays
+    updated in place, the next iterate written into the runner's buffer ``ws.x``; it never keeps a
+    reference to ``g``. ``step`` is then ``buffers.pure(step_into)``; the runner prefers ``step_into``.
     """
 
     name: str
@@ -68,6 +75,16 @@ class Optimizer:
     convention: Mapping[str, Any] = field(default_factory=dict)
     query: Callable[[State, Mapping], Any] = staticmethod(lambda state, hp: state["x"])
     takes_norm: bool = False
+    step_into: Callable[..., State] | None = None
+
+    @classmethod
+    def in_place(cls, name: str, init, step_into, defaults, convention=None, **kw) -> "Optimizer":
+        """An optimizer defined by its in-place step; its pure step is ``pure(step_into)``."""
+        return cls(name, init, pure(step_into), defaults, dict(convention or {}), step_into=step_into, **kw)
+
+    def renamed(self, name: str) -> "Optimizer":
+        """The same optimizer under another name (sgd is gd: the oracle makes it stochastic)."""
+        return replace(self, name=name)
 
     def hyperparameters(self, hp: Mapping[str, Any] | None = None) -> dict:
         """Fill defaults and reject unknown or missing names, naming them."""

@@ -58,9 +58,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..backend import backend_of, row_dot
+from ..backend import row_dot
+from ..buffers import into
 from .base import Optimizer
-from .sgd import _x_minus_lr_u
+from .sgd import _descend_into
 
 TORCH_CLIP_EPS = 1e-6  # torch.nn.utils.clip_grad_norm_: clip_coef = max_norm / (total_norm + 1e-6)
 FORMS = ("hard", "soft")
@@ -88,15 +89,15 @@ def _step_size(xp, a, lr, clip, form: str, denominator: str, norm=None):
 
     min(1, clip / n) is formed as clip / max(n, clip): the same bits (clip / n where n > clip,
     exactly 1 otherwise), with no division by a zero norm. torch: min(clip / (n + 1e-6), 1)."""
-    n = _norm_column(xp, a) if norm is None else norm.copy()  # n is worked on in place
+    n = _norm_column(xp, a) if norm is None else norm + 0.0  # a copy (functions, not methods): worked on in place
     if form == "soft":
         n /= clip
         n += 1.0
         return lr / n
     if denominator == "torch":
         n += TORCH_CLIP_EPS
-    coef = xp.maximum(n, clip, out=n)
-    coef = xp.divide(clip, coef, out=coef)
+    coef = into(xp, xp.maximum, n, clip, out=n)
+    coef = into(xp, xp.divide, clip, coef, out=coef)
     return lr * coef
 
 
@@ -109,19 +110,17 @@ def clipped_gd(form: str = "hard", denominator: str = "exact") -> Optimizer:
     def init(x0, hp):
         return {"x": x0}
 
-    def step(state, g, hp, t, norm=None):
-        xp = backend_of(g).xp
-        h = _step_size(xp, g, hp["lr"], hp["clip"], form, denominator, norm)
-        return {"x": _x_minus_lr_u(state["x"], h, g)}
+    def step_into(state, g, hp, t, ws, norm=None):
+        h = _step_size(ws.xp, g, hp["lr"], hp["clip"], form, denominator, norm)
+        return {"x": _descend_into(ws.xp, ws.x, state["x"], h, g)}
 
-    return Optimizer("clipped_gd", init, step, {"lr": None, "clip": None},
-                     {"form": form, "denominator": denominator}, takes_norm=True)
+    return Optimizer.in_place("clipped_gd", init, step_into, {"lr": None, "clip": None},
+                              {"form": form, "denominator": denominator}, takes_norm=True)
 
 
 def clipped_sgd(form: str = "hard", denominator: str = "exact") -> Optimizer:
     """Alias of clipped_gd(): the oracle, not the update, makes it stochastic."""
-    opt = clipped_gd(form, denominator)
-    return Optimizer("clipped_sgd", opt.init, opt.step, opt.defaults, opt.convention, takes_norm=True)
+    return clipped_gd(form, denominator).renamed("clipped_sgd")
 
 
 def normalized_gd() -> Optimizer:
@@ -130,14 +129,14 @@ def normalized_gd() -> Optimizer:
     def init(x0, hp):
         return {"x": x0}
 
-    def step(state, g, hp, t, norm=None):
-        xp = backend_of(g).xp
-        den = _norm_column(xp, g) if norm is None else norm.copy()
+    def step_into(state, g, hp, t, ws, norm=None):
+        xp = ws.xp
+        den = _norm_column(xp, g) if norm is None else norm + 0.0  # a copy, worked on in place
         den += hp["xi"]
         den = xp.where(den > 0, den, 1.0)  # only where g = 0 and xi = 0: the step is then 0, not NaN
-        return {"x": _x_minus_lr_u(state["x"], hp["lr"] / den, g)}
+        return {"x": _descend_into(xp, ws.x, state["x"], hp["lr"] / den, g)}
 
-    return Optimizer("normalized_gd", init, step, {"lr": None, "xi": None}, takes_norm=True)
+    return Optimizer.in_place("normalized_gd", init, step_into, {"lr": None, "xi": None}, takes_norm=True)
 
 
 def _is_scalar(v, value) -> bool:
@@ -152,20 +151,22 @@ def clip_momentum(form: str = "hard", denominator: str = "exact") -> Optimizer:
     def init(x0, hp):
         return {"x": x0, "m": x0 * 0.0}
 
-    def step(state, g, hp, t, norm=None):
-        xp = backend_of(g).xp
+    def step_into(state, g, hp, t, ws, norm=None):
+        xp, out = ws.xp, ws.x
         lr, clip, nu, b1 = hp["lr"], hp["clip"], hp["nu"], hp["beta1"]
-        m = b1 * state["m"]  # fresh: beta1 m + (1 - beta1) g
-        m += (1.0 - b1) * g
+        m = state["m"]
+        m *= b1  # beta1 m + (1 - beta1) g
+        m += into(xp, xp.multiply, g, 1.0 - b1, out=out)
         if _is_scalar(nu, 0):  # clipped GD exactly: the momentum direction is not clipped nor used
-            x = _x_minus_lr_u(state["x"], _step_size(xp, g, lr, clip, form, denominator, norm), g)
+            x = _descend_into(xp, out, state["x"], _step_size(xp, g, lr, clip, form, denominator, norm), g)
         elif _is_scalar(nu, 1):  # momentum clipping: the gradient direction is not used
-            x = _x_minus_lr_u(state["x"], _step_size(xp, m, lr, clip, form, denominator), m)
+            x = _descend_into(xp, out, state["x"], _step_size(xp, m, lr, clip, form, denominator), m)
         else:
-            d = (nu * _step_size(xp, m, lr, clip, form, denominator)) * m
-            d += ((1.0 - nu) * _step_size(xp, g, lr, clip, form, denominator, norm)) * g
-            x = _x_minus_lr_u(state["x"], 1.0, d, u_is_fresh=True)
+            d = into(xp, xp.multiply, m, nu * _step_size(xp, m, lr, clip, form, denominator), out=out)
+            d += into(xp, xp.multiply, g, (1.0 - nu) * _step_size(xp, g, lr, clip, form, denominator, norm),
+                      out=ws.scratch(0))
+            x = _descend_into(xp, d, state["x"], 1.0, d)
         return {"x": x, "m": m}
 
-    return Optimizer("clip_momentum", init, step, {"lr": None, "clip": None, "beta1": 0.9, "nu": 1.0},
+    return Optimizer.in_place("clip_momentum", init, step_into, {"lr": None, "clip": None, "beta1": 0.9, "nu": 1.0},
                      {"form": form, "denominator": denominator, "m_init": "zero"}, takes_norm=True)

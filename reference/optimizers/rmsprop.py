@@ -3,7 +3,8 @@
 Default conventions are torch.optim.RMSprop's (torch's ``alpha`` is our ``beta2``, its ``eps`` our
 ``xi``), matched to its float64 trajectories to 1e-12 by tests/test_adaptive_optimizers.py on
 recorded golden data (worst difference ~1e-15: the arithmetic is torch's, except that g / den is
-formed before the lr scaling, which saves an array). With t = 0, 1, ... and v_0 = gbar_0 = b_0 = 0
+formed before the lr scaling, which saves an array). A step updates v, gbar and b in place and uses
+the next iterate's buffer as its one scratch array (the allocation contract, reference/buffers.py). With t = 0, 1, ... and v_0 = gbar_0 = b_0 = 0
 (no bias correction):
 
     v_{t+1}    = beta2 v_t + (1 - beta2) g_t^2
@@ -31,7 +32,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..backend import backend_of
+from ..buffers import into
 from .base import Optimizer
 
 
@@ -63,55 +64,58 @@ def rmsprop(xi_inside: bool = False, centered: bool = False, momentum_form: str 
 
     def init(x0, hp):
         zero = x0 * 0.0
-        state = {"x": x0, "v": zero, "b": zero}  # zeros are never written into, so one array serves
+        state = {"x": x0, "v": zero, "b": zero}  # one zero array: the runner and the pure step copy it per entry
         if centered:
             state["gbar"] = zero
         return state
 
-    def step(state, g, hp, t):
-        xp = backend_of(g).xp
+    def step_into(state, g, hp, t, ws):
+        xp, w = ws.xp, ws.x  # w: this step's one scratch array, (1 - beta2) g^2, then den, then the update
         b2, xi, lr, mu = hp["beta2"], hp["xi"], hp["lr"], hp["momentum"]
-        v = b2 * state["v"]  # fresh: beta2 v + ((1 - beta2) g) g, torch's mul_(alpha).addcmul_(g, g)
-        w = (1.0 - b2) * g  # this step's scratch array: (1 - beta2) g^2, then den, then the update
-        w *= g
-        v += w
+        v = state["v"]
+        v *= b2  # beta2 v + ((1 - beta2) g) g, torch's mul_(alpha).addcmul_(g, g)
+        sq = into(xp, xp.multiply, g, 1.0 - b2, out=w)
+        sq *= g
+        v += sq
         new = {"v": v}
         if centered:
-            gbar = g - state["gbar"]  # fresh: torch's gbar.lerp_(g, 1 - alpha) = gbar + (1-alpha)(g - gbar)
-            gbar *= 1.0 - b2
-            gbar += state["gbar"]
+            gbar = state["gbar"]  # torch's gbar.lerp_(g, 1 - alpha) = gbar + (1 - alpha)(g - gbar)
+            d = into(xp, xp.subtract, g, gbar, out=w)
+            d *= 1.0 - b2
+            gbar += d
             new["gbar"] = gbar
-            den = xp.multiply(gbar, gbar, out=w)
-            xp.subtract(v, den, out=den)  # v - gbar^2
+            den = into(xp, xp.multiply, gbar, gbar, out=w)
+            den = into(xp, xp.subtract, v, den, out=den)  # v - gbar^2
             if xi_inside:
                 den += xi
-            xp.sqrt(den, out=den)
+            den = into(xp, xp.sqrt, den, out=den)
         elif xi_inside:
-            den = xp.add(v, xi, out=w)
-            xp.sqrt(den, out=den)
+            den = into(xp, xp.add, v, xi, out=w)
+            den = into(xp, xp.sqrt, den, out=den)
         else:
-            den = xp.sqrt(v, out=w)
+            den = into(xp, xp.sqrt, v, out=w)
         if not xi_inside:
             den += xi
-        u = xp.divide(g, den, out=den)  # g / den
+        u = into(xp, xp.divide, g, den, out=den)  # g / den
         if _is_zero(mu):  # torch's "momentum > 0" test; a per-run column takes the buffer path
             u *= -lr
             u += state["x"]
             new.update(x=u, b=state["b"])
             return new
-        b = mu * state["b"]  # fresh: mu b + g / den (optax: mu b + lr g / den)
+        b = state["b"]
+        b *= mu  # mu b + g / den (optax: mu b + lr g / den)
         if lr_in_buffer:
             u *= lr
             b += u
-            xp.subtract(state["x"], b, out=u)
+            u = into(xp, xp.subtract, state["x"], b, out=u)
         else:
             b += u
-            xp.multiply(b, -lr, out=u)  # torch's x.add_(b, alpha=-lr)
+            u = into(xp, xp.multiply, b, -lr, out=u)  # torch's x.add_(b, alpha=-lr)
             u += state["x"]
         new.update(x=u, b=b)
         return new
 
-    return Optimizer("rmsprop", init, step,
+    return Optimizer.in_place("rmsprop", init, step_into,
                      {"lr": None, "beta2": 0.99, "xi": 1e-8, "momentum": 0.0},
                      {"xi_inside": xi_inside, "centered": centered, "momentum_form": momentum_form})
 
@@ -125,6 +129,6 @@ def rmsprop_root(centered: bool = False, momentum_form: str = "torch") -> Optimi
     def as_base(hp):
         return {**{k: v for k, v in hp.items() if k != "xi_root"}, "xi": hp["xi_root"]}
 
-    return Optimizer("rmsprop_root", lambda x0, hp: base.init(x0, as_base(hp)),
-                     lambda state, g, hp, t: base.step(state, g, as_base(hp), t),
-                     {"lr": None, "beta2": 0.99, "xi_root": 1e-8, "momentum": 0.0}, dict(base.convention))
+    return Optimizer.in_place("rmsprop_root", lambda x0, hp: base.init(x0, as_base(hp)),
+                              lambda state, g, hp, t, ws: base.step_into(state, g, as_base(hp), t, ws),
+                              {"lr": None, "beta2": 0.99, "xi_root": 1e-8, "momentum": 0.0}, base.convention)

@@ -16,100 +16,105 @@ look-ahead x_t + mu v_t; with a schedule they differ (torch's buffer is lr-free)
 """
 from __future__ import annotations
 
+from ..backend import namespace_of
+from ..buffers import into
 from .base import Optimizer
 
-# Performance note. Each step returns fresh arrays and never writes into the state or the gradient
-# it was handed (tests compare states). Inside a step, temporaries the step itself just allocated
-# are updated in place, which saves allocations without changing a bit of the result:
-# x - lr*u is computed as (-lr)*u + x, and rounding to nearest is symmetric, so -(lr*u) == (-lr)*u
-# and IEEE x - y == x + (-y) == (-y) + x exactly.
+# Performance note (the allocation contract, reference/buffers.py). Each optimizer is written once,
+# as an in-place step into the runner's buffers; its pure step runs the same code on copies. x - lr*u
+# is computed as (-lr)*u + x: rounding to nearest is symmetric, so -(lr*u) == (-lr)*u, and IEEE
+# x - y == x + (-y) == (-y) + x exactly.
+
+
+def _descend_into(xp, out, x, lr, u):
+    """out = x - lr * u, formed as (-lr) * u + x (bitwise equal); ``out`` may be ``u`` itself."""
+    into(xp, xp.multiply, u, -lr, out=out)
+    out += x
+    return out
 
 
 def _x_minus_lr_u(x, lr, u, u_is_fresh=False):
-    """x - lr * u as (-lr) * u + x (bitwise equal); overwrites u only if the caller says it is a
-    temporary of its own (u_is_fresh), else allocates one array instead of two."""
-    if u_is_fresh:
-        u *= -lr
-    else:
-        u = u * -lr
-    u += x
-    return u
+    """x - lr * u into a fresh array (or into u when the caller says it is a temporary of its own)."""
+    xp = namespace_of(u)
+    return _descend_into(xp, u if u_is_fresh else xp.empty_like(u), x, lr, u)
+
+
+def _init_x(x0, hp):
+    return {"x": x0}
+
+
+def _init_buffer(name):
+    def init(x0, hp):
+        return {"x": x0, name: x0 * 0.0}
+
+    return init
 
 
 def gd() -> Optimizer:
     """x_{t+1} = x_t - lr g_t. With a stochastic oracle this is SGD."""
 
-    def init(x0, hp):
-        return {"x": x0}
+    def step_into(state, g, hp, t, ws):
+        return {"x": _descend_into(ws.xp, ws.x, state["x"], hp["lr"], g)}
 
-    def step(state, g, hp, t):
-        return {"x": _x_minus_lr_u(state["x"], hp["lr"], g)}
-
-    return Optimizer("gd", init, step, {"lr": None})
+    return Optimizer.in_place("gd", _init_x, step_into, {"lr": None})
 
 
 def sgd() -> Optimizer:
     """Alias of gd(): the oracle, not the update, makes it stochastic."""
-    opt = gd()
-    return Optimizer("sgd", opt.init, opt.step, opt.defaults)
+    return gd().renamed("sgd")
 
 
-def _momentum_buffer(state, g, hp, t):
-    if t == 0:  # torch initialises the buffer with g itself, undamped
-        return g
-    b = hp["momentum"] * state["b"]  # fresh: mu b + (1 - tau) g, accumulated in place
-    b += (1.0 - hp["dampening"]) * g
+def _momentum_buffer_into(xp, b, g, hp, t, scratch):
+    """b <- mu b + (1 - tau) g in place (torch: b_1 = g, undamped); ``scratch`` holds (1 - tau) g."""
+    if t == 0:  # torch initialises the buffer with g itself, undamped (copied: the state never keeps g)
+        b[...] = g
+        return b
+    b *= hp["momentum"]
+    b += into(xp, xp.multiply, g, 1.0 - hp["dampening"], out=scratch)
     return b
 
 
 def heavy_ball() -> Optimizer:
     """Polyak momentum in torch's form: b_t = mu b_{t-1} + (1 - tau) g_t, x_t = x_{t-1} - lr b_t."""
 
-    def init(x0, hp):
-        return {"x": x0, "b": x0 * 0.0}
+    def step_into(state, g, hp, t, ws):
+        b = _momentum_buffer_into(ws.xp, state["b"], g, hp, t, ws.x)
+        return {"x": _descend_into(ws.xp, ws.x, state["x"], hp["lr"], b), "b": b}
 
-    def step(state, g, hp, t):
-        b = _momentum_buffer(state, g, hp, t)
-        return {"x": _x_minus_lr_u(state["x"], hp["lr"], b), "b": b}
-
-    return Optimizer("heavy_ball", init, step, {"lr": None, "momentum": 0.9, "dampening": 0.0},
-                     {"form": "torch"})
+    return Optimizer.in_place("heavy_ball", _init_buffer("b"), step_into,
+                              {"lr": None, "momentum": 0.9, "dampening": 0.0}, {"form": "torch"})
 
 
 def nag(form: str = "torch") -> Optimizer:
     """Nesterov accelerated gradient; ``form`` is "torch" (default) or "sutskever"."""
     if form == "torch":
 
-        def init(x0, hp):
-            return {"x": x0, "b": x0 * 0.0}
-
-        def step(state, g, hp, t):
-            mu = hp["momentum"]
+        def step_into(state, g, hp, t, ws):
+            xp, mu, b = ws.xp, hp["momentum"], state["b"]
             if t == 0:
-                b = g
-            else:
-                b = mu * state["b"]  # fresh: mu b + g
+                b[...] = g
+            else:  # mu b + g
+                b *= mu
                 b += g
-            d = mu * b  # fresh: g + mu b (addition commutes exactly)
+            d = into(xp, xp.multiply, b, mu, out=ws.x)  # g + mu b (addition commutes exactly)
             d += g
-            return {"x": _x_minus_lr_u(state["x"], hp["lr"], d, u_is_fresh=True), "b": b}
+            return {"x": _descend_into(xp, d, state["x"], hp["lr"], d), "b": b}
 
-        return Optimizer("nag", init, step, {"lr": None, "momentum": 0.9}, {"form": "torch"})
+        return Optimizer.in_place("nag", _init_buffer("b"), step_into, {"lr": None, "momentum": 0.9},
+                                  {"form": "torch"})
 
     if form == "sutskever":
-
-        def init(x0, hp):
-            return {"x": x0, "v": x0 * 0.0}
 
         def query(state, hp):
             return state["x"] + hp["momentum"] * state["v"]
 
-        def step(state, g, hp, t):
-            v = hp["momentum"] * state["v"]  # fresh: mu v - lr g
-            v -= hp["lr"] * g
-            return {"x": state["x"] + v, "v": v}
+        def step_into(state, g, hp, t, ws):
+            xp, v = ws.xp, state["v"]
+            v *= hp["momentum"]  # mu v - lr g
+            v -= into(xp, xp.multiply, g, hp["lr"], out=ws.x)
+            return {"x": into(xp, xp.add, state["x"], v, out=ws.x), "v": v}
 
-        return Optimizer("nag", init, step, {"lr": None, "momentum": 0.9}, {"form": "sutskever"},
-                         query=query)
+        return Optimizer.in_place("nag", _init_buffer("v"), step_into, {"lr": None, "momentum": 0.9},
+                                  {"form": "sutskever"}, query=query)
 
     raise ValueError(f"nag form must be 'torch' or 'sutskever'; got {form!r}")
