@@ -5,6 +5,8 @@ plan (which hyperparameters are prescribed, which conditions are decidable, what
 over NumPy arrays, so a grid of a million points costs a few array passes, not a million SymPy calls. Where
 float64 cannot be trusted, the point is evaluated exactly instead:
 
+* a condition the prescription decides (lr <= 1/(10 L0) at lr = 1/(10 L0)), or that SymPy proves on the whole
+  domain once the prescription is substituted, is decided at compile time;
 * a condition within rounding of its boundary (|margin| <= 1e-12 of its sides' scale) is decided exactly;
 * a bound that is not finite in float64 (beyond 1.8e308, or a cancellation) is evaluated exactly.
 
@@ -19,8 +21,10 @@ import numpy as np
 import sympy as sp
 
 from .evaluate import InvalidInput, Plan, condition_margin, evaluate, plan
+from .links import domains
 from .model import Theorem, gap
 from .numeric import compile_expr
+from .prove import prove
 
 BOUNDARY_RTOL = 1e-12  # |margin| below this fraction of the condition's sides: decided exactly
 REPORTED = ("rate", "rate_at_prescription", "complexity")
@@ -48,7 +52,7 @@ class Compiled:
     """The plan's formulas with the prescription substituted, as (fn, names) pairs from compile_expr."""
 
     plan: Plan
-    margins: tuple  # (fn, strict, scale fn) per decidable condition
+    margins: tuple  # (fn, strict, scale fn) per decidable condition; (None, holds, None) when decided exactly
     bounds: dict    # name -> fn, for each of REPORTED the plan reports
 
 
@@ -76,8 +80,15 @@ def _compile(thm: Theorem, names: frozenset, eps: bool, T: bool) -> Compiled:
     margins = []
     for c in p.conditions:
         margin, strict = condition_margin(c.relation)  # before substituting: lr > 0 at lr = 1/L is just True
-        scale = abs(c.relation.lhs) + abs(c.relation.rhs)
-        margins.append((compile_expr(margin.xreplace(subs))[0], strict, compile_expr(scale.xreplace(subs))[0]))
+        margin = margin.xreplace(subs)
+        if not margin.free_symbols:  # decided by the prescription alone (lr <= 1/(10 L0) at lr = 1/(10 L0)): exactly
+            margins.append((None, bool(margin > 0) if strict else bool(margin >= 0), None))
+            continue
+        if prove("pos" if strict else "nonneg", margin, domains(thm), samples=0).level == "symbolic":
+            margins.append((None, True, None))  # holds on the whole domain (clip = min(10 L0, L0/L1) <= L0/L1)
+            continue
+        scale = (abs(c.relation.lhs) + abs(c.relation.rhs)).xreplace(subs)
+        margins.append((compile_expr(margin)[0], strict, compile_expr(scale)[0]))
     formulas = {"rate": thm.rate and thm.rate.bound.expr, "rate_at_prescription": thm.rate_at_prescription and
                 thm.rate_at_prescription.expr, "complexity": thm.complexity and thm.complexity.expr}
     bounds = {k: compile_expr(formulas[k].xreplace(subs))[0] for k in REPORTED if getattr(p, k)}
@@ -117,9 +128,12 @@ def sweep(thm: Theorem, grid: Mapping[str, object], eps=None, T=None) -> Sweep:
     failed = np.full(shape, -1)
     close = np.zeros(shape, dtype=bool)
     for i, (cond, (margin, strict, scale)) in enumerate(zip(c.plan.conditions, c.margins)):
-        m = np.broadcast_to(margin(env), shape)
-        holds = (m > 0) if strict else (m >= 0)
-        close |= ~np.isfinite(m) | (np.abs(m) <= BOUNDARY_RTOL * np.broadcast_to(scale(env), shape))
+        if margin is None:  # decided exactly at compile time (``strict`` holds the answer)
+            holds = np.full(shape, strict)
+        else:
+            m = np.broadcast_to(margin(env), shape)
+            holds = (m > 0) if strict else (m >= 0)
+            close |= ~np.isfinite(m) | (np.abs(m) <= BOUNDARY_RTOL * np.broadcast_to(scale(env), shape))
         newly = ~holds & (failed < 0) & applies
         failed[newly] = i
         if cond.symbol == thm.eps:
