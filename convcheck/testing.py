@@ -27,7 +27,7 @@ form, decay coupling, a step scale.
 
 Strategies, one per function class of the catalogue: ``smooth_objectives`` (L-smooth),
 ``bounded_gradient_objectives`` (L-smooth with G), ``l0l1_objectives``, ``coordinatewise_l0l1_objectives``
-and ``nonsmooth_objectives`` (tame). The catalogue has no PL class, so there is no PL strategy.
+``pl_objectives`` (L-smooth PL, with proved mu and f_star) and ``nonsmooth_objectives`` (tame).
 """
 from __future__ import annotations
 
@@ -68,6 +68,18 @@ def bounded_gradient_objectives(max_d: int = 6) -> st.SearchStrategy:
     return st.builds(lambda d, a, kappa, m, s: objectives.get("logcosh_sin", d=d, a=a, kappa=kappa, m=m, seed=s),
                      st.integers(1, max_d), st.floats(0.0, 3.0), st.floats(1.0, 100.0), st.integers(0, 4),
                      st.integers(0, 10_000))
+
+
+def pl_objectives(max_d: int = 6) -> st.SearchStrategy:
+    """L-smooth Polyak-Lojasiewicz objectives with proved L, mu and f_star = 0: PSD quadratics with a drawn
+    spectrum in [mu, L] (singular when mu = 0 is drawn for a coordinate: PL still holds on the range) and the
+    nonconvex sum of x^2 + 3 sin^2 x (mu = 0.175, reference.objectives.sin_squared)."""
+    d = st.integers(1, max_d)
+    return st.one_of(
+        st.builds(lambda d, L, r, s: objectives.Quadratic.random(d, L, seed=s, mu=r * L), d, st.floats(0.1, 50.0),
+                  st.floats(0.01, 1.0), st.integers(0, 10_000)),
+        st.builds(lambda d: objectives.get("pl_sin_squared", d=d), d),
+    )
 
 
 def l0l1_objectives(max_d: int = 6) -> st.SearchStrategy:

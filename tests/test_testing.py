@@ -13,7 +13,7 @@ from convcheck.blindspots import BUG_CLASSES
 from convcheck.families import BLIND_SPOTS
 from convcheck.join import Join
 from convcheck.reference import objectives, optimizers, oracles
-from convcheck.testing import (BlindSpotWarning, admissible, assert_matches, assert_satisfies,
+from convcheck.testing import (BlindSpotWarning, admissible, assert_matches, assert_satisfies, pl_objectives,
                                bounded_gradient_objectives, coordinatewise_l0l1_objectives, hyperparameters,
                                l0l1_objectives, nonsmooth_objectives, smooth_objectives)
 from convcheck.reference.optimizers import Optimizer
@@ -89,7 +89,7 @@ GALLERY = [
     ("clipped_gd.l0l1", bugs.clipped_gd("linf"), SMALL, "clipping norm"),
     ("clipped_sgd.l0l1", bugs.clipped_gd("linf"), SMALL, "clipping norm"),
     ("clip_momentum.l0l1", bugs.clip_momentum("linf"), SMALL, "clipping norm"),
-    ("nag.smooth", bugs.nag("heavy ball"), {"options": SMALL}, "caught"),
+    ("nag.smooth", bugs.nag("heavy ball"), SMALL, "caught"),
     ("adamw.scale_free", bugs.adamw(coupled=True), {"options": {"steps": 50}}, "caught"),
 ]
 
@@ -136,7 +136,7 @@ def test_assert_matches_keeps_a_name_the_reference_lacks_at_its_default_and_says
 
 
 @pytest.mark.parametrize("theorem_id, correct, how", [
-    ("gd.smooth", bugs.gd(), {"runs": 8, "steps": 100}), ("nag.smooth", bugs.nag(), {"options": SMALL}),
+    ("gd.smooth", bugs.gd(), {"runs": 8, "steps": 100}), ("nag.smooth", bugs.nag(), SMALL),
     ("adamw.scale_free", bugs.adamw(), {"options": {"steps": 50}}),
     ("clip_momentum.l0l1", bugs.clip_momentum(), SMALL)])
 def test_the_gallerys_correct_methods_pass_where_the_bugs_are_caught(theorem_id, correct, how):
@@ -145,8 +145,7 @@ def test_the_gallerys_correct_methods_pass_where_the_bugs_are_caught(theorem_id,
 
 @pytest.mark.parametrize("theorem_id, options", [
     ("adamw.scale_free", {"steps": 50}), ("adam.signgd_limit", {"lrs": (1e-1, 3e-2)}),
-    ("heavy_ball.smooth", {"runs": 8, "steps": 100}), ("nag.smooth", {"runs": 8, "steps": 100}),
-    ("inna.d_critical", {"runs": 2, "steps": 300})])
+    ("heavy_ball.pl", {"runs": 8, "steps": 100}), ("inna.d_critical", {"runs": 2, "steps": 300})])
 def test_a_property_theorem_runs_the_users_optimizer_so_x_plus_g_fails(theorem_id, options):
     with pytest.raises(AssertionError, match=f"x \\+= g does not satisfy {theorem_id}"):
         assert_satisfies(theorem_id, bugs.x_plus_g(), options=options)
@@ -166,8 +165,8 @@ def test_a_theorem_that_runs_no_optimizer_refuses_one(theorem_id, message):
 
 
 def test_a_property_theorem_refuses_an_objective_naming_it():
-    with pytest.raises(ValueError, match="objective= does not apply to nag.smooth"):
-        assert_satisfies("nag.smooth", bugs.nag(), objectives.get("sin_squared"))
+    with pytest.raises(ValueError, match="objective= does not apply to heavy_ball.pl"):
+        assert_satisfies("heavy_ball.pl", bugs.nag(), objectives.get("sin_squared"))
 
 
 def test_inconclusive_fails_unless_the_user_opts_in():
@@ -202,6 +201,18 @@ def test_l0l1_strategies_draw_objectives_meeting_their_constants(objective, seed
     gap = np.linalg.norm(objective.grad(y) - gx, axis=1)
     bound = (L0 + L1 * np.linalg.norm(gx, axis=1)) * np.expm1(L1 * r[:, 0]) / L1
     assert np.all(gap <= bound * (1 + 1e-10) + 1e-12)
+
+
+@settings(max_examples=15)
+@given(objective=pl_objectives(), seed=st.integers(0, 100))
+def test_pl_strategy_draws_objectives_meeting_their_pl_constant(objective, seed):
+    """f(x) - f* <= ||grad f(x)||^2/(2 mu) at random points, and L-smoothness's ||grad f(y) - grad f(x)|| <= L ||y - x||."""
+    mu, L, f_star = objective.constants["mu"], objective.constants["L"], objective.constants["f_star"]
+    x = objective.initial_points(32, seed=seed, radius=3.0)
+    g = objective.grad(x)
+    assert np.all(objective.value(x) - f_star <= np.sum(g * g, axis=1) / (2 * mu) * (1 + 1e-10) + 1e-12)
+    y = objective.initial_points(32, seed=seed + 1, radius=3.0)
+    assert np.all(np.linalg.norm(objective.grad(y) - g, axis=1) <= L * np.linalg.norm(y - x, axis=1) * (1 + 1e-10) + 1e-12)
 
 
 @settings(max_examples=15)

@@ -255,7 +255,7 @@ def test_sweep_matches_exact_evaluation_and_masks_failed_conditions():
 
 
 @pytest.mark.parametrize("tid", [t.id for t in theory.theorems() if t.kind != "property"])
-@settings(max_examples=5)
+@settings(max_examples=3)  # the exact side costs up to seconds a point (clipped_sgd.l0l1)
 @given(data=st.data())
 def test_sweep_agrees_with_the_exact_evaluation_on_every_bound(tid, data):
     """The compiled float64 sweep and the exact evaluation agree point by point (applies, which condition
@@ -319,8 +319,9 @@ def test_order_against_lower_bound():
 def test_registry_filters_and_unknown_id():
     assert [t.id for t in theory.theorems(algorithm="gd", function_class="L-smooth")] == ["gd.smooth", "gd.smooth.pep"]
     assert [t.id for t in theory.theorems(algorithm="gd", kind="property")] == ["gd.l0l1.lower"]
-    assert {t.id for t in theory.theorems(oracle="bounded_variance")} == {"sgd.smooth", "lower.stoch", "adam.stoch"}
-    with pytest.raises(KeyError, match="unknown theorem 'adam.nope'; known: adam.det, .*gd.smooth"):
+    assert {t.id for t in theory.theorems(oracle="bounded_variance")} >= {"sgd.smooth", "lower.stoch", "adam.stoch"}
+    assert all(t.oracle == "bounded_variance" for t in theory.theorems(oracle="bounded_variance"))
+    with pytest.raises(KeyError, match="unknown theorem 'adam.nope'; known: .*adam.det, .*gd.smooth"):
         theory.get("adam.nope")
 
 

@@ -125,7 +125,7 @@ def sweep(thm: Theorem, grid: Mapping[str, object], eps=None, T=None) -> Sweep:
     shape = np.broadcast_shapes(*(np.shape(a) for a in env.values()))
     applies = np.ones(shape, dtype=bool)
     eps_ok = np.ones(shape, dtype=bool)
-    failed = np.full(shape, -1)
+    failed, failed_eps = np.full(shape, -1), np.full(shape, -1)
     close = np.zeros(shape, dtype=bool)
     for i, (cond, (margin, strict, scale)) in enumerate(zip(c.plan.conditions, c.margins)):
         if margin is None:  # decided exactly at compile time (``strict`` holds the answer)
@@ -134,12 +134,13 @@ def sweep(thm: Theorem, grid: Mapping[str, object], eps=None, T=None) -> Sweep:
             m = np.broadcast_to(margin(env), shape)
             holds = (m > 0) if strict else (m >= 0)
             close |= ~np.isfinite(m) | (np.abs(m) <= BOUNDARY_RTOL * np.broadcast_to(scale(env), shape))
-        newly = ~holds & (failed < 0) & applies
-        failed[newly] = i
-        if cond.symbol == thm.eps:
+        if cond.symbol == thm.eps:  # as evaluate: a failed condition on eps is named unless another one fails
+            failed_eps[~holds & (failed_eps < 0)] = i
             eps_ok &= holds
         else:
+            failed[~holds & applies] = i
             applies &= holds
+    failed = np.where(failed >= 0, failed, failed_eps)
     values = {}
     for k, fn in c.bounds.items():
         v = np.broadcast_to(fn(env), shape).copy()
