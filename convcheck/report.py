@@ -129,11 +129,16 @@ def bound(ev: Evaluation) -> str:
 SWEEP_ROWS = 60  # a longer sweep prints a summary; --json gives every point
 
 
+def _plain(x: float):
+    """None for NaN (not applicable), an int for a whole number (a step count prints as 214, not 214.0)."""
+    return None if np.isnan(x) else int(x) if float(x).is_integer() and abs(x) < 1e15 else float(x)
+
+
 def sweep(result, columns: dict) -> str:
     """A sweep's points as a table, or its summary when there are more than SWEEP_ROWS."""
     n = len(result)
     if n <= SWEEP_ROWS:
-        rows = [[*(fmt(None if np.isnan(a[i]) else a[i]) for a in columns.values()), bool(result.applies[i]),
+        rows = [[*(fmt(_plain(a[i])) for a in columns.values()), bool(result.applies[i]),
                  result.conditions[result.failed[i]] if result.failed[i] >= 0 else ""] for i in range(n)]
         return table(rows, [*columns, "applies", "failed condition"])
     out = [f"{result.theorem} over {n} points: applies at {int(result.applies.sum())}"
