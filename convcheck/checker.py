@@ -143,14 +143,14 @@ def check_lower(thm, optimizer=None) -> CheckReport:
 
 def check_property(thm, options: dict | None = None, optimizer=None) -> CheckReport:
     """A property theorem's numeric check (its family's CHECKS), with ``options`` passed to it; ``optimizer``
-    replaces the algorithm it runs (a check that runs none refuses one)."""
+    replaces the algorithm it runs (a check that takes none refuses one)."""
     t0 = time.perf_counter()
     run_check = CHECKS.get(thm.id)
     options = dict(options or {})
     if optimizer is not None:
         if "optimizer" not in inspect.signature(run_check).parameters:
-            raise ValueError(f"optimizer= does not apply to {thm.id}: its check runs no optimizer (it checks the "
-                             f"property on objectives or dynamics directly)")
+            raise ValueError(f"optimizer= does not apply to {thm.id}: its check takes no user optimizer (it checks the "
+                             f"property on objectives or dynamics directly, or on the reference's own optimizers)")
         options["optimizer"] = optimizer
     try:
         parts = run_check(**options)
@@ -171,7 +171,7 @@ def check(theorem, setups: Sequence[Setup] | None = None, level: float = 0.99, p
     ``optimizer`` replaces the reference implementation of the theorem's algorithm (a
     reference.optimizers.Optimizer taking the theorem's hyperparameter names): this is how a
     user's own implementation is held to the theorem. A property theorem's check runs it in place of the
-    algorithm it names; a lower bound, or a check that runs no optimizer, refuses it (ValueError).
+    algorithm it names; a lower bound, or a check that takes no user optimizer, refuses it (ValueError).
     """
     thm = theory.get(theorem) if isinstance(theorem, str) else theorem
     certificate = theory.certify(thm) if certify else None

@@ -157,7 +157,7 @@ def test_a_lower_bound_property_cannot_object_to_a_slower_method_and_says_so():
 
 
 @pytest.mark.parametrize("theorem_id, message", [
-    ("l0l1.descent", "optimizer= does not apply to l0l1.descent: its check runs no optimizer"),
+    ("l0l1.descent", "optimizer= does not apply to l0l1.descent: its check takes no user optimizer"),
     ("lower.det", "optimizer= does not apply to lower.det: a lower bound holds for every algorithm")])
 def test_a_theorem_that_runs_no_optimizer_refuses_one(theorem_id, message):
     with pytest.raises(ValueError, match=message):
