@@ -374,11 +374,11 @@ class Theorem:
         """For notebooks: the stated objects (one-step inequality, rate, complexity) in LaTeX, or the title."""
         lines = []
         if self.one_step is not None:
-            lines.append(rf"{sp.latex(self.one_step.lhs)} \le {sp.latex(self.one_step.rhs)}")
+            lines.append(rf"{latex(self.one_step.lhs)} \le {latex(self.one_step.rhs)}")
         if self.rate is not None:
-            lines.append(rf"\text{{{self.rate.measure.replace('_', ' ')}}} \le {sp.latex(self.rate.bound.expr)}")
+            lines.append(rf"\text{{{self.rate.measure.replace('_', ' ')}}} \le {latex(self.rate.bound.expr)}")
         if self.complexity is not None:
-            lines.append(rf"T(\varepsilon) = {sp.latex(self.complexity.expr)}")
+            lines.append(rf"T(\varepsilon) = {latex(self.complexity.expr)}")
         if not lines:
             return rf"$\text{{{self.id}: {self.title}}}$"
         return r"$\begin{aligned}" + r" \\ ".join(f"&{line}" for line in lines) + r"\end{aligned}$"
