@@ -73,12 +73,14 @@ def test_notebook_reprs_show_the_stated_bound_and_the_verdicts():
     import sympy as sp
 
     from convcheck import theory
+    from convcheck.theory import model
     from convcheck.verdicts import CheckReport, Part, SetupReport
 
     thm = theory.get("gd.smooth")
     latex = thm._repr_latex_()
-    assert latex.startswith("$") and latex.endswith("$") and sp.latex(thm.rate.bound.expr) in latex
-    assert sp.latex(thm.complexity.expr) in latex
+    # in the paper's notation (the glossary's LaTeX names: eta for lr), as `show` writes it
+    assert latex.startswith("$") and latex.endswith("$") and model.latex(thm.rate.bound.expr) in latex
+    assert model.latex(thm.complexity.expr) in latex and r"\eta" in latex and "lr" not in latex
     parts = [Part("rate", "violated", "x<y")]
     rep = CheckReport("gd.smooth", "violated", [SetupReport("a <setup>", "violated", parts)])
     page = rep._repr_html_()
