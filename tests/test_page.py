@@ -70,8 +70,6 @@ def test_chromium_renders_the_table_and_the_plot(written, tmp_path):
 
 
 def test_notebook_reprs_show_the_stated_bound_and_the_verdicts():
-    import sympy as sp
-
     from convcheck import theory
     from convcheck.theory import model
     from convcheck.verdicts import CheckReport, Part, SetupReport
