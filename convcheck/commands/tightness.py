@@ -32,20 +32,21 @@ def cmd_tightness(args):
     if args.id not in THEOREMS:
         raise BadInput(f"tightness has no PEP for {args.id!r}; it applies to {', '.join(THEOREMS)}")
     thm = theorem(args.id)
-    if pep is None or not pep.solver_installed():
-        raise BadInput("tightness needs PEPit with the Clarabel solver: pip install 'convcheck[pep]'")
     values = {**DEFAULTS, **({"momentum": DEFAULT_MOMENTUM} if any(q.name == "momentum" for q in
                                                                     thm.hyperparameters) else {}),
               **parse_sets(args.set)}
+    # PEP's N steps see g_0..g_N: the theorem's min_{0<=t<T} with T = N + 1 (inputs judged before any solve)
+    evs = {N: evaluate(thm, values, T=N + 1) for N in _horizons(args.N)}
+    ev = next(iter(evs.values()))
+    if not ev.applies:
+        raise BadInput(f"{thm.id} does not apply: {ev.failed_condition}")
+    if pep is None or not pep.solver_installed():
+        raise BadInput("tightness needs PEPit with the Clarabel solver: pip install 'convcheck[pep]'")
+    hp = {k: float(v) for k, v in ev.values.items()}
     rows = []
-    for N in _horizons(args.N):
-        # PEP's N steps see g_0..g_N: the theorem's min_{0<=t<T} with T = N + 1
-        ev = evaluate(thm, values, T=N + 1)
-        if not ev.applies:
-            raise BadInput(f"{thm.id} does not apply: {ev.failed_condition}")
-        hp = {k: float(v) for k, v in ev.values.items()}
+    for N, ev_N in evs.items():
         worst = pep.worst_case(thm.algorithm, N, L=hp["L"], Delta=hp["Delta"], lr=hp["lr"], mu=hp.get("momentum", 0.0))
-        bound = float(ev.rate)
+        bound = float(ev_N.rate)
         rows.append({"N": N, "T": N + 1, "bound": bound, "pep": worst.value, "ratio": bound / worst.value,
                      "tolerance": worst.tolerance, "solver_accurate": worst.accurate,
                      "sound": bound >= worst.value - worst.tolerance})
