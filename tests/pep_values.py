@@ -3,7 +3,7 @@
 Run by hand from the repository root with the extra `pep` installed:
 
     pip install 'convcheck[pep]'       # PEPit, cvxpy, Clarabel
-    python tests/pep_values.py
+    PYTHONPATH=. python tests/pep_values.py     # PYTHONPATH: this checkout's convcheck, not an installed one
 
 It writes tests/golden/pep_values.json: for each case (theorem, N, L, Delta, lr, momentum) the PEP worst case
 W(N) of min_{0<=t<=N} ||grad f(x_t)||^2 from convcheck.pep (dual SDP value), its tolerance (|primal - dual| plus
@@ -47,11 +47,13 @@ def record() -> dict:
                            mu=values.get("momentum", 0.0))
             rows.append({"theorem": tid, "N": N, "values": values, "pep": w.value, "tolerance": w.tolerance,
                          "solver_accurate": w.accurate})
-            print(f"{tid:18s} N={N:2d} {values} W = {w.value:.9g} (tol {w.tolerance:.1e}{'' if w.accurate else ', inaccurate'})")
+            flag = "" if w.accurate else ", inaccurate"
+            print(f"{tid:18s} N={N:2d} {values} W = {w.value:.9g} (tol {w.tolerance:.1e}{flag})")
     return {"description": "PEP worst cases of min_{0<=t<=N} ||grad f(x_t)||^2 on L-smooth f with f(x_0) - f* <= Delta "
                            "(convcheck.pep), golden data for tests/test_pep.py",
-            "command": "python tests/pep_values.py",
-            "versions": {p: version(p) for p in ("pepit", "cvxpy", "clarabel", "numpy")} | {"python": platform.python_version()},
+            "command": "PYTHONPATH=. python tests/pep_values.py",
+            "versions": {**{p: version(p) for p in ("pepit", "cvxpy", "clarabel", "numpy")},
+                         "python": platform.python_version()},
             "horizon": "N steps, gradients g_0..g_N: a theorem's min_{0<=t<T} bound at T = N + 1",
             "cases": rows}
 
