@@ -26,6 +26,7 @@ convcheck.commands.tightness turns into a one-line refusal.
 """
 from __future__ import annotations
 
+import math
 import warnings
 from dataclasses import dataclass
 
@@ -96,8 +97,14 @@ def _solve(method: str, L: float, Delta: float, lr: float, mu: float, N: int, du
     pb.add_constraint(f_last >= f_star)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        value = pb.solve(wrapper="cvxpy", solver=getattr(cvxpy, SOLVER), verbose=0,
-                         return_primal_or_dual="dual" if dual else "primal")
+        try:
+            value = pb.solve(wrapper="cvxpy", solver=getattr(cvxpy, SOLVER), verbose=0,
+                             return_primal_or_dual="dual" if dual else "primal")
+        except cvxpy.error.SolverError:
+            value = None
+    if value is None:
+        raise ValueError(f"the PEP SDP of {method} at L lr = {L * lr:.6g}, momentum = {mu:.6g}, N = {N} failed in "
+                         f"{SOLVER} (a step far from 1/L makes it ill-conditioned)")
     return float(value), not any("inaccurate" in str(w.message) for w in caught)
 
 
@@ -110,6 +117,12 @@ def worst_case(method: str, N: int, L: float = 1.0, Delta: float = 1.0, lr: floa
         raise ValueError(f"N must be a positive integer; got {N}")
     lr = 1.0 / L if lr is None else lr
     mu = 0.0 if method == "gd" else mu
-    dual, ok_d = _solve(method, L, Delta, lr, mu, N, dual=True)
-    primal, ok_p = _solve(method, L, Delta, lr, mu, N, dual=False)
-    return Worst(dual, abs(dual - primal) + 1e-8 * max(1.0, abs(dual)), ok_d and ok_p)
+    # W is homogeneous: phi(y) = f(s y)/Delta, s = sqrt(Delta/L), is 1-smooth with phi(y_0) - phi* <= 1, the methods
+    # map y_t = x_t/s with step L lr, and ||grad f||^2 = L Delta ||grad phi||^2; the unit problem is the
+    # well-conditioned one
+    dual, ok_d = _solve(method, 1.0, 1.0, L * lr, mu, N, dual=True)
+    primal, ok_p = _solve(method, 1.0, 1.0, L * lr, mu, N, dual=False)
+    scale = L * Delta
+    if not math.isfinite(scale * dual):
+        raise ValueError(f"the worst case L Delta W overflows float64 at L = {L:.6g}, Delta = {Delta:.6g}")
+    return Worst(scale * dual, scale * (abs(dual - primal) + 1e-8 * max(1.0, abs(dual))), ok_d and ok_p)

@@ -101,3 +101,22 @@ def test_tightness_recomputes_nag_through_the_cli():
     assert row["pep"] == pytest.approx(case["pep"], abs=case["tolerance"] + row["tolerance"] + 1e-7)
     assert row["bound"] == pytest.approx(_bound(case), rel=1e-12)
     assert row["ratio"] == pytest.approx(row["bound"] / row["pep"], rel=1e-12)
+
+
+def test_worst_case_scales_as_L_Delta():
+    # convcheck.pep solves the unit problem (L = Delta = 1, step L lr) and multiplies by L Delta: the direct SDP agrees
+    pytest.importorskip("PEPit")
+    pep = pytest.importorskip("convcheck.pep")
+    case = _recorded("heavy_ball.smooth", 2, 0.75)
+    w = pep.worst_case("heavy_ball", 2, L=2.0, Delta=3.0, lr=0.375, mu=0.5)
+    direct, _ = pep._solve("heavy_ball", 2.0, 3.0, 0.375, 0.5, 2, dual=True)
+    assert w.value == pytest.approx(direct, rel=1e-6)
+    assert w.value == pytest.approx(6 * case["pep"], rel=1e-6)
+
+
+def test_a_failed_solve_is_one_line():
+    pytest.importorskip("PEPit")
+    if tightness.pep is None or not tightness.pep.solver_installed():
+        pytest.skip("the extra pep (PEPit with Clarabel) is not installed")
+    rc, out, err = call("tightness", "gd.smooth", "--N", "2", "--set", "lr=1e-9")
+    assert rc == 2 and out == "" and err.strip().count("\n") == 0 and "L lr = 1e-09" in err and "CLARABEL" in err
