@@ -7,8 +7,10 @@ with the Clarabel solver through cvxpy. For N steps from x_0 with f(x_0) - f* <=
 
 over the points PEPit's SmoothFunction admits: L-smooth (not necessarily convex) functions, imposed through the
 interpolation conditions of Taylor, Hendrickx, Glineur 2017 (Thm 3.10 with mu = -L; the condition of this
-project's lemma lsmooth.interpolation) between every pair of evaluated points. PEPit documents them as necessary
-and sufficient for smooth nonconvex functions, so the SDP is exact for the points it sees. f* enters as the value
+project's lemma lsmooth.interpolation) between every pair of evaluated points. PEPit's docstring calls them the
+class's interpolation constraints (necessary and sufficient for points, gradients and values to come from an
+L-smooth function, per the paper it cites; that paper's text not read here), so the SDP is exact for the points it
+sees. f* enters as the value
 at a stationary point x* (grad f(x*) = 0) with f(x_t) >= f* at every evaluated point, x_{N+1} included: that is a
 relaxation of "f >= f* everywhere" (a sampled lower bound), so W(N) is an upper bound on the class's worst case.
 It is the right oracle for our bounds all the same: their proofs use lsmooth.descent between consecutive iterates
