@@ -1,4 +1,5 @@
-"""The `convcheck` command line: list, show, bound, certify, mutate, run, check, report, compare, study, sweep.
+"""The `convcheck` command line: list, show, bound, certify, mutate, run, check, report, compare, study, tightness,
+sweep.
 
 Every command works with no arguments beyond its name (built-in defaults); --json prints one strict
 JSON document (convcheck.jsonout). Every option takes effect or is refused: bad input is one line on
@@ -153,6 +154,12 @@ def build_parser() -> argparse.ArgumentParser:
                                     "scaling-rule", "importance-sampling", "bayesian"])
     s.add_argument("--out", metavar="DIR", help="output folder (default ./study-NAME)")
     s.add_argument("--quick", action="store_true", help="a seconds-long miniature (for tests), not for conclusions")
+    s = add("tightness", "tightness", "a theorem's certified bound against the PEP worst case per N (gd.smooth, "
+                                      "heavy_ball.smooth, nag.smooth; needs the extra pep: PEPit with Clarabel)")
+    s.add_argument("id", type=nonempty)
+    s.add_argument("--N", default="1,2,5,10", help="comma-separated step counts (default 1,2,5,10)")
+    s.add_argument("--set", action="append", metavar="NAME=VALUE",
+                   help="L, Delta (default 1), lr (default prescribed), momentum (default 1/2)")
     s = add("sweep", "sweep", "a grid of objectives x oracles x hyperparameters x seeds from a TOML spec, in chunks on "
                               "dask.distributed, into Parquet, with theorems judged on every setup",
             epilog="--out DIR receives spec.toml, chunks/*.parquet (one per finished chunk, written atomically), "
