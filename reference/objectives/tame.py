@@ -113,11 +113,11 @@ class FiniteSumTame(TameObjective):
 
     def value(self, X):
         check_points(X, self.d)
-        return self._component_values(X).sum(axis=1)
+        return backend_of(X).xp.sum(self._component_values(X), axis=1)
 
     def grad(self, X):
         check_points(X, self.d)
-        return self._component_grads(X).sum(axis=1)
+        return backend_of(X).xp.sum(self._component_grads(X), axis=1)
 
     def component_value(self, X, idx):
         """Row r: (n/B) sum_b J_{idx[r, b]}(x_r) (the mean of f_i = n J_i: unbiased for J)."""
