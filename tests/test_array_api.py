@@ -114,7 +114,8 @@ def test_cli_run_backend_gives_numpys_numbers_or_is_refused_naming_it():
 # objectives ported from numpy methods (.sum/.mean/.max) to the namespace's functions, with what they exercise
 PORTED = {"cosine_sum": "value", "logistic": "value and its regularizer", "least_squares": "value",
           "abs_quadratic": "value", "l1_residual": "value", "relu_pair2": "summed components",
-          "cosh": "phi", "quartic": "phi", "mexican_hat": "phi and hvp", "exp_sum": "phi"}
+          "cosh": "phi", "quartic": "phi", "mexican_hat": "phi and hvp", "exp_sum": "phi",
+          "max_lin1": "first active piece (argmax of bools, a gather)", "max_lin2": "first active piece"}
 
 
 @pytest.mark.parametrize("name", sorted(PORTED))
