@@ -16,7 +16,7 @@ from typing import Sequence
 import numpy as np
 
 from convcheck import theory
-from convcheck.reference import optimizers, run
+from convcheck.reference import get_backend, optimizers, run
 from convcheck.reference.optimizers.base import check_domains
 
 from . import judges
@@ -85,8 +85,9 @@ def _check_runs(thm, setup: Setup, report: SetupReport, level, progress, optimiz
     contraction = _contraction_monitor(thm, setup, join)
     deterministic = thm.rate is not None and not thm.rate.expectation and thm.complexity is not None
     thresholds = judges.complexity_thresholds(join, setup.steps) if deterministic else []
-    tr = run(optimizer, setup.objective, x0, setup.steps, hp=hp, oracle=setup.oracle, seed=setup.seed,
-             thresholds=thresholds, monitors=[m for m in (monitor, contraction) if m is not None], progress=progress)
+    tr = run(optimizer, setup.objective, get_backend(setup.backend).asarray(x0), setup.steps, hp=hp,
+             oracle=setup.oracle, seed=setup.seed, thresholds=thresholds,
+             monitors=[m for m in (monitor, contraction) if m is not None], progress=progress)
     if monitor is not None:
         report.parts.append(monitor.part(thm.one_step.statement))
     if contraction is not None:

@@ -56,6 +56,12 @@ def _problem(sp_, default_objective: str | None, default_oracle: str | None):
     sp_.add_argument("--mix", type=finite_float, help="importance oracle's weight of uniform in p, in [0, 1]")
 
 
+def _backend(s) -> None:
+    # reference.backend.BACKENDS, spelt out: parsing imports no numeric library (tests/test_cli.py)
+    s.add_argument("--backend", choices=("numpy", "cupy", "array_api_strict"), default="numpy",
+                   help="array namespace of the runs (cupy: a GPU; array_api_strict: the standard's CPU stand-in)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = Parser(prog="convcheck", description="Check optimizer convergence theorems against a numeric reference.",
                epilog=JSON_NOTE)
@@ -103,9 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--seed", type=seed_int, default=0, help="seeds the starting points and the oracle")
     s.add_argument("--plot", metavar="FILE", help="write the curves to FILE (.png, .pdf, .svg, ...; a folder gets "
                                                   "run.png)")
-    # reference.backend.BACKENDS, spelt out: parsing imports no numeric library (tests/test_cli.py)
-    s.add_argument("--backend", choices=("numpy", "cupy", "array_api_strict"), default="numpy",
-                   help="array namespace of the batch (cupy: a GPU; array_api_strict: the standard's CPU stand-in)")
+    _backend(s)
 
     s = add("check", "checks", "run the reference under a theorem's assumptions and judge its guarantees "
                                "(no id: certify and check every theorem on its default setups)",
@@ -124,6 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="one-sided confidence level for expectation bounds (default 0.99)")
     s.add_argument("--jobs", type=positive_int, metavar="N",
                    help="with no id: theorems checked in N processes (default: one per core)")
+    _backend(s)
 
     s = add("report", "reports", "one self-contained HTML page of theorems' certificates, proof chains, checks, "
                                  "plots of bounds against runs, provenance, versions and seeds (no id: every theorem)")
@@ -141,6 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--eps", type=positive_float, default=1e-3, help="target accuracy ||grad f|| <= eps")
     s.add_argument("--plot", default="compare.png", metavar="FILE",
                    help="where the plot goes (default ./compare.png; a folder gets compare.png)")
+    _backend(s)
 
     s = add("study", "studies", "run a study with plots, a JSON of the numbers and a written verdict: de2018 "
                                 "(Adam vs tuned NAG on autoencoders), adam-regimes (Adam's (beta1, beta2) phase "
@@ -154,6 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
                                     "scaling-rule", "importance-sampling", "bayesian"])
     s.add_argument("--out", metavar="DIR", help="output folder (default ./study-NAME)")
     s.add_argument("--quick", action="store_true", help="a seconds-long miniature (for tests), not for conclusions")
+    _backend(s)
     s = add("tightness", "tightness", "a theorem's certified bound against the PEP worst case per N (gd.smooth, "
                                       "heavy_ball.smooth, nag.smooth; needs the extra pep: PEPit with Clarabel)")
     s.add_argument("id", type=nonempty)

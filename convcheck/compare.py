@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from convcheck import theory
-from convcheck.reference import optimizers, run
+from convcheck.reference import get_backend, optimizers, run
 from convcheck.theory.model import gap
 from convcheck.theory.symbols import Delta as DELTA
 
@@ -122,8 +122,9 @@ class Comparison:
 
 
 def compare(entries, objective, oracle=None, steps: int = 500, seeds: int = 32, eps: float = 1e-3,
-            seed: int = 0, radius: float = 2.0, progress: bool = False) -> Comparison:
-    """entries: (label, optimizer name or Optimizer, hyperparameters) triples."""
+            seed: int = 0, radius: float = 2.0, progress: bool = False, backend="numpy") -> Comparison:
+    """entries: (label, optimizer name or Optimizer, hyperparameters) triples; the runs use ``backend``'s
+    namespace (a name or a reference.Backend), from starting points drawn on the host (numpy's numbers)."""
     from convcheck.reference.oracles import Exact
 
     oracle = oracle or Exact()
@@ -133,8 +134,8 @@ def compare(entries, objective, oracle=None, steps: int = 500, seeds: int = 32, 
     for label, opt, hp in entries:
         opt = optimizers.get(opt) if isinstance(opt, str) else opt
         e = Entry(label, opt, dict(hp))
-        e.trace = run(opt, objective, x0, steps, hp=hp, oracle=oracle, seed=seed, thresholds=[eps ** 2],
-                      progress=progress)
+        e.trace = run(opt, objective, get_backend(backend).asarray(x0), steps, hp=hp, oracle=oracle, seed=seed,
+                      thresholds=[eps ** 2], progress=progress)
         if "f_star" in objective.constants or "f_low" in objective.constants:
             e.bounds = _bounds_for(e, objective, oracle, f0, e.trace.steps)
         done.append(e)

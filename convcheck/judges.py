@@ -181,7 +181,8 @@ def order_fit(thm, setup: Setup, optimizer=None) -> Part:
         if not ok.all():
             raise DoesNotApply(f"at eps = {eps:g}: " + "; ".join(failed))
     fit = orders.hitting_order(optimizer or optimizers.get(thm.algorithm), obj, setup.oracle, setup.eps_ladder,
-                               hp_of_eps, runs=setup.runs, steps=setup.steps, seed=setup.seed, radius=setup.radius)
+                               hp_of_eps, runs=setup.runs, steps=setup.steps, seed=setup.seed, radius=setup.radius,
+                               backend=setup.backend)
     p, sd, claimed = fit.exponent, fit.spread, float(claim.eps_exponent)
     ladder = [round(1 / v, 4) for v in fit.x]
     per_eps = [n for n in thm.prescription if n not in setup.hp]

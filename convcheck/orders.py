@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from convcheck.reference import run
+from convcheck.reference import get_backend, run
 from convcheck.reference.runner import record_steps
 
 
@@ -56,11 +56,13 @@ def _first_below(T: np.ndarray, curve: np.ndarray, level: float) -> float:
 
 
 def hitting_order(optimizer, objective, oracle, eps_ladder, hp_of_eps, runs: int = 64, steps: int = 20000,
-                  seed: int = 0, radius: float = 2.0, bootstrap: int = 200) -> OrderFit:
-    """Fit T(eps) ~ eps^-p: for each eps, ``runs`` runs from one shared start with ``hp_of_eps(eps)``."""
+                  seed: int = 0, radius: float = 2.0, bootstrap: int = 200, backend="numpy") -> OrderFit:
+    """Fit T(eps) ~ eps^-p: for each eps, ``runs`` runs from one shared start with ``hp_of_eps(eps)``, on
+    ``backend``'s namespace."""
     from scipy import stats
 
-    x0 = np.repeat(objective.initial_points(1, seed=seed, radius=radius), runs, axis=0)
+    start = objective.initial_points(1, seed=seed, radius=radius)
+    x0 = get_backend(backend).asarray(np.repeat(start, runs, axis=0))
     record = record_steps(steps, points=200)
     T = record + 1.0  # (1/T) sum_{t<T}: T gradients end at the recorded iterate
     averages, Ts, censored = [], [], 0

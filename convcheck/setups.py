@@ -5,6 +5,8 @@ A Setup is an objective, an oracle, a number of runs and steps, and how the runs
 ``x0="shared"`` starts every run at one point (expectation theorems: the runs are samples of one
 random trajectory). ``sweep`` spreads each hyperparameter that a condition bounds above over its
 whole admissible range, one value per run, so one batch tests the theorem across its range.
+``backend`` names the array namespace the runs use (reference.backend.BACKENDS); starting points are
+drawn on the host, so a setup gives NumPy's numbers under any of them.
 """
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ class Setup:
     radius: float = 2.0
     eps_ladder: tuple = ()  # accuracies for an empirical order fit of T(eps) (claims without a bound)
     label: str = ""  # tells apart setups on the same objective (e.g. "coupled")
+    backend: str = "numpy"
 
     def __post_init__(self):
         if self.runs < 1 or int(self.runs) != self.runs:

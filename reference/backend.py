@@ -33,8 +33,10 @@ class Backend:
             return _HostRng(seed, self.xp)  # stand-in for a device must give numpy's numbers
         return self.xp.random.default_rng(seed)
 
-    def asarray(self, a, dtype=DTYPE):
-        return self.xp.asarray(a, dtype=dtype)
+    def asarray(self, a, dtype=None):
+        """``a`` on this backend, in the namespace's float64 unless ``dtype`` (one of its dtypes) says otherwise
+        (array_api_strict refuses numpy's dtype objects)."""
+        return self.xp.asarray(a, dtype=self.xp.float64 if dtype is None else dtype)
 
     def to_numpy(self, a) -> np.ndarray:
         """Copy to host (only at recording points, never inside the step loop)."""
@@ -46,6 +48,12 @@ class Backend:
 
 
 BACKENDS = ("numpy", "cupy", "array_api_strict")
+
+
+class Unsupported(RuntimeError):
+    """A problem whose code does not run under a (non-NumPy) namespace yet: a method, an ``out=`` or a host
+    array where the standard has none. The runner raises it in place of the namespace's AttributeError or
+    TypeError, so every caller (run, check, compare, studies) can refuse it by name."""
 
 
 class _HostRng:

@@ -32,6 +32,8 @@ iterate buffer when there are monitors); arrays it keeps longer may be overwritt
 """
 from __future__ import annotations
 
+import functools
+import inspect
 import math
 import time
 from dataclasses import dataclass, field
@@ -39,7 +41,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from .backend import backend_of, row_dot
+from .backend import Unsupported, backend_of, row_dot
 from .buffers import Workspace, donated, in_place_step, into
 from .objectives.base import grad_writer
 from .oracles import Exact, Oracle
@@ -175,6 +177,28 @@ def _evaluate(objective, x, with_f: bool, with_grad: bool, out=None, grad_into=N
     return (objective.value(x) if with_f else None), (grad if with_grad else None)
 
 
+def _refused_where_unported(run_fn):
+    """``run`` on a non-NumPy namespace that a piece of the problem does not run under yet raises Unsupported,
+    naming the problem, in place of the namespace's AttributeError/TypeError/IndexError (on NumPy those are
+    bugs and propagate as they are)."""
+    signature = inspect.signature(run_fn)
+
+    @functools.wraps(run_fn)
+    def guarded(*args, **kwargs):
+        given = signature.bind(*args, **kwargs).arguments  # a wrong call is a TypeError before anything runs
+        try:
+            return run_fn(*args, **kwargs)
+        except (AttributeError, TypeError, IndexError) as e:  # a method, a host array or a host index
+            be = backend_of(given["x0"])
+            if be.name == "numpy":
+                raise
+            opt, obj, orc = given["optimizer"], given["objective"], given.get("oracle") or Exact()
+            raise Unsupported(f"{obj.name} with {getattr(opt, 'name', type(opt).__name__)} and {orc.describe()} "
+                              f"does not run under {be.name} yet ({type(e).__name__}: {e})") from e
+    return guarded
+
+
+@_refused_where_unported
 def run(optimizer: Optimizer, objective, x0, steps: int, hp: Mapping[str, Any] | None = None,
         oracle: Oracle | None = None, seed: int = 0, record: Sequence[int] | None = None,
         thresholds: Iterable[float] = (), monitors: Sequence[Monitor] = (),

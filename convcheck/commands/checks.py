@@ -24,9 +24,12 @@ from ..progress import working
 from ..families import CHECKS, default_setups
 from ..setups import Setup
 from ..texttable import table
-from .common import each, emit, objective, oracle, oracle_flags_given, theorem
+from .common import backend, each, emit, objective, oracle, oracle_flags_given, theorem, under_backend
 
 DEFAULT_LEVEL = 0.99
+# why a theorem that is no upper bound takes no --backend but numpy
+_NUMPY_ONLY = {"property": "is a property theorem: its check is a fixed procedure on numpy",
+               "lower": "is a lower bound: it is checked against the upper bounds, with no runs"}
 
 
 def _property_options(args, thm) -> dict:
@@ -84,7 +87,7 @@ def _setups(args, thm) -> list[Setup] | None:
     hp = _hyperparameters(args, thm)
     base = default_setups(thm.id)
     if args.objective is None and args.oracle is None:
-        if not any((hp, args.runs, args.steps, args.seed is not None)):
+        if not any((hp, args.runs, args.steps, args.seed is not None, args.backend != "numpy")):
             return None
         if not base:
             raise BadInput(f"{thm.id} has no default setup to adjust; give --objective")
@@ -99,11 +102,11 @@ def _setups(args, thm) -> list[Setup] | None:
 
 
 def _adjust(setup: Setup, args, hp: dict) -> Setup:
-    """The setup with the user's runs, steps, seed and hyperparameters (lr given: not swept)."""
+    """The setup with the user's runs, steps, seed, hyperparameters (lr given: not swept) and backend."""
     merged = {**setup.hp, **hp}
     return dataclasses.replace(setup, runs=args.runs or setup.runs, steps=args.steps or setup.steps, hp=merged,
                                seed=setup.seed if args.seed is None else args.seed,
-                               sweep=setup.sweep and "lr" not in merged)
+                               sweep=setup.sweep and "lr" not in merged, backend=args.backend)
 
 
 def _check_budget(setups) -> None:
@@ -117,6 +120,8 @@ def _check_id(args):
     thm = theorem(args.id)
     unused(args, "with a theorem id (it is for check with no id)", "--jobs")
     options, setups = {}, None
+    if thm.kind != "upper" and args.backend != "numpy":
+        raise BadInput(f"--backend {args.backend}: {thm.id} {_NUMPY_ONLY[thm.kind]}")
     if thm.kind == "property":
         options = _property_options(args, thm)
     elif thm.kind == "lower":
@@ -128,9 +133,11 @@ def _check_id(args):
         if args.level is not None and not (thm.rate is not None and thm.rate.expectation):
             raise BadInput(f"--level has no effect for {thm.id}: its bound is not in expectation")
         _check_budget(setups if setups is not None else default_setups(thm.id))
+    backend(args)  # one not installed is refused before the certificate (seconds)
     with working(f"certifying {thm.id}"):  # up to a minute for some theorems: said on the terminal
         cert = theory.certify(thm)
-    rep = check(thm, setups, level=args.level or DEFAULT_LEVEL, progress=progress_enabled(), options=options)
+    with under_backend(args):
+        rep = check(thm, setups, level=args.level or DEFAULT_LEVEL, progress=progress_enabled(), options=options)
     rep.certificate, rep.certificate_ok = cert.summary(), cert.ok  # as check(certify=True) records it
     emit(args, report.check_report(rep), rep.to_dict())
     return 0 if rep.passed else EXIT_FAILED
@@ -151,6 +158,9 @@ def _check_one(job):
 def _check_all(args):
     unused(args, "without a theorem id (every theorem runs on its default setups)", "--objective", "--param",
            "--oracle", "--set", "--runs", "--steps", "--sigma", "--batch", "--tau", "--affine-s", "--ell")
+    if args.backend != "numpy":  # property theorems' checks and lower bounds run on numpy only
+        raise BadInput(f"--backend {args.backend}: give a theorem id (with no id every theorem is checked, and "
+                       f"property and lower-bound checks run on numpy only)")
     t0 = time.perf_counter()
     todo = [(t.id, args.level or DEFAULT_LEVEL, args.seed) for t in theory.theorems()]
     reps = each(_check_one, todo, "checking", args.jobs)  # theorems are independent: one process per core

@@ -4,9 +4,11 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+from contextlib import contextmanager
 
 from convcheck import theory
-from convcheck.reference import objectives, oracles
+from convcheck.reference import get_backend, objectives, oracles
+from convcheck.reference.backend import Unsupported
 
 from .. import jsonout
 from ..progress import bar
@@ -44,6 +46,23 @@ def objective(args):
         return objectives.get(args.objective, **params)
     except (TypeError, ValueError) as err:
         raise BadInput(f"--objective {args.objective} --param: {err}") from None
+
+
+def backend(args):
+    """The array backend --backend names; one not installed (or, for cupy, without a GPU) is refused."""
+    try:
+        return get_backend(args.backend)
+    except RuntimeError as e:
+        raise BadInput(f"--backend {args.backend}: {e}") from e
+
+
+@contextmanager
+def under_backend(args):
+    """Runs under --backend: a problem that does not run under that namespace yet is refused, naming the flag."""
+    try:
+        yield
+    except Unsupported as e:
+        raise BadInput(f"--backend {args.backend}: {e}") from e
 
 
 def oracle_flags_given(args) -> list[str]:

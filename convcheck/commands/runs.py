@@ -5,7 +5,7 @@ import warnings
 
 import numpy as np
 
-from convcheck.reference import get_backend, optimizers, run
+from convcheck.reference import optimizers, run
 from convcheck.reference.optimizers.base import check_domains
 from convcheck.theory.evaluate import fmt
 
@@ -13,7 +13,7 @@ from ..clifiles import atomic_file, plot_path
 from ..cliargs import BadInput, as_float, check_budget, parse_sets, progress_enabled
 from ..compare import Comparison, Entry, compare, default_entries
 from ..texttable import table
-from .common import emit, objective, oracle
+from .common import backend, emit, objective, oracle, under_backend
 
 RUN_LR_WITHOUT_L = 1e-2  # `run` alone: a small step said aloud (in the head line and JSON "notes")
 RUN_DEFAULTS = {"--runs": 16, "--steps": 200, "--param d": 10}
@@ -52,29 +52,15 @@ def _hyperparameters(opt, given: dict, obj, flag: str, lr_without_L: float | Non
     return hp, note
 
 
-def _backend(name: str):
-    """The array backend named by --backend; one not installed (or, for cupy, without a GPU) is refused."""
-    try:
-        return get_backend(name)
-    except RuntimeError as e:
-        raise BadInput(f"--backend {name}: {e}") from e
-
-
 def cmd_run(args):
     obj, orc = objective(args), oracle(args)
     opt = _optimizer(args.optimizer, "--optimizer")
     hp, note = _hyperparameters(opt, parse_sets(args.set), obj, "--set {}", lr_without_L=RUN_LR_WITHOUT_L)
     check_budget(args.runs, obj.d, args.steps, defaults=RUN_DEFAULTS)
     plot = plot_path(args.plot, "run.png") if args.plot is not None else None
-    be = _backend(args.backend)
-    x0 = be.xp.asarray(obj.initial_points(args.runs, seed=args.seed))  # drawn on the host: the same x0 everywhere
-    try:
+    x0 = backend(args).asarray(obj.initial_points(args.runs, seed=args.seed))  # drawn on the host: the same x0
+    with under_backend(args):
         tr = run(opt, obj, x0, args.steps, hp=hp, oracle=orc, seed=args.seed, progress=progress_enabled())
-    except (AttributeError, TypeError) as e:
-        if be.name == "numpy":
-            raise
-        raise BadInput(f"--backend {be.name}: {obj.name} with {opt.name} and {orc.describe()} does not run under "
-                       f"it yet ({type(e).__name__}: {e})") from e
     with warnings.catch_warnings():  # a record where every run diverged has no median: nan, shown as such
         warnings.simplefilter("ignore", RuntimeWarning)
         med_f, med_g, med_min = (np.nanmedian(a, axis=1) for a in (tr.f, tr.grad_sq, tr.min_grad_sq))
@@ -136,8 +122,10 @@ def cmd_compare(args):
                for label, name, hp in entries]
     check_budget(args.seeds, obj.d, args.steps, runs_flag="--seeds", copies=len(entries), defaults=COMPARE_DEFAULTS)
     plot = plot_path(args.plot, "compare.png")
-    cmp = compare(entries, obj, orc, steps=args.steps, seeds=args.seeds, eps=args.eps, seed=args.seed,
-                  progress=progress_enabled())
+    be = backend(args)
+    with under_backend(args):
+        cmp = compare(entries, obj, orc, steps=args.steps, seeds=args.seeds, eps=args.eps, seed=args.seed,
+                      progress=progress_enabled(), backend=be)
     rows = cmp.rows()
     human = table([[r["label"], fmt(r["median_final_grad_sq"]), fmt(r["median_min_grad_sq"]),
                            r["reached_eps"], fmt(r["median_steps_to_eps"]), r["diverged"],

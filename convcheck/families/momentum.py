@@ -17,7 +17,7 @@ import dataclasses
 
 import numpy as np
 
-from convcheck.reference import optimizers, run
+from convcheck.reference import get_backend, optimizers, run
 from convcheck.theory.momentum import heavy_ball_pl as hb_pl
 from convcheck.theory.momentum import nag
 
@@ -112,8 +112,8 @@ def _check_pl(setup: Setup, optimizer=None) -> list[Part]:
     optimizer = optimizer or optimizers.get(thm.algorithm)
     hp = {k: np.asarray(v, float).reshape(join.runs, 1) for k, v in join.env.items() if k in optimizer.defaults}
     monitor = PLLyapunovMonitor(join, hb_pl, f_star)
-    tr = run(optimizer, setup.objective, x0, setup.steps, hp=hp, oracle=setup.oracle, seed=setup.seed,
-             monitors=[monitor])
+    tr = run(optimizer, setup.objective, get_backend(setup.backend).asarray(x0), setup.steps, hp=hp,
+             oracle=setup.oracle, seed=setup.seed, monitors=[monitor])
     parts = [monitor.part()]
     if tr.diverged().any():
         parts.append(Part("divergence", "diverged", f"{int(tr.diverged().sum())} runs diverged"))

@@ -21,12 +21,17 @@ proofs_notes/studies/.
     convcheck study bayesian      BRMSprop and BAdam against RMSprop and Adam at their best lr on catalogue
                                   problems and the tiny ReLU net (Aitchison; the paper's MNIST numbers not claimed)
 
-``run(name, out, quick=False, progress=...)`` runs one and returns its result (also written to
-``out/<name>.json``); ``table`` renders it for humans, ``summary`` keeps the headline numbers.
+``run(name, out, quick=False, progress=..., backend="numpy")`` runs one and returns its result (also written
+to ``out/<name>.json``); a study whose ``run`` takes ``backend`` runs its batches on that namespace, any
+other is refused under a namespace but numpy (reference.backend.Unsupported); ``table`` renders it for
+humans, ``summary`` keeps the headline numbers.
 """
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
+
+from convcheck.reference.backend import Unsupported
 
 from . import (adam_regimes, bayesian, clipping_gap, de2018, importance_sampling, inna_relu, inna_toy, scaling_rule,
                smoothness_scatter)
@@ -43,10 +48,15 @@ def _module(name: str):
         raise ValueError(f"unknown study {name!r}; known: {', '.join(STUDIES)}") from None
 
 
-def run(name: str, out, quick: bool = False, progress=None) -> dict:
+def run(name: str, out, quick: bool = False, progress=None, backend: str = "numpy") -> dict:
     from .common import quiet
 
-    return _module(name).run(Path(out), quick=quick, progress=progress or quiet)
+    study = _module(name)
+    if "backend" in inspect.signature(study.run).parameters:
+        return study.run(Path(out), quick=quick, progress=progress or quiet, backend=backend)
+    if backend != "numpy":
+        raise Unsupported(f"study {name} runs on numpy only (its batches are built and measured with host NumPy)")
+    return study.run(Path(out), quick=quick, progress=progress or quiet)
 
 
 def table(name: str, result: dict) -> str:

@@ -39,7 +39,7 @@ from pathlib import Path
 
 import numpy as np
 
-from convcheck.reference import objectives, optimizers
+from convcheck.reference import get_backend, objectives, optimizers
 from convcheck.reference import run as reference_run
 
 from . import common
@@ -62,11 +62,12 @@ class Config:
 QUICK = Config(steps=8_000, keep_every=40)
 
 
-def trajectory(cfg: Config, psi0: str) -> np.ndarray:
-    """The (steps + 1, runs, 2) path of INNA on the toy: every iterate, all runs one batch. The measures
-    are taken on the path afterwards, so the run itself measures nothing (no gradient norms)."""
+def trajectory(cfg: Config, psi0: str, backend: str = "numpy") -> np.ndarray:
+    """The (steps + 1, runs, 2) path of INNA on the toy: every iterate, all runs one batch (on ``backend``'s
+    namespace; the path comes back to the host). The measures are taken on the path afterwards, so the run
+    itself measures nothing (no gradient norms)."""
     ab = np.array(cfg.runs, dtype=np.float64)
-    x0 = np.tile(np.array([cfg.start], dtype=np.float64), (len(cfg.runs), 1))
+    x0 = get_backend(backend).asarray(np.tile(np.array([cfg.start], dtype=np.float64), (len(cfg.runs), 1)))
     tr = reference_run(optimizers.get("inna", psi0=psi0), objectives.get("inna_toy"), x0, cfg.steps,
                        hp={"lr": cfg.lr, "alpha": ab[:, :1], "beta": ab[:, 1:]}, record=[0, cfg.steps],
                        checkpoints=range(cfg.steps + 1), measure_grad=False)
@@ -158,7 +159,8 @@ def _claims(rows: list[dict], cfg: Config) -> dict:
     return out
 
 
-def run(out: Path, quick: bool = False, progress=common.quiet, config: Config | None = None) -> dict:
+def run(out: Path, quick: bool = False, progress=common.quiet, config: Config | None = None,
+        backend: str = "numpy") -> dict:
     cfg = config or (QUICK if quick else Config())
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -167,14 +169,14 @@ def run(out: Path, quick: bool = False, progress=common.quiet, config: Config | 
     for psi0 in PSI0:
         progress(f"{NAME}: INNA psi0={psi0}, {len(cfg.runs)} runs x {cfg.steps} steps")
         t1 = time.perf_counter()
-        thetas = trajectory(cfg, psi0)
+        thetas = trajectory(cfg, psi0, backend)
         rows = measures(thetas, cfg)
         keep = np.r_[0:cfg.steps + 1:cfg.keep_every, cfg.steps] if cfg.steps % cfg.keep_every else \
             np.r_[0:cfg.steps + 1:cfg.keep_every]
         paths[psi0] = thetas[keep]
         inits[psi0] = {"rows": rows, "claims": _claims(rows, cfg), "seconds": time.perf_counter() - t1,
                        "path_steps": keep, "path": np.transpose(thetas[keep], (1, 0, 2))}
-    result = {"study": NAME, "quick": quick, "config": asdict(cfg), "versions": common.versions(),
+    result = {"study": NAME, "quick": quick, "config": asdict(cfg), "backend": backend, "versions": common.versions(),
               "objective": objectives.get("inna_toy").describe(),
               "conventions": {"optimizer": "INNA eq. 12, exact (sub)gradient, sign(0) = 0", "primary_psi0": "paper",
                               "psi0": {"paper": "(1 - alpha beta) theta0 - (beta^2 - beta) grad J(theta0)",

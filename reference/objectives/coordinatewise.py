@@ -136,7 +136,7 @@ class CoordinatewiseL0L1(Objective):
 
     def value(self, X):
         check_points(X, self.d)
-        return self._parts(X, 0).sum(axis=1)
+        return backend_of(X).xp.sum(self._parts(X, 0), axis=1)
 
     def grad(self, X):
         check_points(X, self.d)

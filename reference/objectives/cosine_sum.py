@@ -57,7 +57,7 @@ class CosineSum(Objective):
     def value(self, X):
         check_points(X, self.d)
         xp = backend_of(X).xp
-        return xp.cos(self._phase(X)) @ self.param("c", X) + 0.5 * self.mu * (X * X).sum(axis=1)
+        return xp.cos(self._phase(X)) @ self.param("c", X) + 0.5 * self.mu * xp.sum(X * X, axis=1)
 
     def grad(self, X):
         xp = backend_of(X).xp

@@ -177,7 +177,7 @@ class _Witnessed(Objective):
         U, Y = self._split(X)
         out = self._phi(xp, U)
         if self.witness:
-            out = out + 0.5 * self.mu * (Y * Y).sum(axis=1)
+            out = out + 0.5 * self.mu * xp.sum(Y * Y, axis=1)
         return out
 
     def grad(self, X):
@@ -325,7 +325,7 @@ class CoshSum(_Witnessed):
         self._phi_star = float(self.m)
 
     def _phi(self, xp, U):
-        return xp.cosh(self.a * U).sum(axis=1)
+        return xp.sum(xp.cosh(self.a * U), axis=1)
 
     def _dphi(self, xp, U):
         return self.a * xp.sinh(self.a * U)
@@ -371,7 +371,7 @@ class QuarticSum(_Witnessed):
 
     def _phi(self, xp, U):
         U2 = U * U
-        return 0.25 * (U2 * U2).sum(axis=1)
+        return 0.25 * xp.sum(U2 * U2, axis=1)
 
     def _dphi(self, xp, U):
         return U * U * U
@@ -420,15 +420,15 @@ class MexicanHat(_Witnessed):
         return double_well_argmax(self._L1, self.m)
 
     def _phi(self, xp, U):
-        s = (U * U).sum(axis=1) - 1.0
+        s = xp.sum(U * U, axis=1) - 1.0
         return 0.25 * s * s
 
     def _dphi(self, xp, U):
-        return ((U * U).sum(axis=1) - 1.0)[:, None] * U
+        return (xp.sum(U * U, axis=1) - 1.0)[:, None] * U
 
     def _hvp_phi(self, xp, U, V):
-        s = (U * U).sum(axis=1) - 1.0
-        return s[:, None] * V + 2.0 * (U * V).sum(axis=1)[:, None] * U
+        s = xp.sum(U * U, axis=1) - 1.0
+        return s[:, None] * V + 2.0 * xp.sum(U * V, axis=1)[:, None] * U
 
     def _grad_sq_sup_phi(self, s):
         r"""S(s) = 4s (1 + 2 sqrt s) ([D]). With t = r^2: \|\nabla phi\|^2 = g(t) = t (t - 1)^2 and
@@ -468,7 +468,7 @@ class ExpSum(_Witnessed):
         self._phi_star = 0.0
 
     def _phi(self, xp, U):
-        return self.c * xp.exp(self.a * U).sum(axis=1)
+        return self.c * xp.sum(xp.exp(self.a * U), axis=1)
 
     def _dphi(self, xp, U):
         return (self.a * self.c) * xp.exp(self.a * U)

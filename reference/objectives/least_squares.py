@@ -53,7 +53,7 @@ class LeastSquares(Objective):
 
     def value(self, X):
         check_points(X, self.d)
-        return 0.5 * (self._residuals(X) ** 2).mean(axis=1)
+        return 0.5 * backend_of(X).xp.mean(self._residuals(X) ** 2, axis=1)
 
     def grad(self, X):
         check_points(X, self.d)

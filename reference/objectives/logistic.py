@@ -75,7 +75,7 @@ class LogisticNonconvex(Objective):
 
     def _reg_value(self, X):
         T, s = self._clipped(X)
-        return self.lam * (T * T * s).sum(axis=1)
+        return self.lam * backend_of(X).xp.sum(T * T * s, axis=1)
 
     def _reg_grad(self, X):
         T, s = self._clipped(X)
@@ -94,7 +94,7 @@ class LogisticNonconvex(Objective):
         check_points(X, self.d)
         xp = backend_of(X).xp
         Z = self.param("y", X) * (X @ self.param("A", X).T)  # (R, n) margins
-        return xp.logaddexp(0.0, -Z).mean(axis=1) + self._reg_value(X)
+        return xp.mean(xp.logaddexp(0.0, -Z), axis=1) + self._reg_value(X)
 
     def grad(self, X):
         xp = backend_of(X).xp
@@ -123,7 +123,7 @@ class LogisticNonconvex(Objective):
         xp = backend_of(X).xp
         Ai, yi = self._components(X, idx)
         Z = yi * xp.einsum("rbd,rd->rb", Ai, X)
-        return xp.logaddexp(0.0, -Z).mean(axis=1) + self._reg_value(X)
+        return xp.mean(xp.logaddexp(0.0, -Z), axis=1) + self._reg_value(X)
 
     def component_grad(self, X, idx):
         """Row r: (1/B) sum_b grad f_{idx[r, b]}(x_r)."""

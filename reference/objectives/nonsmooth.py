@@ -61,7 +61,7 @@ class AbsQuadratic(Objective):
         check_points(X, self.d)
         xp = backend_of(X).xp
         D = X - self.param("c", X)
-        return xp.abs(X).sum(axis=1) + 0.5 * (D * D).sum(axis=1)
+        return xp.sum(xp.abs(X), axis=1) + 0.5 * xp.sum(D * D, axis=1)
 
     def grad(self, X):
         # x - (c - sign x) rather than sign x + x - c: same number in exact arithmetic, and exactly
@@ -76,6 +76,6 @@ class AbsQuadratic(Objective):
         c = self.param("c", X)
         per_coord = xp.where(X == 0, xp.maximum(xp.abs(c) - 1.0, 0.0), xp.abs(self.grad(X)))
         # scaled 2-norm: squaring 1e-210 would underflow to 0 and call a non-minimiser critical
-        m = per_coord.max(axis=1, keepdims=True)
+        m = xp.max(per_coord, axis=1, keepdims=True)
         scaled = per_coord / xp.where(m > 0, m, 1.0)
-        return m[:, 0] * xp.sqrt((scaled * scaled).sum(axis=1))
+        return m[:, 0] * xp.sqrt(xp.sum(scaled * scaled, axis=1))

@@ -113,11 +113,11 @@ class FiniteSumTame(TameObjective):
 
     def value(self, X):
         check_points(X, self.d)
-        return self._component_values(X).sum(axis=1)
+        return backend_of(X).xp.sum(self._component_values(X), axis=1)
 
     def grad(self, X):
         check_points(X, self.d)
-        return self._component_grads(X).sum(axis=1)
+        return backend_of(X).xp.sum(self._component_grads(X), axis=1)
 
     def component_value(self, X, idx):
         """Row r: (n/B) sum_b J_{idx[r, b]}(x_r) (the mean of f_i = n J_i: unbiased for J)."""
@@ -290,20 +290,19 @@ class _MaxAffine(TameObjective):
     def grad(self, X):
         check_points(X, self.d)
         xp = backend_of(X).xp
-        act = self._active(X)
-        first = xp.argmax(act, axis=1)
-        return self.param("slopes", X)[first]
+        first = xp.argmax(xp.astype(self._active(X), xp.int8), axis=1)  # the standard's argmax takes no bools
+        return xp.take(self.param("slopes", X), first, axis=0)
 
     def _clarke_points(self, X):
         xp = backend_of(X).xp
         act = self._active(X)
         a = self.param("slopes", X)
-        pad = a[xp.argmax(act, axis=1)]  # an active slope repeated: does not change the hull
+        pad = xp.take(a, xp.argmax(xp.astype(act, xp.int8), axis=1), axis=0)  # an active slope repeated: same hull
         return xp.where(act[:, :, None], a[None, :, :], pad[:, None, :])
 
     def is_critical(self, X):
         check_points(X, self.d)
-        return (X == 0).all(axis=1)
+        return backend_of(X).xp.all(X == 0, axis=1)
 
     def is_minimizer(self, X):
         return self.is_critical(X)

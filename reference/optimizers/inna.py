@@ -56,6 +56,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..backend import namespace_of
 from .base import Optimizer
 
 PSI0 = ("paper", "code")
@@ -65,8 +66,8 @@ INNA_DEFAULTS = {"lr": 0.1, "alpha": 0.5, "beta": 0.1, "weight_decay": 0.0}
 def _check_positive(hp, names=("alpha", "beta")):
     """alpha, beta > 0 (the paper's standing assumption; 1/beta appears in every step)."""
     for name in names:
-        ok = hp[name] > 0  # scalar, (R, 1) column (NumPy or CuPy); NaN fails
-        if not bool(ok.all() if hasattr(ok, "all") else ok):
+        ok = hp[name] > 0  # scalar or (R, 1) column on any backend; NaN fails
+        if not bool(namespace_of(ok).all(ok)):
             raise ValueError(f"hyperparameter {name} must lie in (0, inf); got {hp[name]!r}")
 
 
