@@ -24,7 +24,7 @@ import sympy as sp
 
 from . import links as L
 from .lemma import Instance, Lemma, cited, get_lemma, instantiate, witness_obligations
-from .model import ONE_STEP, ChainStep, Define, Obligation, Stated, Theorem, expected, le, lt
+from .model import ONE_STEP, ChainStep, Define, Obligation, Stated, Theorem, expected, le
 from .prove import Bound, Proof, prove, weakest
 from .registry import theorems
 

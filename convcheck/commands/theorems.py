@@ -12,7 +12,6 @@ from convcheck.theory.sweep import sweep
 from .. import mutate, report
 from ..cliargs import EXIT_FAILED, MAX_SAMPLES, MAX_SWEEP_POINTS, BadInput, as_float, parse_sets
 from ..progress import bar, working
-from ..texttable import table
 from .common import each, emit, theorem
 
 

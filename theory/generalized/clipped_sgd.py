@@ -21,8 +21,7 @@ The noise floor N/(kappa3 lr) ~ lr tau^2 vanishes only with lr ~ eps^2, hence O(
 """
 import sympy as sp
 
-from ..model import (Assumption, ChainStep, Claim, Condition, Formula, Quantity, Rate, Source, Theorem, le, lt,
-                     zero)
+from ..model import Assumption, Claim, Condition, Formula, Quantity, Rate, Source, Theorem
 from ..symbols import Delta, eps, lr, T, tau
 from ..baselines.gd_smooth import BOUNDED_BELOW, CONSTANTS
 from .clipped_gd import B_TENTH, clip
