@@ -140,7 +140,8 @@ def sweep(result, columns: dict) -> str:
     if n <= SWEEP_ROWS:
         rows = [[*(fmt(_plain(a[i])) for a in columns.values()), bool(result.applies[i]),
                  result.conditions[result.failed[i]] if result.failed[i] >= 0 else ""] for i in range(n)]
-        return table(rows, [*columns, "applies", "failed condition"])
+        return "\n".join([table(rows, [*columns, "applies", "failed condition"]),
+                          *(f"note: {note}" for note in result.notes)])
     out = [f"{result.theorem} over {n} points: applies at {int(result.applies.sum())}"
            + (f" ({result.exact} decided exactly: near a condition's boundary or beyond float64)" if result.exact else "")]
     for i, text in enumerate(result.conditions):

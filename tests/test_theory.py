@@ -286,6 +286,20 @@ def test_sweep_agrees_with_the_exact_evaluation_on_every_bound(tid, data):
             assert v[0] == pytest.approx(float(exact), rel=1e-9, abs=1e-300), k
 
 
+def test_a_bound_that_cancels_beyond_evalfs_precision_is_evaluated_not_refused():
+    """rho = 1 - 5e-301: log(1/rho) is 0 at SymPy's working precision; the exact value is log(1e600)/(5e-301)."""
+    ev = _ev("gd.pl", eps="1e-300", T=10, L=2, mu="1e-300", lr="0.5", Delta="1e300")
+    assert float(ev.complexity) == pytest.approx(600 * math.log(10) / 5e-301, rel=1e-12)
+    assert float(ev.rate) == pytest.approx(1e300, rel=1e-12)
+
+
+def test_a_sweep_leaves_out_a_bound_whose_hyperparameter_is_prescribed_from_a_missing_eps():
+    """As evaluate: rmsprop.stoch's lr is prescribed from eps, so with T alone there is no rate to report."""
+    out = sweep(theory.get("rmsprop.stoch"), {"L": 1.0, "G": 1.0, "Delta": 1.0, "sigma": 1.0, "xi": 0.1,
+                                              "beta2": np.array([0.99999, 0.999999])}, T=10)
+    assert out.values == {} and out.applies.all() and any("pass --eps" in n for n in out.notes)
+
+
 def _box(q):
     """A finite sampling box inside a quantity's domain (log-scale constants stay moderate)."""
     lo, hi = float(q.lo), float(q.hi)

@@ -208,6 +208,25 @@ def plan(thm: Theorem, names, eps: bool, T: bool) -> Plan:
                 gap_is_Delta=bool(gap_is_Delta), unit_c=unit_c, notes=tuple(notes))
 
 
+def numeric_value(e: sp.Expr, dps: int) -> sp.Float:
+    """e (exact, no free symbols) to ``dps`` digits. SymPy's evalf can fail where the exact value needs more working
+    digits than it allows (log(1/rho) with rho = 1 - 1e-300 evaluates to 0, and dividing by it fails, not the
+    theorem); then mpmath evaluates the exact expression at growing precision."""
+    try:
+        return sp.Float(sp.N(e, dps), dps)
+    except ZeroDivisionError:
+        pass
+    fn = sp.lambdify((), e, modules="mpmath")
+    for digits in (4 * dps, 16 * dps, 64 * dps, 256 * dps):
+        with mpmath.workdps(digits):
+            try:
+                v = fn()
+            except ZeroDivisionError:
+                continue
+            return sp.Float(mpmath.nstr(v, dps + 5), dps)
+    raise InvalidInput(f"the bound {sp.sstr(e)[:80]}... cannot be evaluated: it cancels beyond {256 * dps} digits")
+
+
 def evaluate(thm: Theorem, values: Mapping[str, object] | None = None, eps=None, T=None,
              dps: int = 30) -> Evaluation:
     """The theorem's hyperparameters, conditions, rate at T and complexity at eps for these constants."""
@@ -254,10 +273,11 @@ def evaluate(thm: Theorem, values: Mapping[str, object] | None = None, eps=None,
             return ev
 
     def value(expr):
-        e = expr.subs(subs)
-        if e.free_symbols:
+        if expr.free_symbols - set(subs):
             return None
-        return e if e.is_Integer else sp.Float(sp.N(e, dps), dps)
+        # a ceiling of its argument evaluated here (SymPy's own evaluation of ceiling(...) stops at low precision)
+        e = expr.replace(sp.ceiling, lambda arg: sp.ceiling(numeric_value(arg.subs(subs), dps + 10))).subs(subs)
+        return e if e.is_Integer else numeric_value(e, dps)
 
     if p.rate:
         ev.rate = value(thm.rate.bound.expr)

@@ -91,7 +91,12 @@ def _compile(thm: Theorem, names: frozenset, eps: bool, T: bool) -> Compiled:
         margins.append((compile_expr(margin)[0], strict, compile_expr(scale)[0]))
     formulas = {"rate": thm.rate and thm.rate.bound.expr, "rate_at_prescription": thm.rate_at_prescription and
                 thm.rate_at_prescription.expr, "complexity": thm.complexity and thm.complexity.expr}
-    bounds = {k: compile_expr(formulas[k].xreplace(subs))[0] for k in REPORTED if getattr(p, k)}
+    given = set(names) | ({"eps"} if eps else set()) | ({"T"} if T else set())
+    bounds = {}
+    for k in REPORTED:
+        e = formulas[k].xreplace(subs) if getattr(p, k) else None
+        if e is not None and {sym.name for sym in e.free_symbols} <= given:  # else, as evaluate, not reported
+            bounds[k] = compile_expr(e)[0]
     return Compiled(p, tuple(margins), bounds)
 
 
