@@ -15,8 +15,6 @@ from typing import Any
 
 import numpy as np
 
-DTYPE = np.float64
-
 
 @dataclass(frozen=True)
 class Backend:
@@ -126,6 +124,17 @@ def row_dot(xp, A, B):
     (vecdot where the namespace has it: numpy >= 2 runs it ~2x faster than einsum)."""
     vecdot = getattr(xp, "vecdot", None)
     return vecdot(A, B) if vecdot is not None else xp.einsum("ij,ij->i", A, B)
+
+
+def concat(xp, arrays, axis: int = 0):
+    """Join along ``axis``: the standard's ``concat`` (NumPy >= 2, array_api_strict), or ``concatenate`` where a
+    namespace predates the name (CuPy before its NumPy-2 names)."""
+    return (xp.concat if hasattr(xp, "concat") else xp.concatenate)(arrays, axis=axis)
+
+
+def cumulative_sum(xp, a, axis: int):
+    """Running sums along ``axis``: the standard's ``cumulative_sum``, or ``cumsum`` where a namespace predates it."""
+    return (xp.cumulative_sum if hasattr(xp, "cumulative_sum") else xp.cumsum)(a, axis=axis)
 
 
 _NUMPY = Backend("numpy", np)

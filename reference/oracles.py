@@ -17,7 +17,7 @@ import math
 
 from convcheck.registry import Registry
 
-from .backend import backend_of, row_dot
+from .backend import backend_of, cumulative_sum, row_dot
 from .scaling import svag_weights
 
 
@@ -255,8 +255,8 @@ class ImportanceSampled(Oracle):
         """(R, N, d): grad f_i(x_r) for every component i, in one call on the rows repeated N times."""
         xp = backend_of(X).xp
         R, n = X.shape[0], objective.n
-        idx = xp.tile(xp.arange(n), R)[:, None]
-        return objective.component_grad(xp.repeat(X, n, axis=0), idx).reshape(R, n, X.shape[1])
+        idx = xp.tile(xp.arange(n), (R,))[:, None]
+        return xp.reshape(objective.component_grad(xp.repeat(X, n, axis=0), idx), (R, n, X.shape[1]))
 
     def probabilities(self, objective, X, G=None):
         """(R, N): the scheme's p at each row (G: the component gradients, when already computed)."""
@@ -268,11 +268,11 @@ class ImportanceSampled(Oracle):
             G = self.component_gradients(objective, X) if G is None else G
             w = xp.sqrt(xp.sum(G * G, axis=2))
         else:
-            idx = xp.tile(xp.arange(n), R)[:, None]
-            w = objective.component_value(xp.repeat(X, n, axis=0), idx).reshape(R, n)
+            idx = xp.tile(xp.arange(n), (R,))[:, None]
+            w = xp.reshape(objective.component_value(xp.repeat(X, n, axis=0), idx), (R, n))
             if bool(xp.any(w < 0)):
                 raise ValueError(f"the loss scheme needs nonnegative component losses; {objective.name} has one < 0")
-        total = w.sum(axis=1, keepdims=True)
+        total = xp.sum(w, axis=1, keepdims=True)
         p = xp.where(total > 0, w / xp.where(total > 0, total, 1.0), 1.0 / n)
         return (1.0 - self.mix) * p + self.mix / n
 
@@ -300,12 +300,12 @@ class ImportanceSampled(Oracle):
         xp = backend_of(X).xp
         G = self.component_gradients(objective, X)
         p = self.probabilities(objective, X, G)
-        cdf = xp.cumsum(p, axis=1)
+        cdf = cumulative_sum(xp, p, axis=1)
         u = xp.asarray(rng.random((X.shape[0], self.batch_size))) * cdf[:, -1:]
-        idx = xp.minimum((u[:, :, None] >= cdf[:, None, :]).sum(axis=2), objective.n - 1)  # (R, b)
-        rows = xp.arange(X.shape[0])[:, None]
-        weights = 1.0 / (objective.n * p[rows, idx])                                     # (R, b)
-        return xp.einsum("rb,rbd->rd", weights, G[rows, idx]) / self.batch_size
+        below = xp.astype(u[:, :, None] >= cdf[:, None, :], xp.int64)
+        idx = xp.minimum(xp.sum(below, axis=2), objective.n - 1)                              # (R, b)
+        weights = 1.0 / (objective.n * xp.take_along_axis(p, idx, axis=1))                  # (R, b)
+        return (weights[:, None, :] @ xp.take_along_axis(G, idx[:, :, None], axis=1))[:, 0, :] / self.batch_size
 
     def describe(self):
         mixed = f", mix={self.mix:g}" if self.mix else ""

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..backend import backend_of, get_backend
+from ..backend import backend_of, concat, get_backend
 from ._checks import nonneg_float, positive_int, seeded_rng
 from .base import Objective, check_points
 
@@ -11,7 +11,7 @@ ACTIVATIONS = ("tanh", "sigmoid")
 
 
 def _swap(xp, A):
-    return xp.swapaxes(A, -1, -2)
+    return xp.matrix_transpose(A)
 
 
 class Autoencoder(Objective):
@@ -112,15 +112,15 @@ class Autoencoder(Objective):
     # -- layout --------------------------------------------------------------------------------
     def unpack(self, X):
         """[(W_l, b_l)] per layer: views of X with shapes (R, out_l, in_l) and (R, out_l)."""
-        R = X.shape[0]
-        return [(X[:, w:b].reshape(R, o, i), X[:, b:b + o])
+        xp, R = backend_of(X).xp, X.shape[0]
+        return [(xp.reshape(X[:, w:b], (R, o, i)), X[:, b:b + o])
                 for (o, i), (w, b) in zip(self.shapes, self.offsets)]
 
     def pack(self, layers):
         """The inverse of ``unpack``: (R, P) from [(W_l, b_l)]."""
         xp = backend_of(layers[0][0]).xp
         R = layers[0][0].shape[0]
-        return xp.concatenate([part.reshape(R, -1) for Wb in layers for part in Wb], axis=1)
+        return concat(xp, [xp.reshape(part, (R, -1)) for Wb in layers for part in Wb], axis=1)
 
     # -- the network ---------------------------------------------------------------------------
     def _act(self, xp, Z):
@@ -156,7 +156,7 @@ class Autoencoder(Objective):
     @staticmethod
     def _mean_loss(E):
         """(1/N) sum_i 1/2 ||E_i||^2 per run, from the residuals E (R, N, p)."""
-        return 0.5 * (E * E).sum(axis=(-2, -1)) / E.shape[-2]
+        return 0.5 * backend_of(E).xp.sum(E * E, axis=(-2, -1)) / E.shape[-2]
 
     def _backward(self, X, D, forward=None):
         """The gradient by backpropagation, from ``forward = self._forward(X, D)`` when already run."""
@@ -165,7 +165,7 @@ class Autoencoder(Objective):
         delta = E / D.shape[-2]  # dLoss/dz_k, shape (R, N, p)
         grads = [None] * len(layers)
         for l in range(len(layers) - 1, -1, -1):
-            grads[l] = (_swap(xp, delta) @ inputs[l], delta.sum(axis=-2))
+            grads[l] = (_swap(xp, delta) @ inputs[l], xp.sum(delta, axis=-2))
             if l:
                 delta = (delta @ layers[l][0]) * d1[l - 1]
         return self.pack(grads)
@@ -219,7 +219,7 @@ class Autoencoder(Objective):
             gW = _swap(xp, Rdelta) @ inputs[l]
             if Rh[l] is not None:
                 gW = gW + _swap(xp, delta) @ Rh[l]
-            out[l] = (gW, Rdelta.sum(axis=-2))
+            out[l] = (gW, xp.sum(Rdelta, axis=-2))
             if l:
                 W, dW = layers[l][0], dirs[l][0]
                 back = delta @ W
@@ -229,9 +229,7 @@ class Autoencoder(Objective):
 
     # -- finite-sum access ---------------------------------------------------------------------
     def _components(self, X, idx):
-        if idx.ndim != 2 or idx.shape[0] != X.shape[0]:
-            raise ValueError(f"idx must have shape (R, B) = ({X.shape[0]}, B); got {tuple(idx.shape)}")
-        return self.param("data", X)[idx]  # (R, B, p)
+        return self.rows("data", X, idx)  # (R, B, p)
 
     def component_value(self, X, idx):
         """Row r: (1/B) sum_b f_{idx[r, b]}(x_r)."""

@@ -74,6 +74,13 @@ class Objective:
             self._on_device[key] = be.xp.asarray(getattr(self, name))
         return self._on_device[key]
 
+    def rows(self, name: str, X, idx):
+        """The rows ``idx[r, b]`` of parameter ``name`` for each run r: shape (R, B, ...), by one gather along
+        axis 0 (``xp.take``), the one indexing by an integer array that every array namespace has."""
+        check_idx(X, idx)
+        xp, P = backend_of(X).xp, self.param(name, X)
+        return xp.reshape(xp.take(P, xp.reshape(idx, (-1,)), axis=0), tuple(idx.shape) + tuple(P.shape[1:]))
+
     def initial_points(self, R: int, seed: int = 0, radius: float = 2.0, backend="numpy"):
         """R starting points drawn uniformly from the box [-radius, radius]^d, seeded."""
         from ..backend import get_backend
@@ -115,3 +122,9 @@ def check_points(X, d: int):
 
 def as_numpy_params(**arrays) -> dict[str, np.ndarray]:
     return {k: np.asarray(v, dtype=np.float64) for k, v in arrays.items()}
+
+
+def check_idx(X, idx):
+    """Component indices of a minibatch: one row of B indices per run."""
+    if idx.ndim != 2 or idx.shape[0] != X.shape[0]:
+        raise ValueError(f"idx must have shape (R, B) = ({X.shape[0]}, B); got {tuple(idx.shape)}")

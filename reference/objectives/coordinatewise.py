@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..backend import backend_of
+from ..backend import backend_of, concat
 from ._checks import finite_array, positive_int
 from .base import Objective, check_points
 from .l0l1 import double_well_L0, quartic_L0
@@ -102,9 +102,15 @@ class CoordinatewiseL0L1(Objective):
         self.L0_i = self.scales * L0h
         self.L1_i = self.a.copy()
         self._f_star = float((self.scales * inf_h).sum())
-        for k in KINDS:  # per-kind parameter slices, moved to the device by ``param``
+        present = [k for k in KINDS if self._idx[k].size]
+        for k in present:  # per-kind parameter slices and column indices, moved to the device by ``param``
             setattr(self, f"_a_{k}", self.a[self._idx[k]])
             setattr(self, f"_s_{k}", self.scales[self._idx[k]])
+            setattr(self, f"_cols_{k}", self._idx[k])
+        self._kinds_present = tuple(present)
+        # the columns grouped by kind, then put back in place: gathers only (xp.take), which every array
+        # namespace has; an indexed assignment with an index array is not in the array API standard
+        self._unsort = np.argsort(np.concatenate([self._idx[k] for k in present]))
 
     @property
     def constants(self):
@@ -113,12 +119,9 @@ class CoordinatewiseL0L1(Objective):
     def _parts(self, X, order: int):
         """Per coordinate s_i h^(order)(x_i), shape (R, d)."""
         xp = backend_of(X).xp
-        out = xp.zeros_like(X)
-        for k in KINDS:
-            idx = self._idx[k]
-            if idx.size == 0:
-                continue
-            U = X[:, idx]
+        parts = []
+        for k in self._kinds_present:
+            U = xp.take(X, self.param(f"_cols_{k}", X), axis=1)
             a, s = self.param(f"_a_{k}", X), self.param(f"_s_{k}", X)
             if k == "cosh":
                 v = (xp.cosh(a * U), a * xp.sinh(a * U), a * a * xp.cosh(a * U))[order]
@@ -131,8 +134,8 @@ class CoordinatewiseL0L1(Objective):
             else:
                 U2 = U * U
                 v = (0.25 * U2 * U2 - 0.5 * U2, U2 * U - U, 3.0 * U2 - 1.0)[order]
-            out[:, idx] = s * v
-        return out
+            parts.append(s * v)
+        return xp.take(concat(xp, parts, axis=1), self.param("_unsort", X), axis=1)
 
     def value(self, X):
         check_points(X, self.d)

@@ -45,7 +45,7 @@ import math
 
 import numpy as np
 
-from ..backend import backend_of
+from ..backend import backend_of, concat
 from ._checks import nonneg_float, positive_int
 from .base import Objective, check_points
 
@@ -186,7 +186,7 @@ class _Witnessed(Objective):
         U, Y = self._split(X)
         if not self.witness:
             return self._dphi(xp, U)
-        return xp.concatenate([self._dphi(xp, U), self.mu * Y], axis=1)
+        return concat(xp, [self._dphi(xp, U), self.mu * Y], axis=1)
 
     def hvp(self, X, V):
         check_points(X, self.d)
@@ -195,7 +195,7 @@ class _Witnessed(Objective):
         Hu = self._hvp_phi(xp, U, V[:, :self.m])
         if not self.witness:
             return Hu
-        return xp.concatenate([Hu, self.mu * V[:, self.m:]], axis=1)
+        return concat(xp, [Hu, self.mu * V[:, self.m:]], axis=1)
 
     # -- the gradient bound on sublevel sets (ZHSJ A4) -------------------------------------------
     _phi_attained: bool = True  # whether inf phi is attained (exp_sum: no)

@@ -64,21 +64,19 @@ class LeastSquares(Objective):
         return (V @ A.T) @ A / self.n
 
     def _components(self, X, idx):
-        if idx.ndim != 2 or idx.shape[0] != X.shape[0]:
-            raise ValueError(f"idx must have shape (R, B) = ({X.shape[0]}, B); got {tuple(idx.shape)}")
-        return self.param("A", X)[idx], self.param("b", X)[idx]
+        return self.rows("A", X, idx), self.rows("b", X, idx)
 
     def component_value(self, X, idx):
         """Row r: (1/B) sum_b f_{idx[r, b]}(x_r)."""
         check_points(X, self.d)
         xp = backend_of(X).xp
         Ai, bi = self._components(X, idx)
-        return 0.5 * ((xp.einsum("rbd,rd->rb", Ai, X) - bi) ** 2).mean(axis=1)
+        return 0.5 * xp.mean((xp.vecdot(Ai, X[:, None, :]) - bi) ** 2, axis=1)
 
     def component_grad(self, X, idx):
         """Row r: (1/B) sum_b grad f_{idx[r, b]}(x_r)."""
         check_points(X, self.d)
         xp = backend_of(X).xp
         Ai, bi = self._components(X, idx)
-        res = xp.einsum("rbd,rd->rb", Ai, X) - bi
-        return xp.einsum("rb,rbd->rd", res, Ai) / idx.shape[1]
+        res = xp.vecdot(Ai, X[:, None, :]) - bi
+        return (res[:, None, :] @ Ai)[:, 0, :] / idx.shape[1]

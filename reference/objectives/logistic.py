@@ -113,16 +113,14 @@ class LogisticNonconvex(Objective):
     # -- finite-sum access ---------------------------------------------------------------------
     def _components(self, X, idx):
         """a_i and y_i for the components idx[r, :] of each row: shapes (R, B, d) and (R, B)."""
-        if idx.ndim != 2 or idx.shape[0] != X.shape[0]:
-            raise ValueError(f"idx must have shape (R, B) = ({X.shape[0]}, B); got {tuple(idx.shape)}")
-        return self.param("A", X)[idx], self.param("y", X)[idx]
+        return self.rows("A", X, idx), self.rows("y", X, idx)
 
     def component_value(self, X, idx):
         """Row r: (1/B) sum_b f_{idx[r, b]}(x_r)."""
         check_points(X, self.d)
         xp = backend_of(X).xp
         Ai, yi = self._components(X, idx)
-        Z = yi * xp.einsum("rbd,rd->rb", Ai, X)
+        Z = yi * xp.vecdot(Ai, X[:, None, :])
         return xp.mean(xp.logaddexp(0.0, -Z), axis=1) + self._reg_value(X)
 
     def component_grad(self, X, idx):
@@ -130,5 +128,5 @@ class LogisticNonconvex(Objective):
         check_points(X, self.d)
         xp = backend_of(X).xp
         Ai, yi = self._components(X, idx)
-        coef = -yi * self._sigmoid_neg(xp, yi * xp.einsum("rbd,rd->rb", Ai, X))
-        return xp.einsum("rb,rbd->rd", coef, Ai) / idx.shape[1] + self._reg_grad(X)
+        coef = -yi * self._sigmoid_neg(xp, yi * xp.vecdot(Ai, X[:, None, :]))
+        return (coef[:, None, :] @ Ai)[:, 0, :] / idx.shape[1] + self._reg_grad(X)

@@ -6,10 +6,9 @@ import math
 
 import numpy as np
 
-from ..backend import backend_of, get_backend
+from ..backend import backend_of, concat, get_backend
 from ._checks import nonneg_float, positive_int, seeded_rng
 from .base import Objective, check_points
-from .tame import _check_idx
 
 
 class ReluNet(Objective):
@@ -91,46 +90,45 @@ class ReluNet(Objective):
     def unpack(self, X):
         """W (R, m, p), b (R, m), v (R, m), c (R,): views of X."""
         R, m, p = X.shape[0], self.m, self.p
-        return (X[:, :m * p].reshape(R, m, p), X[:, m * p:m * (p + 1)], X[:, m * (p + 1):m * (p + 2)],
+        return (backend_of(X).xp.reshape(X[:, :m * p], (R, m, p)), X[:, m * p:m * (p + 1)], X[:, m * (p + 1):m * (p + 2)],
                 X[:, -1])
 
     def _forward(self, X, A, y):
         """Pre-activations Z (R, N, m), activations H and residuals (R, N) for data A, y."""
         xp = backend_of(X).xp
         W, b, v, c = self.unpack(X)
-        Z = A @ xp.swapaxes(W, -1, -2) + b[:, None, :]
+        Z = A @ xp.matrix_transpose(W) + b[:, None, :]
         H = xp.maximum(Z, 0.0)
-        res = (H * v[:, None, :]).sum(axis=-1) + c[:, None] - y
+        res = xp.sum(H * v[:, None, :], axis=-1) + c[:, None] - y
         return Z, H, res
 
     def _grad(self, X, A, y):
         xp = backend_of(X).xp
         v = self.unpack(X)[2]
         Z, H, res = self._forward(X, A, y)
-        D = res[:, :, None] * v[:, None, :] * (Z > 0)  # dJ/dz with relu'(0) = 0
-        dW = xp.swapaxes(D, -1, -2) @ A
+        D = res[:, :, None] * v[:, None, :] * xp.astype(Z > 0, Z.dtype)  # dJ/dz with relu'(0) = 0
+        dW = xp.matrix_transpose(D) @ A
         R = X.shape[0]
-        return xp.concatenate([dW.reshape(R, self.m * self.p), D.sum(axis=1), (res[:, :, None] * H).sum(axis=1),
-                               res.sum(axis=1)[:, None]], axis=1)
+        return concat(xp, [xp.reshape(dW, (R, self.m * self.p)), xp.sum(D, axis=1),
+                           xp.sum(res[:, :, None] * H, axis=1), xp.sum(res, axis=1)[:, None]], axis=1)
 
     def value(self, X):
         check_points(X, self.d)
         res = self._forward(X, self.param("data", X), self.param("targets", X))[2]
-        return 0.5 * (res * res).sum(axis=1)
+        return 0.5 * backend_of(X).xp.sum(res * res, axis=1)
 
     def grad(self, X):
         check_points(X, self.d)
         return self._grad(X, self.param("data", X), self.param("targets", X))
 
     def _components(self, X, idx):
-        _check_idx(X, idx)
-        return self.param("data", X)[idx], self.param("targets", X)[idx]
+        return self.rows("data", X, idx), self.rows("targets", X, idx)
 
     def component_value(self, X, idx):
         """Row r: (n/B) sum_b J_{idx[r, b]}(x_r)."""
         check_points(X, self.d)
         res = self._forward(X, *self._components(X, idx))[2]
-        return 0.5 * (res * res).sum(axis=1) * (self.n / idx.shape[1])
+        return 0.5 * backend_of(X).xp.sum(res * res, axis=1) * (self.n / idx.shape[1])
 
     def component_grad(self, X, idx):
         """Row r: (n/B) sum_b grad J_{idx[r, b]}(x_r) (relu'(0) = 0)."""

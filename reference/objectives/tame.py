@@ -43,7 +43,7 @@ import math
 import numpy as np
 
 from ..backend import backend_of, get_backend
-from .base import Objective, check_points
+from .base import Objective, check_idx, check_points
 from .hull import Hull, _minkowski, _shifted, _single, _two_product, _two_sum, dist_to_hull
 
 # == the common interface ========================================================================
@@ -122,18 +122,18 @@ class FiniteSumTame(TameObjective):
     def component_value(self, X, idx):
         """Row r: (n/B) sum_b J_{idx[r, b]}(x_r) (the mean of f_i = n J_i: unbiased for J)."""
         check_points(X, self.d)
-        _check_idx(X, idx)
+        check_idx(X, idx)
         V = self._component_values(X)
         xp = backend_of(X).xp
-        return xp.take_along_axis(V, idx, axis=1).mean(axis=1) * self.n
+        return xp.mean(xp.take_along_axis(V, idx, axis=1), axis=1) * self.n
 
     def component_grad(self, X, idx):
         """Row r: (n/B) sum_b g_{J_{idx[r, b]}}(x_r) (the mean of grad f_i, f_i = n J_i)."""
         check_points(X, self.d)
-        _check_idx(X, idx)
+        check_idx(X, idx)
         G = self._component_grads(X)
         xp = backend_of(X).xp
-        return xp.take_along_axis(G, idx[:, :, None], axis=1).mean(axis=1) * self.n
+        return xp.mean(xp.take_along_axis(G, idx[:, :, None], axis=1), axis=1) * self.n
 
     def component_subdifferentials(self, x) -> list[Hull]:
         """[Clarke subdifferential of J_i at x for i < n]."""
@@ -599,7 +599,7 @@ class SpuriousRelu(FiniteSumTame):
     def _component_grads(self, X):
         t = X[:, 0]
         xp = backend_of(X).xp
-        return xp.stack([(t > 0) * 1.0, (t < 0) * 1.0], axis=1)[:, :, None]
+        return xp.stack([xp.astype(t > 0, t.dtype), xp.astype(t < 0, t.dtype)], axis=1)[:, :, None]
 
     def _component_points(self, X):
         xp = backend_of(X).xp
@@ -617,11 +617,6 @@ class SpuriousRelu(FiniteSumTame):
     def is_d_critical(self, X):
         check_points(X, 1)
         return X[:, 0] == 0
-
-
-def _check_idx(X, idx):
-    if idx.ndim != 2 or idx.shape[0] != X.shape[0]:
-        raise ValueError(f"idx must have shape (R, B) = ({X.shape[0]}, B); got {tuple(idx.shape)}")
 
 
 __all__ = ["Abs", "AbsDiff", "FiniteSumTame", "InnaToy", "L1Residual", "MaxLin1", "MaxLin2", "NegAbs",

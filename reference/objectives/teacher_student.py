@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..backend import backend_of, get_backend
+from ..backend import backend_of, concat, get_backend, row_dot
 from ._checks import nonneg_float, positive_int
 from .base import Objective, check_points
 
@@ -73,14 +73,14 @@ class TeacherStudent(Objective):
 
     def _unpack(self, X):
         h, p = self.h, self.p
-        return X[:, :h * p].reshape(-1, h, p), X[:, h * p:h * p + h], X[:, h * p + h:h * p + 2 * h], X[:, -1]
+        return backend_of(X).xp.reshape(X[:, :h * p], (-1, h, p)), X[:, h * p:h * p + h], X[:, h * p + h:h * p + 2 * h], X[:, -1]
 
     def _forward(self, X, A, y):
         """Hidden activations H (R, N, h) and residuals E (R, N) on data A ((N, p) shared or (R, N, p)), y."""
         check_points(X, self.d)
         xp = backend_of(X).xp
         W, c, v, e = self._unpack(X)
-        H = xp.tanh(xp.matmul(A, W.transpose(0, 2, 1)) + c[:, None, :])
+        H = xp.tanh(xp.matmul(A, xp.matrix_transpose(W)) + c[:, None, :])
         E = xp.matmul(H, v[:, :, None])[:, :, 0] + e[:, None] - y
         return H, E
 
@@ -88,20 +88,20 @@ class TeacherStudent(Objective):
         xp = backend_of(X).xp
         H, E = self._forward(X, A, y)
         N = E.shape[1]
-        f = 0.5 * xp.einsum("rn,rn->r", E, E) / N
+        f = 0.5 * row_dot(xp, E, E) / N
         v = self._unpack(X)[2]
         dE = E / N  # (R, N)
         gv = xp.matmul(dE[:, None, :], H)[:, 0, :]
-        ge = dE.sum(axis=1)
+        ge = xp.sum(dE, axis=1)
         dZ = dE[:, :, None] * v[:, None, :] * (1.0 - H * H)  # (R, N, h)
-        gW = xp.matmul(dZ.transpose(0, 2, 1), A)
-        gc = dZ.sum(axis=1)
-        return f, xp.concatenate([gW.reshape(X.shape[0], -1), gc, gv, ge[:, None]], axis=1)
+        gW = xp.matmul(xp.matrix_transpose(dZ), A)
+        gc = xp.sum(dZ, axis=1)
+        return f, concat(xp, [xp.reshape(gW, (X.shape[0], -1)), gc, gv, ge[:, None]], axis=1)
 
     def value(self, X):
         xp = backend_of(X).xp
         E = self._forward(X, self.param("A", X), self.param("y", X))[1]
-        return 0.5 * xp.einsum("rn,rn->r", E, E) / self.n
+        return 0.5 * row_dot(xp, E, E) / self.n
 
     def grad(self, X):
         return self.value_and_grad(X)[1]
@@ -112,6 +112,4 @@ class TeacherStudent(Objective):
 
     def component_grad(self, X, idx):
         """Row r: (1/B) sum_b grad f_{idx[r, b]}(x_r)."""
-        if idx.ndim != 2 or idx.shape[0] != X.shape[0]:
-            raise ValueError(f"idx must have shape (R, B) = ({X.shape[0]}, B); got {tuple(idx.shape)}")
-        return self._value_grad(X, self.param("A", X)[idx], self.param("y", X)[idx])[1]
+        return self._value_grad(X, self.rows("A", X, idx), self.rows("y", X, idx))[1]

@@ -128,7 +128,8 @@ def adabayes() -> Optimizer:
         xp = backend_of(g).xp
         g, m, v, mhat = _moments(state, g, hp, t)
         sigma2 = hp["lr_sgd"] / hp["batch_size"]
-        keep = xp.exp(-(hp["lr"] ** 2) / sigma2)  # exact OU propagation of the prior variance
+        # exact OU propagation of the prior variance (asarray: lr may be a plain float, a column or a schedule's value)
+        keep = xp.exp(xp.asarray(-(hp["lr"] ** 2) / sigma2, dtype=g.dtype))
         s_prior = state["s"] * keep + sigma2 * (1.0 - keep)
         s = 1.0 / (1.0 / s_prior + g * g)
         return {"x": (state["x"] - s * mhat) * (1.0 - hp["weight_drift"]), "m": m, "v": v, "s": s}
