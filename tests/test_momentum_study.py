@@ -76,3 +76,15 @@ def test_with_pepit_runs_stay_below_the_worst_case(tmp_path, monkeypatch):
         # observed: the catalogue's runs stay below the class's worst case (Delta_r uses f_low <= f*)
         assert all(m["max"][0] <= w["value"] + w["tolerance"] for m in r["measured"].values())
     assert momentum._gd(res)["pep"][0]["value"] == pytest.approx(0.8, abs=1e-7)  # golden gd.smooth N = 1
+
+
+def test_compare_draws_the_momentum_bounds_where_their_conditions_hold(tmp_path):
+    # cosine_sum: L = 2.955; heavy_ball.smooth needs lr < 2 (1 - momentum)/L = 0.0677 at momentum 0.9
+    rc, out, _ = call("compare", "--steps", "20", "--seeds", "2", "--plot", tmp_path / "c.png", "--json")
+    assert rc == 0
+    bounds = {r["label"]: r["bounds"] for r in strict_json(out)["rows"]}
+    assert bounds == {"gd": ["gd.smooth", "gd.smooth.pep"], "heavy_ball": ["heavy_ball.smooth"],
+                      "nag": ["nag.smooth"]}
+    rc, out, _ = call("compare", "--optimizers", "heavy_ball", "--set", "heavy_ball.lr=0.07", "--steps", "20",
+                      "--seeds", "2", "--plot", tmp_path / "d.png", "--json")
+    assert rc == 0 and strict_json(out)["rows"][0]["bounds"] == []

@@ -158,11 +158,12 @@ def verdict(result) -> list[str]:
         lines.append("PEP worst case: not computed (the extra pep, PEPit with Clarabel, is not installed)")
     for title in gd["measured"]:
         g = gd["measured"][title]["median"]
-        beat = [f"{r['method']} {r['momentum']:g} N={N}" for r in _momentum_rows(result) for i, N in enumerate(Ns)
-                if r["measured"][title]["median"][i] < min(g[i], gd["bound"][i])]
-        lines.append(f"runs on {title}: momentum's median below GD's run and GD's bound at "
-                     + (f"{len(beat)} of {len(Ns) * len(_momentum_rows(result))} (method, N): {', '.join(beat)}"
-                        if beat else "no (method, N)"))
+        beat = {f"{r['method']} {r['momentum']:g}": [N for i, N in enumerate(Ns)
+                                                      if r["measured"][title]["median"][i] < min(g[i], gd["bound"][i])]
+                for r in _momentum_rows(result)}
+        beat = [f"{k} at N = {','.join(map(str, v))}" for k, v in beat.items() if v]
+        lines.append(f"runs on {title}: momentum's median below GD's run and GD's bound: "
+                     + ("; ".join(beat) if beat else "nowhere"))
     worst = max(max(np.asarray(m["max"]) / np.asarray(r["bound"])) for r in result["rows"] for m in r["measured"].values())
     lines.append(f"every run below its certified bound: worst measured / bound = {worst:.3g}")
     return lines
