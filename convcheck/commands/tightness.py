@@ -11,7 +11,7 @@ from convcheck.theory.evaluate import evaluate, fmt
 from .. import families
 from ..cliargs import EXIT_FAILED, BadInput, parse_sets
 from ..clifiles import atomic_file, plot_path
-from ..pep_classes import CLASSES, MEASURES, class_for, uncovered
+from ..pep_classes import MEASURES, class_for, uncovered
 from ..texttable import table
 from .common import emit, theorem
 
