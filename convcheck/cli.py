@@ -155,8 +155,8 @@ def build_parser() -> argparse.ArgumentParser:
                                 "oscillations on the paper's 2-D toy), inna-relu (INNA vs SGD vs Adam on a tiny ReLU "
                                 "net: loss and D-criticality), scaling-rule (where Malladi et al.'s square-root rule "
                                 "holds and breaks, against SGD's linear rule), importance-sampling (sampling schemes' variance "
-                                "reduction; SGD and Adam under each), bayesian (BRMSprop/BAdam vs RMSprop/Adam), momentum (GD, heavy "
-                                "ball, NAG: runs, certified bounds, PEP worst cases)")
+                                "reduction; SGD and Adam under each), bayesian (BRMSprop/BAdam vs RMSprop/Adam), "
+                                "momentum (GD, heavy ball, NAG: runs, certified bounds, PEP worst cases)")
     s.add_argument("name", choices=["de2018", "adam-regimes", "clipping-gap", "smoothness", "inna-toy", "inna-relu",
                                     "scaling-rule", "importance-sampling", "bayesian", "momentum"])
     s.add_argument("--out", metavar="DIR", help="output folder (default ./study-NAME)")

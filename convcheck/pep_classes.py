@@ -48,8 +48,8 @@ CLASSES = {c.name: c for c in (
 MEASURES = {m.name: m for m in (
     Measure("min_grad_sq_before_T", "min_{0<=t<=N} ||grad f(x_t)||^2 from f(x_0) - f* <= Delta; f(x_t) >= f* imposed "
             "at x_0..x_{N+1} (a sampled relaxation of f >= f*); the bound at T = N + 1", 1, 1, True),
-    Measure("min_grad_sq_through_T", "min_{0<=t<=N} ||grad f(x_t)||^2 from f(x_0) - f(x_N) <= Delta; the bound at T = N",
-            0, 1, False),
+    Measure("min_grad_sq_through_T",
+            "min_{0<=t<=N} ||grad f(x_t)||^2 from f(x_0) - f(x_N) <= Delta; the bound at T = N", 0, 1, False),
     Measure("gap_last_iterate", "f(x_N) - f* from f(x_0) - f* <= Delta; the bound at T = N", 0, 0, True),
 )}
 

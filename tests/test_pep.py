@@ -168,7 +168,7 @@ def test_worst_case_scales_as_L_Delta():
     direct, _ = pep._solve("smooth", "min_grad_sq_before_T", "heavy_ball", 2.0, None, 3.0, 0.375, 0.5, 2, dual=True)
     assert w.value == pytest.approx(direct, rel=1e-6)
     assert w.value == pytest.approx(6 * case["pep"], rel=1e-6)
-    # f - f* scales as Delta alone, the PL constant as mu/L: L = 2, mu = 0.2, lr = 1/4 is the unit case mu = 0.1, lr = 1/2
+    # f - f* scales as Delta alone, the PL constant as mu/L: L = 2, mu = 0.2, lr = 1/4 is the unit mu = 0.1, lr = 1/2
     pl = _pep("gd.pl", "pl", 1, lr=0.5, mu=0.1)
     w = pep.worst_case("gd", 1, L=2.0, Delta=3.0, lr=0.25, function_class="pl", measure="gap_last_iterate", mu_pl=0.2)
     direct, _ = pep._solve("pl", "gap_last_iterate", "gd", 2.0, 0.2, 3.0, 0.25, 0.0, 1, dual=True)

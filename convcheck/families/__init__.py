@@ -6,9 +6,10 @@ function returning Parts). Adding a theorem touches its family's theory/ module 
 module of the same family; tests/test_registries.py holds every theorem to having one or the other. A theorem
 whose one-step inequality decreases a potential f(x_t) + a ||s_t||^2 also has a state hook (STATES: id -> a
 function of the Join returning s_{t+1} = next(s_t, x_t, x_{t+1}), s_0 = 0), so the checker can measure ||s_t||^2.
-A property theorem whose chain proves a rate it cannot state (the model's one-step
-inequality cannot carry its potential) may declare it in BOUNDS: id -> a function returning the theorem with that
-rate stated, which checks on runs and `convcheck tightness` hold it to. A family may also declare BLIND_SPOTS: id -> {bug class: why its check cannot see it} (convcheck/blindspots.py).
+A property theorem whose chain proves a rate the model cannot state (its one-step inequality cannot carry the
+potential) may declare it in BOUNDS: id -> a function returning the theorem with that rate stated, which its check
+on runs and `convcheck tightness` hold it to (as_bound). A family may also declare BLIND_SPOTS: id -> {bug class:
+why its check cannot see it} (convcheck/blindspots.py).
 """
 from __future__ import annotations
 

@@ -164,7 +164,8 @@ def verdict(result) -> list[str]:
         beat = [f"{k} at N = {','.join(map(str, v))}" for k, v in beat.items() if v]
         lines.append(f"runs on {title}: momentum's median below GD's run and GD's bound: "
                      + ("; ".join(beat) if beat else "nowhere"))
-    worst = max(max(np.asarray(m["max"]) / np.asarray(r["bound"])) for r in result["rows"] for m in r["measured"].values())
+    worst = max(max(np.asarray(m["max"]) / np.asarray(r["bound"]))
+                for r in result["rows"] for m in r["measured"].values())
     lines.append(f"every run below its certified bound: worst measured / bound = {worst:.3g}")
     return lines
 
