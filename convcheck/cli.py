@@ -155,18 +155,22 @@ def build_parser() -> argparse.ArgumentParser:
                                 "oscillations on the paper's 2-D toy), inna-relu (INNA vs SGD vs Adam on a tiny ReLU "
                                 "net: loss and D-criticality), scaling-rule (where Malladi et al.'s square-root rule "
                                 "holds and breaks, against SGD's linear rule), importance-sampling (sampling schemes' variance "
-                                "reduction; SGD and Adam under each), bayesian (BRMSprop/BAdam vs RMSprop/Adam)")
+                                "reduction; SGD and Adam under each), bayesian (BRMSprop/BAdam vs RMSprop/Adam), "
+                                "momentum (GD, heavy ball, NAG: runs, certified bounds, PEP worst cases)")
     s.add_argument("name", choices=["de2018", "adam-regimes", "clipping-gap", "smoothness", "inna-toy", "inna-relu",
-                                    "scaling-rule", "importance-sampling", "bayesian"])
+                                    "scaling-rule", "importance-sampling", "bayesian", "momentum"])
     s.add_argument("--out", metavar="DIR", help="output folder (default ./study-NAME)")
     s.add_argument("--quick", action="store_true", help="a seconds-long miniature (for tests), not for conclusions")
     _backend(s)
-    s = add("tightness", "tightness", "a theorem's certified bound against the PEP worst case per N (gd.smooth, "
-                                      "heavy_ball.smooth, nag.smooth; needs the extra pep: PEPit with Clarabel)")
+    s = add("tightness", "tightness", "a theorem's certified bound against the PEP worst case per N (GD, heavy ball "
+                                      "and NAG theorems on L-smooth or L-smooth PL functions; needs the extra pep: "
+                                      "PEPit with Clarabel)")
     s.add_argument("id", type=nonempty)
     s.add_argument("--N", default="1,2,5,10", help="comma-separated step counts (default 1,2,5,10)")
     s.add_argument("--set", action="append", metavar="NAME=VALUE",
-                   help="L, Delta (default 1), lr (default prescribed), momentum (default 1/2)")
+                   help="L, Delta (default 1), lr (default prescribed), momentum (default 1/2), mu (PL; default 1/10)")
+    s.add_argument("--plot", metavar="FILE", help="also draw bound/PEP against N into FILE (a folder gets "
+                                                  "tightness.png)")
     s = add("sweep", "sweep", "a grid of objectives x oracles x hyperparameters x seeds from a TOML spec, in chunks on "
                               "dask.distributed, into Parquet, with theorems judged on every setup",
             epilog="--out DIR receives spec.toml, chunks/*.parquet (one per finished chunk, written atomically), "

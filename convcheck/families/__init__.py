@@ -6,7 +6,10 @@ function returning Parts). Adding a theorem touches its family's theory/ module 
 module of the same family; tests/test_registries.py holds every theorem to having one or the other. A theorem
 whose one-step inequality decreases a potential f(x_t) + a ||s_t||^2 also has a state hook (STATES: id -> a
 function of the Join returning s_{t+1} = next(s_t, x_t, x_{t+1}), s_0 = 0), so the checker can measure ||s_t||^2.
-A family may also declare BLIND_SPOTS: id -> {bug class: why its check cannot see it} (convcheck/blindspots.py).
+A property theorem whose chain proves a rate the model cannot state (its one-step inequality cannot carry the
+potential) may declare it in BOUNDS: id -> a function returning the theorem with that rate stated, which its check
+on runs and `convcheck tightness` hold it to (as_bound). A family may also declare BLIND_SPOTS: id -> {bug class:
+why its check cannot see it} (convcheck/blindspots.py).
 """
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ SETUPS: Registry = Registry("default setups")
 CHECKS: Registry = Registry("property check")
 STATES: Registry = Registry("potential state hook")
 BLIND_SPOTS: Registry = Registry("blind spots")
+BOUNDS: Registry = Registry("stated bound of a property theorem")
 for _family in FAMILIES:
     for _id, _spots in getattr(_family, "BLIND_SPOTS", {}).items():  # optional: most families declare none
         BLIND_SPOTS.register(_id, _spots)
@@ -29,11 +33,21 @@ for _family in FAMILIES:
         CHECKS.register(_id, _check)
     for _id, _state in getattr(_family, "STATES", {}).items():  # only families with potentials define STATES
         STATES.register(_id, _state)
+    for _id, _bound in getattr(_family, "BOUNDS", {}).items():  # only property theorems with a proved rate
+        BOUNDS.register(_id, _bound)
 
 
 def default_setups(theorem_id: str) -> list:
     """The built-in problems a theorem is checked on (small enough for `convcheck check` in seconds)."""
     return SETUPS.get(theorem_id)()
+
+
+def as_bound(thm):
+    """The theorem as a bound: itself when it states a rate, its family's BOUNDS entry for a property theorem
+    that proves one, else None."""
+    if thm.rate is not None:
+        return thm
+    return BOUNDS.get(thm.id)() if thm.id in BOUNDS else None
 
 
 def blind_spots(theorem_id: str) -> dict:

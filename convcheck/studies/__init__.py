@@ -20,6 +20,8 @@ proofs_notes/studies/.
                                   each (Lahire 2023, whose metric is NOT FOUND: ours is V_unif/V_p)
     convcheck study bayesian      BRMSprop and BAdam against RMSprop and Adam at their best lr on catalogue
                                   problems and the tiny ReLU net (Aitchison; the paper's MNIST numbers not claimed)
+    convcheck study momentum      GD, heavy ball and NAG at momentum 0, 0.5, 0.9 on the smooth catalogue: runs,
+                                  certified bounds and PEP worst cases against N
 
 ``run(name, out, quick=False, progress=..., backend="numpy")`` runs one and returns its result (also written
 to ``out/<name>.json``); a study whose ``run`` takes ``backend`` runs its batches on that namespace, any
@@ -33,12 +35,12 @@ from pathlib import Path
 
 from convcheck.reference.backend import Unsupported
 
-from . import (adam_regimes, bayesian, clipping_gap, de2018, importance_sampling, inna_relu, inna_toy, scaling_rule,
-               smoothness_scatter)
+from . import (adam_regimes, bayesian, clipping_gap, de2018, importance_sampling, inna_relu, inna_toy, momentum,
+               scaling_rule, smoothness_scatter)
 
 STUDIES = {"de2018": de2018, "adam-regimes": adam_regimes, "clipping-gap": clipping_gap,
            "smoothness": smoothness_scatter, "inna-toy": inna_toy, "inna-relu": inna_relu, "scaling-rule": scaling_rule,
-           "importance-sampling": importance_sampling, "bayesian": bayesian}
+           "importance-sampling": importance_sampling, "bayesian": bayesian, "momentum": momentum}
 
 
 def _module(name: str):
@@ -67,8 +69,7 @@ def summary(name: str, result: dict) -> dict:
     """The headline numbers (no curves, no per-run arrays), JSON-ready."""
     from .common import jsonable
 
-    if name in ("clipping-gap", "smoothness", "inna-toy", "inna-relu", "scaling-rule", "importance-sampling",
-                "bayesian"):
+    if hasattr(_module(name), "summary"):  # a study that keeps its own headline numbers
         return jsonable(_module(name).summary(result))
     if name == "de2018":
         keep = ("label", "lr", "lr_at_grid_edge", "median_final_train", "median_final_test", "median_min_grad_norm",
