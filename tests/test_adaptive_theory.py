@@ -252,3 +252,19 @@ def test_schedule_decay_needs_a_nonzero_first_lr():
     opt = adamw(decay="schedule")
     with pytest.raises(ValueError, match="needs lr_0 > 0"):
         opt.init(np.ones((1, 2)), opt.hyperparameters({"lr": 0.0}))
+
+
+@pytest.mark.parametrize("lr_value", [1e-2, 1e-4, 1e-6])
+def test_adam_first_step_ascends_in_expectation_under_skewed_unbiased_noise(lr_value):
+    """Why no one-step inequality E_t f(x_{t+1}) <= f(x_t) - c ||grad f||^2 + b with b/c -> 0 holds at k = 1 for
+    bias-corrected Adam (proofs_notes/adam.stoch.md): its first step is -lr g/(|g| + xi). On f = x^2/2 at x = 0.1,
+    the unbiased answers g = 1.1 (p = 0.1) and g = -1/90 (p = 0.9) make E f(x_1) - f(x_0) = 0.08 lr + lr^2/2 (xi -> 0), an
+    ascent of order lr whatever lr: b >= 0.08 lr, a floor b/c of order 1."""
+    opt = optimizers.get("adam")
+    hp = opt.hyperparameters({"lr": lr_value, "xi": 1e-8, "beta1": 0.9, "beta2": 0.999})
+    x0 = np.array([[0.1]])
+    answers, probs = np.array([1.1, -1 / 90]), np.array([0.1, 0.9])
+    assert probs @ answers == pytest.approx(0.1, abs=1e-15)  # unbiased
+    f_next = [0.5 * opt.step(opt.init(x0, hp), np.array([[g]]), hp, 0)["x"][0, 0] ** 2 for g in answers]
+    ascent = probs @ np.array(f_next) - 0.5 * 0.1 ** 2
+    assert ascent == pytest.approx(0.08 * lr_value + lr_value ** 2 / 2, rel=1e-5)  # xi/|g| ~ 1e-6
