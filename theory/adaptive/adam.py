@@ -67,7 +67,7 @@ def preconditioner(u, p, i):
     return DIAGONAL.at(u=u, p=p, lo_p=xi, hi_p=G + xi, dmin=sp.sqrt(vmin) + xi, dmax=sp.sqrt(vmax) + xi, pick=(i,))
 
 
-def one_step_of_adam(lagged: Condition, lag_name: str, averaged: str, why_lag: str, source: Source) -> ChainStep:
+def one_step_of_adam(lagged: Condition, lag_sq: str, averaged: str, why_lag: str, source: Source) -> ChainStep:
     """f(x_{t+1}) <= f(x_t) - c ||grad f||^2 + floor_of(lag) under ``lagged``: ||e|| <= lag for the error
     e = mhat - grad f. The derivation's weights do not depend on the lag, which enters through ||e||^2 alone."""
     return ChainStep(
@@ -78,7 +78,7 @@ def one_step_of_adam(lagged: Condition, lag_name: str, averaged: str, why_lag: s
         f"and {why_lag}. With x_{{t+1}} - x_t = -lr (q + r), q = g/D, r = e/D: lsmooth.descent; "
         "||g + 2 (G+xi) r||^2 >= 0 (Young: -<g, r> <= ||g||^2/(4 (G+xi)) + (G+xi) ||r||^2); "
         "||q - r||^2 >= 0 (||q + r||^2 <= 2 ||q||^2 + 2 ||r||^2); precond.diagonal: <g, q> >= "
-        f"||g||^2/(G+xi), ||q||^2 <= ||g||^2/xi^2, ||r||^2 <= ||e||^2/xi^2 <= ({lag_name})^2/xi^2",
+        f"||g||^2/(G+xi), ||q||^2 <= ||g||^2/xi^2, ||r||^2 <= ||e||^2/xi^2 <= {lag_sq}/xi^2",
         (), source,
         assume=(V_RANGE, lagged, Condition(sp.GreaterThan(e_norm, 0, evaluate=False), "||mhat - g|| >= 0")),
         derives=Derivation(ONE_STEP, (
@@ -119,7 +119,7 @@ det = Theorem(
               "b = delta^2 lr (G + xi + L lr)/xi^2"),
     complexity=Formula(sp.ceiling(T_eps), DERIVED),
     chain=(
-        one_step_of_adam(LAGGED, "delta", "gradients", "the lag e = mhat - g has ||e|| <= delta (momentum.lag with "
+        one_step_of_adam(LAGGED, "delta^2", "gradients", "the lag e = mhat - g has ||e|| <= delta (momentum.lag with "
                          "s = L lr G2/xi, b = beta1)", DERIVED),
         ChainStep("momentum floor",
                   "eps_min^2 = 2 b/c is delta^2 times a constant: linear in beta1/(1 - beta1), so reaching eps at "
@@ -178,7 +178,7 @@ stoch = Theorem(
     rate=Rate("min_grad_sq_before_T", Formula(rate_st, DERIVED_STOCH),
               "min_{0<=t<T} ||grad f(x_t)||^2 <= Delta/(c T) + b/c on every run, c = lr (3/(4 (G+xi)) - L lr/xi^2), "
               "b = (delta + tau)^2 lr (G + xi + L lr)/xi^2"),
-    chain=(one_step_of_adam(LAGGED_NOISE, "delta + tau", "noisy gradients",
+    chain=(one_step_of_adam(LAGGED_NOISE, "(delta + tau)^2", "noisy gradients",
                             "the error e = mhat - grad f has ||e|| <= delta + tau (momentum.lag_noise with "
                             "s = L lr G2/xi, b = beta1, tau)", DERIVED_STOCH),),
     claims=(Claim("order", "O(eps^-4) for stochastic Adam. No paper's order was read (De et al.'s stochastic ADAM "
