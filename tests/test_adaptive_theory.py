@@ -19,6 +19,7 @@ from convcheck.theory.adaptive import adam, rmsprop, scale_free
 from convcheck.theory.evaluate import evaluate
 from convcheck.theory.model import Condition
 from convcheck.theory.symbols import L, beta1, lr, xi
+from convcheck.theory.symbols import tau as oracles_tau
 
 
 @pytest.mark.parametrize("tid", ["rmsprop.det", "adam.det", "adamw.scale_free", "adam.signgd_limit"])
@@ -30,9 +31,49 @@ def test_derived_theorems_certify_symbolically(tid):
     assert cert.claims_level == ("symbolic" if orders and theory.get(tid).kind != "property" else "none")
 
 
-def test_adam_stoch_is_a_claim_without_a_chain():
+def test_adam_stoch_certifies_its_pathwise_bound_and_leaves_the_order_to_the_runs():
     cert = theory.certify(theory.get("adam.stoch"))
-    assert cert.level == "unverified" and cert.steps == []
+    assert cert.ok and cert.level == "symbolic" and not cert.unlinked
+    assert cert.claims_level == "none"  # no T(eps) is stated: the eps^-4 claim is judged by the order fit
+    # adam.det's chain with delta + tau in place of delta: the momentum error is the only thing the noise changes
+    assert sp.simplify(adam.floor_st - adam.floor_b.subs(adam.delta, adam.delta + oracles_tau)) == 0
+
+
+def test_adam_stoch_floor_keeps_the_noise_as_lr_vanishes():
+    """Why eps^-4 stays a claim: b/c -> (4/3) tau^2 (G + xi)^2/xi^2 > 0 as lr -> 0, for every beta1."""
+    limit = sp.limit(adam.floor_st / adam.coef, adam.lr, 0, "+")
+    assert sp.simplify(limit - sp.Rational(4, 3) * oracles_tau ** 2 * (adam.G + xi) ** 2 / xi ** 2) == 0
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.floats(0.0, 0.99), st.floats(0.0, 5.0), st.floats(0.0, 3.0))
+def test_momentum_lag_noise_recursion_stays_below_its_bound_and_reaches_it(b, s_lag, tau):
+    """E_k = w_k (E_{k-1} + s) + (1 - w_k) tau with Adam's bias-corrected w_k = b (1 - b^(k-1))/(1 - b^k): the
+    worst case of the lemma's hypothesis climbs to b s/(1 - b) + tau and never above it."""
+    bound, E = b * s_lag / (1 - b) + tau, 0.0
+    for k in range(1, 3000):
+        w = b * (1 - b ** (k - 1)) / (1 - b ** k)
+        E = w * (E + s_lag) + (1 - w) * tau
+        assert E <= bound * (1 + 1e-12) + 1e-15
+    assert E == pytest.approx(bound, rel=1e-6, abs=1e-12)
+
+
+class AgainstTheGradient(oracles.BoundedNoise):
+    """g = grad f - tau grad f/||grad f||: noise of norm tau, biased, always against the gradient. Inside the
+    almost-sure bound adam.stoch assumes, which uses no unbiasedness."""
+
+    def __call__(self, objective, X, grad, rng, t):
+        norm = np.linalg.norm(grad, axis=1, keepdims=True)
+        return grad - self.tau * grad / np.maximum(norm, 1e-300)
+
+
+@pytest.mark.parametrize("noise", [oracles.BoundedNoise(0.3), AgainstTheGradient(0.3)])
+def test_adam_stoch_one_step_and_rate_hold_on_unbiased_and_biased_noise(noise):
+    setup = Setup(objectives.get("logcosh_sin", d=6, kappa=30.0, seed=3, m=4), noise, runs=16, steps=300, sweep=True,
+                  hp={"xi": 0.5, "beta1": 0.5, "beta2": 0.99})
+    rep = check_setup(theory.get("adam.stoch"), setup)
+    assert rep.verdict == "holds", rep.to_dict()
+    assert {p.name for p in rep.parts} == {"one-step", "rate"}
 
 
 def test_rmsprop_stoch_is_certified_and_needs_its_g_condition():
@@ -161,8 +202,8 @@ def test_order_fit_refutes_a_planted_too_fast_claim():
     stoch = theory.get("adam.stoch")
     claim = dataclasses.replace(stoch.claims[0], eps_exponent=sp.Integer(1))
     planted = dataclasses.replace(stoch, claims=(claim,))
-    setup = Setup(objectives.get("logcosh_sin", d=10, kappa=10.0, seed=0), oracles.Gaussian(1.0), runs=16,
-                  steps=3000, hp={"xi": 1e-8, "beta1": 0.9, "beta2": 0.999}, eps_ladder=(0.8, 0.56, 0.4))
+    setup = Setup(objectives.get("logcosh_sin", d=10, kappa=10.0, seed=0), oracles.BoundedNoise(0.5), runs=8,
+                  steps=4000, hp={"xi": 1.0, "beta1": 0.9, "beta2": 0.999}, eps_ladder=(0.8, 0.56, 0.4))
     assert check_setup(planted, setup).verdict == "violated"
     assert check_setup(stoch, setup).verdict == "holds"
 
@@ -211,3 +252,19 @@ def test_schedule_decay_needs_a_nonzero_first_lr():
     opt = adamw(decay="schedule")
     with pytest.raises(ValueError, match="needs lr_0 > 0"):
         opt.init(np.ones((1, 2)), opt.hyperparameters({"lr": 0.0}))
+
+
+@pytest.mark.parametrize("lr_value", [1e-2, 1e-4, 1e-6])
+def test_adam_first_step_ascends_in_expectation_under_skewed_unbiased_noise(lr_value):
+    """Why no one-step inequality E_t f(x_{t+1}) <= f(x_t) - c ||grad f||^2 + b with b/c -> 0 holds at k = 1 for
+    bias-corrected Adam (proofs_notes/adam.stoch.md): its first step is -lr g/(|g| + xi). On f = x^2/2 at x = 0.1,
+    the unbiased answers g = 1.1 (p = 0.1) and g = -1/90 (p = 0.9) make E f(x_1) - f(x_0) = 0.08 lr + lr^2/2 (xi -> 0), an
+    ascent of order lr whatever lr: b >= 0.08 lr, a floor b/c of order 1."""
+    opt = optimizers.get("adam")
+    hp = opt.hyperparameters({"lr": lr_value, "xi": 1e-8, "beta1": 0.9, "beta2": 0.999})
+    x0 = np.array([[0.1]])
+    answers, probs = np.array([1.1, -1 / 90]), np.array([0.1, 0.9])
+    assert probs @ answers == pytest.approx(0.1, abs=1e-15)  # unbiased
+    f_next = [0.5 * opt.step(opt.init(x0, hp), np.array([[g]]), hp, 0)["x"][0, 0] ** 2 for g in answers]
+    ascent = probs @ np.array(f_next) - 0.5 * 0.1 ** 2
+    assert ascent == pytest.approx(0.08 * lr_value + lr_value ** 2 / 2, rel=1e-5)  # xi/|g| ~ 1e-6

@@ -333,7 +333,8 @@ def test_order_against_lower_bound():
 def test_registry_filters_and_unknown_id():
     assert [t.id for t in theory.theorems(algorithm="gd", function_class="L-smooth")] == ["gd.smooth", "gd.smooth.pep"]
     assert [t.id for t in theory.theorems(algorithm="gd", kind="property")] == ["gd.l0l1.lower"]
-    assert {t.id for t in theory.theorems(oracle="bounded_variance")} >= {"sgd.smooth", "lower.stoch", "adam.stoch"}
+    assert {t.id for t in theory.theorems(oracle="bounded_variance")} >= {"sgd.smooth", "lower.stoch", "rmsprop.sde"}
+    assert {"rmsprop.stoch", "adam.stoch"} <= {t.id for t in theory.theorems(oracle="bounded")}
     assert all(t.oracle == "bounded_variance" for t in theory.theorems(oracle="bounded_variance"))
     with pytest.raises(KeyError, match="unknown theorem 'adam.nope'; known: .*adam.det, .*gd.smooth"):
         theory.get("adam.nope")

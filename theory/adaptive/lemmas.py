@@ -1,5 +1,5 @@
 """The adaptive family's premises: running averages stay in range, a diagonal preconditioner's Gram
-bounds, and the lag of a bias-corrected momentum average.
+bounds, and the lag of a bias-corrected momentum average (of exact or of noisy gradients).
 
 * ``ema.range`` (proved, by induction): a running convex combination v_k = w_k v_{k-1} + (1 - w_k) s_k,
   w_k in [0, 1], v_0 = 0, of samples s_k in [lo, hi] (lo <= 0 <= hi) stays in [lo, hi]. RMSProp's
@@ -107,6 +107,30 @@ LAG = Lemma(
     ),
 )
 
+# -- momentum.lag_noise ------------------------------------------------------------------------------
+tau_ = sp.Symbol("tau_n", nonnegative=True)
+
+LAG_NOISE = Lemma(
+    id="momentum.lag_noise",
+    title="The lag of a momentum average of noisy gradients is at most b s/(1 - b) + tau",
+    statement="E_0 = 0 and 0 <= E_k <= w_k (E_{k-1} + s) + (1 - w_k) tau with 0 <= w_k <= b < 1: "
+              "E_k <= b s/(1 - b) + tau for every k (E_k = ||mhat_k - grad f(x_{k-1})||, s a bound on the "
+              "gradient's change per step, tau on the oracle's noise ||g_k - grad f(x_{k-1})||)",
+    conclusions=(le(E_, b_ * sl / (1 - b_) + tau_),),
+    source=DERIVED,
+    scalars=(E_, sl, b_, tau_),
+    constants=(WL_Q,),
+    hypotheses=(le(0, b_), lt(b_, 1), le(0, sl), le(0, tau_)),
+    proof=(
+        ChainStep("base case", "E_0 = 0 <= b s/(1 - b) + tau", (), DERIVED,
+                  derives=Derivation(Stated(0, ((E_, 0),)), ())),
+        ChainStep("induction", "w (E + s) + (1 - w) tau <= w (b s/(1 - b) + tau) + w s + (1 - w) tau = "
+                               "w s/(1 - b) + tau <= b s/(1 - b) + tau, as w <= b", (), DERIVED,
+                  derives=Derivation(Stated(0, ((E_, wl * (E_ + sl) + (1 - wl) * tau_),)),
+                                     ((Stated(0), wl), (le(wl, b_), sl / (1 - b_))))),
+    ),
+)
+
 # -- precond.decorrelation ----------------------------------------------------------------------------
 r_, gb, sh = sp.Symbol("r", nonnegative=True), sp.Symbol("G_u", positive=True), sp.Symbol("shift", positive=True)
 xo = sp.Symbol("x_w", positive=True)
@@ -148,4 +172,4 @@ PREDICTABLE = Lemma(
                        ((s_w, -sp.oo, sp.oo),)),),
 )
 
-LEMMAS = (EMA_RANGE, DIAGONAL, LAG, DECORRELATION, PREDICTABLE)
+LEMMAS = (EMA_RANGE, DIAGONAL, LAG, LAG_NOISE, DECORRELATION, PREDICTABLE)
