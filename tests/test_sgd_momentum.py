@@ -59,7 +59,7 @@ def test_the_shadow_iterate_is_sgd_with_step_lr_over_one_minus_mu():
     step = sm.POTENTIAL.point_step(sm.update)
     assert set(step.terms) == {"o"} and sp.simplify(step.terms["o"] + sm.lr / (1 - sm.mu)) == 0
     obj = objectives.get("sin_squared", d=4, a=3.0)
-    opt, oracle = optimizers.get("heavy_ball"), oracles.Gaussian(0.5)
+    opt = optimizers.get("heavy_ball")
     hp = {"lr": 0.05, "momentum": 0.8, "dampening": 0.0}
     k = -hp["lr"] * hp["momentum"] / (1 - hp["momentum"])
     x0 = obj.initial_points(3, seed=1)

@@ -132,6 +132,7 @@ def _check_pl(setup: Setup, optimizer=None) -> list[Part]:
     return [dataclasses.replace(p, detail=f"{setup.describe()}: {p.detail}") for p in parts]
 
 
-SETUPS = {"heavy_ball.smooth": momentum_setups, "nag.smooth": momentum_setups, "sgd_momentum.smooth": sgd_momentum_setups}
+SETUPS = {"heavy_ball.smooth": momentum_setups, "nag.smooth": momentum_setups,
+          "sgd_momentum.smooth": sgd_momentum_setups}
 CHECKS = {"heavy_ball.pl": heavy_ball_pl}
 STATES = {"heavy_ball.smooth": heavy_ball_state, "nag.smooth": nag_state}

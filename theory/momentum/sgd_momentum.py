@@ -20,19 +20,21 @@ between x_t and z_t, ||z_t - x_t|| = lr mu/(1 - mu) ||b_{t-1}|| (weight eta/(2 r
 
     condition   lr < 2 (1 - mu)^2/(L (1 + mu))   (c > 0)
     rate        E||grad f(x_R)||^2 = (1/T) sum_{t<T} E||grad f(x_t)||^2 <= (Delta + T C sigma^2)/(T c)
-    prescribed  eta = lr/(1 - mu) = 1/(A + B),  A = L (1 + mu)/(1 - mu),  B = sigma sqrt(T)/D,  D = sqrt(2 Delta (1 - mu)/L)
+    prescribed  eta = lr/(1 - mu) = 1/(A + B),  A = L (1 + mu)/(1 - mu),  B = sigma sqrt(T)/D,
+                D = sqrt(2 Delta (1 - mu)/L)
                 (eta <= 1/A gives c >= eta/2, eta <= 1/B bounds the noise term): rate
-                2 Delta (A + B)/T + L sigma^2/((1 - mu) B) = 2 L Delta (1 + mu)/((1 - mu) T) + 2 sigma sqrt(2 L Delta/(1 - mu))/sqrt(T)
+                2 Delta (A + B)/T + L sigma^2/((1 - mu) B)
+                = 2 L Delta (1 + mu)/((1 - mu) T) + 2 sigma sqrt(2 L Delta/(1 - mu))/sqrt(T)
     complexity  T(eps) = ceil(4 L Delta (1 + mu)/((1 - mu) eps^2) + 32 L Delta sigma^2/((1 - mu) eps^4)), O(eps^-4)
                 (each term alone makes its half of the rate at most eps^2/2)
 
 At mu = 0 the rate is sgd.smooth's (Ghadimi-Lan's) and so is the rate at the prescription (its 1/(A + B) in place of
 1/max(A, B) gives the same bound); T(eps) is a sum where sgd.smooth has a max (at most 2x more steps), because
-SymPy's limit, which checks the eps-order claim, takes a sum but not that max. The potential is stated in the theorem (OneStep.potential
-with shift k), so theory.links telescopes it in expectation: Psi_0 = f(x_0) (b_{-1} = 0, z_0 = x_0), Psi_T >= f(z_T)
->= f* (a >= 0), so sum_t E[c ||grad f(x_t)||^2 - C sigma^2] <= Delta. The shadow-iterate technique is folklore
-(e.g. Yang, Lin, Li 2016 and Yu, Jin, Yang 2019 analyse stochastic momentum through it, by memory); the constants
-here are this project's.
+SymPy's limit, which checks the eps-order claim, takes a sum but not that max. The potential is stated in the
+theorem (OneStep.potential with shift k), so theory.links telescopes it in expectation: Psi_0 = f(x_0) (b_{-1} = 0,
+z_0 = x_0), Psi_T >= f(z_T) >= f* (a >= 0), so sum_t E[c ||grad f(x_t)||^2 - C sigma^2] <= Delta. The
+shadow-iterate technique is folklore (e.g. Yang, Lin, Li 2016 and Yu, Jin, Yang 2019 analyse stochastic momentum
+through it, by memory); the constants here are this project's.
 """
 import sympy as sp
 
@@ -41,7 +43,7 @@ from ..lemmas.inequalities import NORM_NONNEG
 from ..lemmas.noise import BOUNDED_VARIANCE as VARIANCE
 from ..lemmas.smooth import DESCENT
 from ..model import (ONE_STEP, ChainStep, Claim, Condition, Derivation, Formula, OneStep, Potential, Quantity, Rate,
-                     Source, Theorem, expected, zero)
+                     Source, Theorem, expected)
 from ..symbols import Delta, L, T, eps, f_z, f_z_next, g_vec, grad_sq, lr, momentum, o_vec, sigma
 from ..vectors import Vec
 from .lemmas import CONVEXITY, LIPSCHITZ_GRADIENT, UNBIASED
@@ -76,10 +78,13 @@ noise = L * lr ** 2 / (2 * (1 - mu) ** 3)
 D = sp.sqrt(2 * Delta * (1 - mu) / L)
 lr_star = (1 - mu) / (L * (1 + mu) / (1 - mu) + sigma * sp.sqrt(T) / D)
 RATE = (Delta + T * noise * sigma ** 2) / (T * coef)
-RATE_AT_PRESCRIPTION = 2 * L * Delta * (1 + mu) / ((1 - mu) * T) + 2 * sigma * sp.sqrt(2 * L * Delta / (1 - mu)) / sp.sqrt(T)
+RATE_AT_PRESCRIPTION = (2 * L * Delta * (1 + mu) / ((1 - mu) * T)
+                        + 2 * sigma * sp.sqrt(2 * L * Delta / (1 - mu)) / sp.sqrt(T))
 # a sum where a max would do (at most 2x more steps): SymPy's limit finds the eps-order of a sum, not of this max
-COMPLEXITY = sp.ceiling(4 * L * Delta * (1 + mu) / ((1 - mu) * eps ** 2) + 32 * L * Delta * sigma ** 2 / ((1 - mu) * eps ** 4))
-CONDITION = Condition(sp.StrictLessThan(lr, 2 * (1 - mu) ** 2 / (L * (1 + mu))), "lr < 2 (1 - momentum)^2/(L (1 + momentum))")
+COMPLEXITY = sp.ceiling(4 * L * Delta * (1 + mu) / ((1 - mu) * eps ** 2)
+                        + 32 * L * Delta * sigma ** 2 / ((1 - mu) * eps ** 4))
+CONDITION = Condition(sp.StrictLessThan(lr, 2 * (1 - mu) ** 2 / (L * (1 + mu))),
+                      "lr < 2 (1 - momentum)^2/(L (1 + momentum))")
 
 POTENTIAL = Potential(weight, m_vec, buffer_next, "b_{t-1}, torch's momentum buffer before step t (b_{-1} = 0)",
                       shift=k)
