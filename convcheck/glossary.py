@@ -82,6 +82,8 @@ MEASURED = {
     "oracle_sq": "||g_t||^2",
     "state_sq": "||s_t||^2, s_t the state vector of the one-step inequality's potential (e.g. x_t - x_{t-1})",
     "state_sq_next": "||s_{t+1}||^2, the potential's state vector after the step",
+    "f_z": "f(z_t), z_t = x_t + k s_t the potential's shifted point (e.g. SGD momentum's shadow iterate)",
+    "f_z_next": "f(z_{t+1}), the potential's shifted point after the step",
 }
 
 MEASURES = {

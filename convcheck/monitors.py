@@ -21,6 +21,8 @@ class OneStepMonitor:
     def __init__(self, one_step, join: Join, next_state=None):
         if one_step.potential is not None and next_state is None:
             raise ValueError("the one-step inequality decreases a potential: give the state's next_state(s, x, x_next)")
+        if one_step.potential is not None and one_step.potential.shifted:
+            raise ValueError("the potential reads f at a shifted point z_t, which the monitor does not measure")
         self.next_state, self.s = next_state, None
         self.margin, self.names = compile_expr(one_step.rhs - one_step.lhs)
         self.scale, _ = compile_expr(sum(abs(a) for a in sp.Add.make_args(sp.expand(one_step.rhs - one_step.lhs))))

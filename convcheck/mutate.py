@@ -5,7 +5,8 @@ stronger than it is:
 
 * rate/2, rate at the prescription/2, complexity/4, complexity x eps^(1/2) (a better eps-order);
 * the one-step decrease x2 (f_{t+1} <= f_t - 2 D, or Psi_{t+1} <= Psi_t - 2 D for a potential Psi);
-* a potential's weight a halved, doubled or negated, its state frozen (s_{t+1} = s_t), its start ||s_0||^2 raised;
+* a potential's weight a halved, doubled or negated, its state frozen (s_{t+1} = s_t), its start ||s_0||^2 raised,
+  its shifted point z_t = x_t + k s_t moved back to x_t;
 * each condition widened 2x (an upper bound doubled, a lower bound halved; 0 moves by 1/2);
 * each prescription x4, or /4 where a condition bounds it from below (out of its conditions where they bound it);
 * each order claim one half better than proved (where a stated T(eps) makes it the certificate's);
@@ -139,11 +140,14 @@ def potential_mutants(thm: Theorem, decrease: sp.Expr) -> list[Mutant]:
         one = dataclasses.replace(s, lhs=q.at(nxt=True), rhs=q.at() - decrease, potential=q)
         return Mutant(thm.id, name, True, dataclasses.replace(thm, one_step=one))
 
-    return [with_potential("potential weight a / 2", weight=p.weight / 2),
-            with_potential("potential weight a x 2", weight=2 * p.weight),
-            with_potential("potential weight a -> -a", weight=-p.weight),
-            with_potential("potential state s_{t+1} -> s_t", state_next=p.state),
-            with_potential("initial ||s_0||^2 raised by 1", initial=p.initial + 1)]
+    out = [with_potential("potential weight a / 2", weight=p.weight / 2),
+           with_potential("potential weight a x 2", weight=2 * p.weight),
+           with_potential("potential weight a -> -a", weight=-p.weight),
+           with_potential("potential state s_{t+1} -> s_t", state_next=p.state),
+           with_potential("initial ||s_0||^2 raised by 1", initial=p.initial + 1)]
+    if p.shifted:  # f read at x_t in place of the stated shifted point z_t = x_t + k s_t
+        out.append(with_potential("potential point z_t -> x_t", shift=sp.Integer(0)))
+    return out
 
 
 def _sign(term: sp.Expr, lemma) -> int:

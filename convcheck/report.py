@@ -33,7 +33,9 @@ def show(thm, cert=None) -> str:
         out.append(f"  LaTeX: {latex(s.lhs)} \\le {latex(s.rhs)}")
         if s.potential is not None:
             p = s.potential
-            out.append(f"  potential: Psi_t = f(x_t) + a ||s_t||^2, s_t = {p.meaning}, "
+            point = (f"f(z_t) + a ||s_t||^2, z_t = x_t + ({sp.sstr(p.shift)}) s_t" if p.shifted
+                     else "f(x_t) + a ||s_t||^2")
+            out.append(f"  potential: Psi_t = {point}, s_t = {p.meaning}, "
                        f"||s_0||^2 <= {sp.sstr(p.initial)}, a = {sp.sstr(p.weight)}")
     if thm.rate:
         r = thm.rate

@@ -23,7 +23,7 @@ import mpmath
 import sympy as sp
 
 from . import links as L
-from .lemma import Instance, Lemma, cited, get_lemma, instantiate, witness_obligations
+from .lemma import Instance, Lemma, cited, expectation, get_lemma, instantiate, witness_obligations
 from .model import ONE_STEP, ChainStep, Define, Obligation, Stated, Theorem, expected, le
 from .prove import Bound, Proof, prove, weakest
 from .registry import theorems
@@ -182,12 +182,12 @@ def _goal(goal, thm: Theorem, lemma: Lemma | None = None) -> Obligation:
     one = thm.one_step
     if one is None:
         raise ValueError(f"the chain derives the one-step inequality, but {thm.id} states none")
-    if one.potential is not None and one.expectation:
-        raise ValueError("a potential's one-step inequality in expectation has no rule yet")
-    lhs = expected(one.lhs) if one.expectation else one.lhs
     if one.potential is not None:  # ||s_t||^2, ||s_{t+1}||^2 are the stated state vectors' Gram entries
         rule = one.potential.in_gram(thm.vectors())
-        return le(lhs.xreplace(rule), one.rhs.xreplace(rule), "the stated potential step")
+        step = le(one.lhs.xreplace(rule), one.rhs.xreplace(rule), "the stated potential step")
+        # E_t Psi_{t+1}: ||s_{t+1}||^2 is affine in the oracle's answer's Gram entries, E_t is linear
+        return expectation(step, thm.random) if one.expectation else step
+    lhs = expected(one.lhs) if one.expectation else one.lhs
     return le(lhs, one.rhs, "the stated one-step inequality")
 
 

@@ -20,8 +20,8 @@ from typing import Any, Mapping
 
 import sympy as sp
 
-from .symbols import (T, eps, f, f_next, gap, grad_cross, grad_norm, grad_sq, grad_sq_next, inner,  # noqa: F401
-                      oracle_sq, state_sq, state_sq_next)
+from .symbols import (T, eps, f, f_next, f_z, f_z_next, gap, grad_cross, grad_norm, grad_sq,  # noqa: F401
+                      grad_sq_next, inner, oracle_sq, state_sq, state_sq_next)
 from .vectors import Gram, Vec
 
 PROVENANCE = ("paper", "code", "derived", "claim")
@@ -227,6 +227,11 @@ class Potential:
     chain reads ||s_t||^2 and ||s_{t+1}||^2 through the Gram table); ``initial`` is the stated ||s_0||^2
     (0 when s_0 = 0, e.g. x_{-1} = x_0, so Psi_0 = f(x_0)). theory.links proves weight >= 0, so that
     Psi_T >= f(x_T), and charges weight * initial to the budget the sum of decreases exhausts.
+
+    A nonzero ``shift`` k reads f at the shifted point z_t = x_t + k s_t instead (SGD momentum's shadow iterate
+    z_t = x_t - lr mu/(1 - mu) b_{t-1}): Psi_t = f(z_t) + weight ||s_t||^2, in the measured f_z = f(z_t) and
+    f_z_next = f(z_{t+1}). z_t - x_t being a multiple of s_t, a start s_0 = 0 puts z_0 at x_0 (Psi_0 = f(x_0)), and
+    Psi_T >= f(z_T) >= f* as at any point; theory.links refuses a shifted potential with ||s_0||^2 > 0.
     """
 
     weight: sp.Expr
@@ -234,10 +239,26 @@ class Potential:
     state_next: Vec
     meaning: str                     # s_t in words, e.g. "x_t - x_{t-1}"
     initial: sp.Expr = sp.Integer(0)
+    shift: sp.Expr = sp.Integer(0)   # k: f is read at z_t = x_t + k s_t (0: at x_t)
+
+    @property
+    def shifted(self) -> bool:
+        return sp.sympify(self.shift) != 0
 
     def at(self, nxt: bool = False) -> sp.Expr:
         """Psi_t (or Psi_{t+1}) in measured quantities."""
-        return f_next + self.weight * state_sq_next if nxt else f + self.weight * state_sq
+        value, value_next = (f_z, f_z_next) if self.shifted else (f, f_next)
+        return value_next + self.weight * state_sq_next if nxt else value + self.weight * state_sq
+
+    def offset(self) -> Vec:
+        """z_t - x_t = k s_t."""
+        return self.shift * self.state
+
+    def point_step(self, update: Vec) -> Vec:
+        """z_{t+1} - z_t = (x_{t+1} - x_t) + k (s_{t+1} - s_t), from the theorem's update: what a two-point lemma
+        cited between z_t and z_{t+1} reads."""
+        step = update + self.shift * (self.state_next - self.state)
+        return Vec({name: sp.cancel(c) for name, c in step.terms.items()})  # terms that cancel leave the table
 
     def in_gram(self, gram: Gram) -> dict:
         """||s_t||^2 and ||s_{t+1}||^2 as the Gram table gives them."""
@@ -384,14 +405,15 @@ class Theorem:
         return r"$\begin{aligned}" + r" \\ ".join(f"&{line}" for line in lines) + r"\end{aligned}$"
 
 
-MEASURED = {s.name: s for s in (f, f_next, grad_sq, grad_sq_next, inner, oracle_sq, state_sq, state_sq_next)}
+MEASURED = {s.name: s for s in (f, f_next, grad_sq, grad_sq_next, inner, oracle_sq, state_sq, state_sq_next, f_z,
+                                 f_z_next)}
 
 # The named vectors every theorem has: g = grad f(x_t), o = g_t (the oracle's answer), g_next = grad f(x_{t+1});
 # and the iterates two-point lemmas are cited between, with their values and gradients.
 STANDARD_GRAM = Gram({("g", "g"): grad_sq, ("g", "o"): inner, ("o", "o"): oracle_sq,
                       ("g_next", "g_next"): grad_sq_next, ("g", "g_next"): grad_cross})
 ITERATES = {"x": (f, "g"), "x_next": (f_next, "g_next")}
-RANDOM = (f_next, inner, oracle_sq, grad_sq_next, grad_cross)  # what E_t averages over, given x_t
+RANDOM = (f_next, inner, oracle_sq, grad_sq_next, grad_cross, f_z_next)  # what E_t averages over, given x_t
 
 
 def expected(sym: sp.Symbol) -> sp.Symbol:
@@ -404,6 +426,7 @@ LATEX_NAMES = {
     "f": r"f(x_t)", "f_next": r"f(x_{t+1})", "grad_sq": r"\|\nabla f(x_t)\|^2",
     "grad_sq_next": r"\|\nabla f(x_{t+1})\|^2", "inner": r"\langle \nabla f(x_t), g_t\rangle",
     "oracle_sq": r"\|g_t\|^2", "state_sq": r"\|s_t\|^2", "state_sq_next": r"\|s_{t+1}\|^2",
+    "f_z": r"f(z_t)", "f_z_next": r"f(z_{t+1})",
     "gap": r"(f(x_0) - f(x_T))", "lr": r"\eta", "eps": r"\varepsilon",
     "Delta": r"\Delta", "sigma": r"\sigma", "momentum": r"\mu", "grad_norm": r"\|\nabla f(x_t)\|",
 }

@@ -20,6 +20,8 @@ grad_norm = sp.Symbol("grad_norm", nonnegative=True)  # ||grad f(x_t)||, the non
 gap = sp.Symbol("gap", positive=True)
 # ||s_t||^2 and ||s_{t+1}||^2, s_t the state vector of a potential f(x_t) + a ||s_t||^2 (e.g. x_t - x_{t-1})
 state_sq, state_sq_next = sp.symbols("state_sq state_sq_next", nonnegative=True)
+# f(z_t) and f(z_{t+1}) at a potential's shifted point z_t = x_t + k s_t (e.g. SGD momentum's shadow iterate)
+f_z, f_z_next = sp.symbols("f_z f_z_next", real=True)
 
 # constants and hyperparameters
 L, Delta, lr, h = sp.symbols("L Delta lr h", positive=True)

@@ -7,6 +7,10 @@ iterates (so a user's own implementation is held to the same s_t): heavy ball's 
 s_t = p_{t-1} = -lr b_{t-1}, p_t = (mu p_{t-1} + x_{t+1} - x_t)/(1 + mu) (from p_t = mu p_{t-1} - lr g_t and
 x_{t+1} - x_t = mu^2 p_{t-1} - lr (1 + mu) g_t); s_0 = 0 for both (torch's b_0 = g_0).
 
+sgd_momentum.smooth is checked as sgd.smooth is, on sgd.smooth's problems and oracles (Gaussian noise, minibatch)
+at each momentum, with the prescribed lr: its potential step holds in expectation (E_t), so it is not monitored
+pathwise; the expected rate, the rate at the prescription and T(eps) are judged with a one-sided confidence bound.
+
 heavy_ball.pl is a property theorem (its potential contracts, Psi_{t+1} <= rho Psi_t, a rule the theorem model's
 links do not have yet), so its check is here: Psi's contraction monitored at every step (PLLyapunovMonitor), the
 certified rate and T(eps) judged on the theorem with those formulas stated.
@@ -25,7 +29,7 @@ from .. import judges
 from ..join import Join
 from ..setups import Setup
 from ..verdicts import RTOL, DoesNotApply, Part
-from .baselines import pl_problems, smooth_problems
+from .baselines import pl_problems, sgd_smooth, smooth_problems
 
 MOMENTA = (0.5, 0.9)
 
@@ -33,6 +37,11 @@ MOMENTA = (0.5, 0.9)
 def momentum_setups(momenta=MOMENTA, runs: int = 64, steps: int = 2000, problems=None, seed: int = 0):
     return [Setup(obj, runs=runs, steps=steps, sweep=True, hp={"momentum": float(m)}, seed=seed)
             for m in momenta for obj in (problems if problems is not None else smooth_problems())]
+
+
+def sgd_momentum_setups(momenta=MOMENTA):
+    """sgd.smooth's stochastic setups (Gaussian noise on sin_squared, minibatches of logistic) at each momentum."""
+    return [dataclasses.replace(s, hp={"momentum": float(m)}) for m in momenta for s in sgd_smooth()]
 
 
 def heavy_ball_state(join: Join):
@@ -128,7 +137,8 @@ def _check_pl(setup: Setup, optimizer=None) -> list[Part]:
     return [dataclasses.replace(p, detail=f"{setup.describe()}: {p.detail}") for p in parts]
 
 
-SETUPS = {"heavy_ball.smooth": momentum_setups, "nag.smooth": momentum_setups}
+SETUPS = {"heavy_ball.smooth": momentum_setups, "nag.smooth": momentum_setups,
+          "sgd_momentum.smooth": sgd_momentum_setups}
 CHECKS = {"heavy_ball.pl": heavy_ball_pl}
 STATES = {"heavy_ball.smooth": heavy_ball_state, "nag.smooth": nag_state}
 BOUNDS = {"heavy_ball.pl": heavy_ball_pl_bound}
