@@ -70,14 +70,20 @@ def _formula(f: Formula, expr) -> Formula:
     return dataclasses.replace(f, expr=expr)
 
 
-def _widen(c: Condition) -> Condition:
+def _widen(c: Condition) -> Condition | None:
+    """The condition widened 2x, or None where the widened relation holds on the symbol's own domain (eps > 0
+    widened to eps > -1/2 for a positive eps): that condition only restates the domain, so no false theorem is
+    made by widening it."""
     r = c.relation
     upper = isinstance(r, (sp.StrictLessThan, sp.LessThan))
     if r.rhs == 0:
         rhs = sp.Rational(1, 2) if upper else -sp.Rational(1, 2)
     else:
         rhs = 2 * r.rhs if upper else r.rhs / 2
-    return dataclasses.replace(c, relation=r.func(r.lhs, rhs), text=f"{c} (widened)")
+    widened = r.func(r.lhs, rhs)
+    if widened is sp.true:
+        return None
+    return dataclasses.replace(c, relation=widened, text=f"{c} (widened)")
 
 
 def statement_mutants(thm: Theorem) -> list[Mutant]:
@@ -107,11 +113,18 @@ def statement_mutants(thm: Theorem) -> list[Mutant]:
             add("one-step decrease x 2", one_step=dataclasses.replace(s, rhs=s.rhs - decrease))
         if p is not None and decrease is not None:
             out.extend(potential_mutants(thm, decrease))
-    for i, c in enumerate(thm.conditions):
+    # A theorem that states no bound (a claim judged only on runs) certifies just that its prescription meets its
+    # conditions: widening a condition the prescription still meets, or moving a prescription that no condition
+    # and no stated bound reads, changes the claim's scope, not a certified statement, so neither is planted there.
+    states_bound = any(o is not None for o in (thm.one_step, thm.rate, thm.complexity))
+    for i, c in enumerate(thm.conditions if states_bound else ()):
         conditions = list(thm.conditions)
         conditions[i] = _widen(c)
-        add(f"condition {c} widened", conditions=tuple(conditions))
+        if conditions[i] is not None:
+            add(f"condition {c} widened", conditions=tuple(conditions))
     for name, presc in thm.prescription.items():
+        if not (states_bound or any(name in map(str, c.relation.free_symbols) for c in thm.conditions)):
+            continue
         # out of its conditions: down where a condition bounds it from below (xi >= 10 L0 lr), else up
         below = any(str(c.symbol) == name and isinstance(c.relation, (sp.GreaterThan, sp.StrictGreaterThan))
                     for c in thm.conditions)
