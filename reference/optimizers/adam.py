@@ -107,7 +107,7 @@ def _adam_core(bias_correction: bool, amsgrad):
 
     def moments_into(state, g, hp, t, ws):
         xp, w = ws.xp, ws.x  # w: this step's one scratch array, (1 - beta2) g^2, then den, then u
-        b1, b2, xi, xi_root, lr = hp["beta1"], hp["beta2"], hp["xi"], hp["xi_root"], hp["lr"]
+        b1, b2, xi, xi_root = hp["beta1"], hp["beta2"], hp["xi"], hp["xi_root"]
         m, v = state["m"], state["v"]
         d = into(xp, xp.subtract, g, m, out=w)  # torch's m.lerp_(g, 1 - beta1) = m + (1 - beta1)(g - m)
         d *= 1.0 - b1
