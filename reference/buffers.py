@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from . import kernels as _kernels
 from .backend import namespace_of
 
 _OUT_NAMESPACES = ("numpy", "cupy")  # namespaces whose elementwise functions take out=
@@ -47,13 +48,16 @@ class Workspace:
     """The (R, d) buffers one step may write: ``x`` for the next iterate, ``scratch(i)`` for more room.
 
     The runner keeps one Workspace for a whole run and hands ``x`` a different buffer each step (the
-    iterate it replaces is still being read); ``pure`` makes a fresh one per call."""
+    iterate it replaces is still being read); ``pure`` makes a fresh one per call. ``fused`` is the module of
+    fused numba steps the optimizers call where it is not None (``reference.kernels``: chosen by ``kernels``,
+    else $CONVCHECK_KERNELS, else numba where it imports)."""
 
-    def __init__(self, like, x=None):
+    def __init__(self, like, x=None, kernels: str | None = None):
         self.xp = namespace_of(like)
         self._like = like
         self.x = self.xp.empty_like(like) if x is None else x
         self._scratch: list = []
+        self.fused = _kernels.select(self.xp, kernels)
 
     def scratch(self, i: int = 0):
         while len(self._scratch) <= i:

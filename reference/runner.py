@@ -29,6 +29,10 @@ optimizer's state, its scratch) and a steady-state step makes no fresh (R, d) ar
 donated to the step, the next iterate goes into a buffer of a small ring, grad f into one of two.
 A monitor may keep the arrays it was handed until its next call returns (the ring has a third
 iterate buffer when there are monitors); arrays it keeps longer may be overwritten.
+
+Fused kernels (issue 15; reference/kernels): ``kernels`` ("auto", "numpy" or "numba"; default
+$CONVCHECK_KERNELS, else "auto") picks whether the in-place steps run as numba kernels, one pass per step,
+parallel over runs; ``Trace.meta["kernels"]`` records which ran.
 """
 from __future__ import annotations
 
@@ -41,6 +45,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
+from . import kernels as _kernels
 from .backend import Unsupported, backend_of, row_dot
 from .buffers import Workspace, donated, in_place_step, into
 from .objectives.base import grad_writer
@@ -204,7 +209,7 @@ def run(optimizer: Optimizer, objective, x0, steps: int, hp: Mapping[str, Any] |
         thresholds: Iterable[float] = (), monitors: Sequence[Monitor] = (),
         blowup: float = BLOWUP, progress: bool = False, *, checkpoints: Iterable[int] = (),
         checkpoint_state: Sequence[str] = (), run_seeds: Sequence[int] | None = None,
-        measure_grad: bool = True) -> Trace:
+        measure_grad: bool = True, kernels: str | None = None) -> Trace:
     """Run ``optimizer`` on ``objective`` from the rows of ``x0`` for ``steps`` steps.
 
     ``hp`` values are scalars, (R, 1) columns or Schedules. ``oracle`` defaults to Exact().
@@ -223,6 +228,8 @@ def run(optimizer: Optimizer, objective, x0, steps: int, hp: Mapping[str, Any] |
     ``measure_grad=False``: grad f is evaluated only where the oracle needs it (the minibatch oracle
     does not), nothing about ||grad f|| is recorded (grad_sq and inner reach monitors as None), and
     divergence is judged on f where it is evaluated.
+    ``kernels``: "numba" runs the in-place steps as fused numba kernels (reference/kernels), "numpy" as NumPy
+    operations, "auto" numba where it is installed; None reads $CONVCHECK_KERNELS (default "auto").
     """
     if not hasattr(x0, "ndim"):
         x0 = np.asarray(x0, dtype=np.float64)
@@ -233,6 +240,7 @@ def run(optimizer: Optimizer, objective, x0, steps: int, hp: Mapping[str, Any] |
     if int(steps) != steps or steps < 0:
         raise ValueError(f"steps must be a non-negative integer; got {steps!r}")
     R = x0.shape[0]
+    fused = _kernels.select(xp, kernels)  # checked before anything runs, whatever the optimizer
     oracle = oracle or Exact()
     step_into = in_place_step(optimizer)
     in_place = step_into is not None
@@ -261,7 +269,7 @@ def run(optimizer: Optimizer, objective, x0, steps: int, hp: Mapping[str, Any] |
     if in_place:  # the runner's own buffers: the state (donated to each step), a ring of iterates, two gradients
         state = donated(state, R)
         ring = [state["x"]] + [xp.empty_like(x0) for _ in range(2 if monitors else 1)]
-        ws = Workspace(x0)
+        ws = Workspace(x0, kernels=_kernels.name_of(fused))
         grad_bufs = [xp.empty_like(x0), xp.empty_like(x0)]
     grad_into = grad_writer(objective)
     unknown = [k for k in checkpoint_state if k not in state or np.shape(state[k])[:1] != (R,)]
@@ -380,4 +388,5 @@ def run(optimizer: Optimizer, objective, x0, steps: int, hp: Mapping[str, Any] |
                  hyperparameters=_describe_hp(hp_full), seed=seed, backend=be.name, steps=rec,
                  **out, hitting_times={thr: be.to_numpy(h) for thr, h in hit.items()},
                  diverged_at=diverged_at, x_final=be.to_numpy(x), seconds=seconds,
-                 checkpoints=cps, iterates=iterates, states=states, run_seeds=run_seeds)
+                 checkpoints=cps, iterates=iterates, states=states, run_seeds=run_seeds,
+                 meta={"kernels": _kernels.name_of(fused if in_place else None)})

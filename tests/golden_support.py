@@ -4,6 +4,7 @@ also checks a step mutates neither the state nor the gradient it is handed."""
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import pathlib
 
@@ -95,3 +96,25 @@ def drive(opt, grad, x0, hp, steps, keep_states: bool = False, no_alias: bool = 
 
 def max_abs(a, b) -> float:
     return float(np.max(np.abs(np.asarray(a, dtype=float) - np.asarray(b, dtype=float))))
+
+
+# -- torch's fused Adam (tests/golden/torch_fused_adam.json) -----------------------------------------
+
+
+def fused_adam_inputs(seed: int, R: int, d: int, steps: int) -> tuple[np.ndarray, list[np.ndarray]]:
+    """x_0 and the gradients g_0..g_{steps-1} of the "noise" cases: coordinates of magnitudes 1e-4..1e4 and
+    ~2% exact zeros, so every branch of the arithmetic (tiny v, v below eps^2, huge steps) is reached; the
+    recorder hands torch these very arrays, so both sides see the same bits."""
+    rng = np.random.default_rng(seed)
+    x0 = rng.standard_normal((R, d))
+    gs = []
+    for _ in range(steps):
+        g = rng.standard_normal((R, d)) * 10.0 ** rng.uniform(-4.0, 4.0, (R, d))
+        g[rng.random((R, d)) < 0.02] = 0.0
+        gs.append(g)
+    return x0, gs
+
+
+def digest(a) -> str:
+    """SHA-256 of an array's float64 bytes (C order): equal digests mean every coordinate is equal, bit for bit."""
+    return hashlib.sha256(np.ascontiguousarray(a, dtype=np.float64).tobytes()).hexdigest()

@@ -173,9 +173,11 @@ def test_card_1_4_adamprox_minus_adamw_gap():
     hp = {"lr": 0.1, "beta1": 0.9, "beta2": 0.999, "xi": 0.0, "weight_decay": 0.1}
     def grad(x, t):
         return x @ A - B
-    gap = drive(adamprox(), grad, X0, hp, 1)[1] - drive(adamw(decay="schedule"), grad, X0, hp, 1)[1]
+    prox, w = drive(adamprox(), grad, X0, hp, 1)[1], drive(adamw(decay="schedule"), grad, X0, hp, 1)[1]
     p1 = np.sign(X0 @ A - B)
-    np.testing.assert_allclose(gap, (0.1 / 1.1) * (0.1 * X0 + 0.1 * p1), rtol=1e-14)
+    # a difference of two rounded O(1) iterates: to a few of their ulps (the fused kernel's order moves ~2 ulps)
+    np.testing.assert_allclose(prox - w, (0.1 / 1.1) * (0.1 * X0 + 0.1 * p1), rtol=1e-14,
+                               atol=4 * np.finfo(float).eps * np.abs(w).max())
 
 
 SEPARABLE_A = np.array([1.0, 100.0])

@@ -49,6 +49,13 @@ OBJECTIVES = {
 R, STEPS = 4, 12
 
 
+@pytest.fixture(autouse=True)
+def numpy_steps(monkeypatch):
+    """NumPy's runs take the NumPy steps, as the stand-in does: where numba is installed the Adam kernel gives
+    torch's fused bits instead (the other kernels give NumPy's, tests/test_kernels.py)."""
+    monkeypatch.setenv("CONVCHECK_KERNELS", "numpy")
+
+
 def both(opt, objective, hp, **kw):
     x0 = objective.initial_points(R, seed=1)
     return (run(opt, objective, x0, STEPS, hp=hp, record=range(STEPS + 1), **kw),

@@ -36,6 +36,12 @@ form when xi_root = 0. Under the allocation contract (reference/buffers.py) a st
 vmax) in place and uses the next iterate's buffer as its one scratch array (adam_l2 and adamw one
 more, ``ws.scratch(0)``, for g + lambda x and (1 - lr lambda) x): no fresh (R, d) array.
 
+Fused kernel (reference/kernels, where numba is installed): adam, adam_l2, adamw (either decay, the
+schedule's as torch's with its own factor 1 - lambda eta_t) and adamprox (its shrink last), with xi_root = 0
+and amsgrad False or "torch", run as one compiled pass in the order of torch's *fused* CPU Adam
+(torch.optim.Adam(fused=True)): bit-identical to it (tests/golden/torch_fused_adam.json) and within rounding of
+the NumPy step above, which is torch's single-tensor order.
+
 AMSGrad (``amsgrad=True`` or ``"torch"``) keeps vmax_{t+1} = max(vmax_t, v_{t+1}) of the raw second
 moments and uses vhat = vmax_{t+1} / (1 - beta2^(t+1)), as torch does; ``amsgrad="optax"`` keeps
 the maximum of the bias-corrected ones, vhat = max_{s<=t} v_{s+1} / (1 - beta2^(s+1)), as
@@ -75,12 +81,22 @@ def _first_lr(lr, name):
     return lr
 
 
+def _bias_corrections(bias_correction: bool, hp, t):
+    """(1 - beta2^(t+1), lr / (1 - beta1^(t+1))), or (1, lr) without bias correction (torch's step count k = t + 1)."""
+    if not bias_correction:
+        return 1.0, hp["lr"]
+    k = t + 1
+    return 1.0 - hp["beta2"] ** k, hp["lr"] / (1.0 - hp["beta1"] ** k)
+
+
 def _adam_core(bias_correction: bool, amsgrad):
-    """(init, moments_into): the moments and the Adam direction, in torch's order (module doc).
+    """(init, moments_into, fused_into): the moments and the Adam direction, in torch's order (module doc).
 
     ``moments_into(state, g, hp, t, ws)`` updates the state's moments in place (the allocation
     contract, reference/buffers.py) and returns (the moments, u) with u = -lr_t p_t written into
-    ``ws.x``, which the caller finishes into the next iterate."""
+    ``ws.x``, which the caller finishes into the next iterate. ``fused_into(state, g, hp, t, ws, ...)`` is the
+    whole step as torch's fused kernel (module doc) where ``ws.fused`` has it for this convention: the next
+    state, or None (then the caller runs moments_into)."""
 
     def init(x0, hp):
         zero = x0 * 0.0  # never written into (the runner and the pure step copy it per moment)
@@ -91,7 +107,7 @@ def _adam_core(bias_correction: bool, amsgrad):
 
     def moments_into(state, g, hp, t, ws):
         xp, w = ws.xp, ws.x  # w: this step's one scratch array, (1 - beta2) g^2, then den, then u
-        b1, b2, xi, xi_root, lr = hp["beta1"], hp["beta2"], hp["xi"], hp["xi_root"], hp["lr"]
+        b1, b2, xi, xi_root = hp["beta1"], hp["beta2"], hp["xi"], hp["xi_root"]
         m, v = state["m"], state["v"]
         d = into(xp, xp.subtract, g, m, out=w)  # torch's m.lerp_(g, 1 - beta1) = m + (1 - beta1)(g - m)
         d *= 1.0 - b1
@@ -101,12 +117,7 @@ def _adam_core(bias_correction: bool, amsgrad):
         sq *= g
         v += sq
         moments = {"m": m, "v": v}
-        if bias_correction:
-            k = t + 1
-            bc2 = 1.0 - b2 ** k
-            step_size = lr / (1.0 - b1 ** k)
-        else:
-            bc2, step_size = 1.0, lr
+        bc2, step_size = _bias_corrections(bias_correction, hp, t)
         if amsgrad == "optax" and bias_correction:
             vhat = into(xp, xp.divide, v, bc2, out=w)  # the maximum is taken over bias-corrected moments
             moments["vmax"] = vmax = into(xp, xp.maximum, state["vmax"], vhat, out=state["vmax"])
@@ -128,7 +139,17 @@ def _adam_core(bias_correction: bool, amsgrad):
         u *= -step_size
         return moments, u
 
-    return init, moments_into
+    def fused_into(state, g, hp, t, ws, wd=0.0, keep=1.0, coupled=False, decoupled=False, shrink=None):
+        if not ws.fused or amsgrad == "optax" or not _is_zero(hp["xi_root"]):
+            return None  # conventions torch's fused Adam does not have: the NumPy step
+        bc2, step_size = _bias_corrections(bias_correction, hp, t)
+        vmax = state["vmax"] if amsgrad else None
+        if not ws.fused.adam(ws.x, state["x"], state["m"], state["v"], vmax, g, hp["beta1"], hp["beta2"], hp["xi"],
+                             step_size, _root(bc2, ws.xp), wd, keep, coupled, decoupled, shrink):
+            return None
+        return {"x": ws.x, "m": state["m"], "v": state["v"], **({"vmax": vmax} if amsgrad else {})}
+
+    return init, moments_into, fused_into
 
 
 def _convention(bias_correction, amsgrad, **first):
@@ -145,9 +166,12 @@ def adam(bias_correction: bool = True, amsgrad=False) -> Optimizer:
     ``amsgrad`` is False, True (= "torch") or "optax"; see the module doc."""
     _check_bool("bias_correction", bias_correction, "adam")
     amsgrad = _amsgrad_form(amsgrad, "adam")
-    init, terms = _adam_core(bias_correction, amsgrad)
+    init, terms, fused_into = _adam_core(bias_correction, amsgrad)
 
     def step_into(state, g, hp, t, ws):
+        fused = fused_into(state, g, hp, t, ws)
+        if fused is not None:
+            return fused
         new, u = terms(state, g, hp, t, ws)
         u += state["x"]
         new["x"] = u
@@ -161,10 +185,13 @@ def adam_l2(bias_correction: bool = True, amsgrad=False) -> Optimizer:
     the moments see g_t + lambda x_t, the gradient of f + (lambda/2)||x||^2; then adam."""
     _check_bool("bias_correction", bias_correction, "adam_l2")
     amsgrad = _amsgrad_form(amsgrad, "adam_l2")
-    init, terms = _adam_core(bias_correction, amsgrad)
+    init, terms, fused_into = _adam_core(bias_correction, amsgrad)
 
     def step_into(state, g, hp, t, ws):
         wd = hp["weight_decay"]
+        fused = fused_into(state, g, hp, t, ws, wd=wd, coupled=not _is_zero(wd))
+        if fused is not None:
+            return fused
         if not _is_zero(wd):  # torch's g.add(x, alpha=wd), in a scratch buffer: g itself untouched
             g_wd = into(ws.xp, ws.xp.multiply, state["x"], wd, out=ws.scratch(0))
             g_wd += g
@@ -190,7 +217,7 @@ def adamw(decay: str = "lr", bias_correction: bool = True, amsgrad=False) -> Opt
         raise ValueError(f"adamw decay must be 'lr' or 'schedule'; got {decay!r}")
     _check_bool("bias_correction", bias_correction, "adamw")
     amsgrad = _amsgrad_form(amsgrad, "adamw")
-    init_moments, terms = _adam_core(bias_correction, amsgrad)
+    init_moments, terms, fused_into = _adam_core(bias_correction, amsgrad)
     by_schedule = decay == "schedule"
 
     def init(x0, hp):
@@ -201,11 +228,16 @@ def adamw(decay: str = "lr", bias_correction: bool = True, amsgrad=False) -> Opt
 
     def step_into(state, g, hp, t, ws):
         wd, lr = hp["weight_decay"], hp["lr"]
+        keep = 1.0 - wd * (lr / state["lr0"]) if by_schedule else 1.0 - lr * wd
+        new = fused_into(state, g, hp, t, ws, keep=keep, decoupled=not _is_zero(wd))  # torch's fused AdamW
+        if new is not None:
+            if by_schedule:
+                new["lr0"] = state["lr0"]
+            return new
         new, u = terms(state, g, hp, t, ws)
         if _is_zero(wd):
             u += state["x"]
         else:  # torch: x.mul_(1 - lr wd) before its Adam step
-            keep = 1.0 - wd * (lr / state["lr0"]) if by_schedule else 1.0 - lr * wd
             u += into(ws.xp, ws.xp.multiply, state["x"], keep, out=ws.scratch(0))
         new["x"] = u
         if by_schedule:
@@ -226,7 +258,7 @@ def adamprox(bias_correction: bool = True, amsgrad=False) -> Optimizer:
     Default weight_decay 1e-2 as adamw's (Zhuang's code defaults to 0, i.e. plain Adam)."""
     _check_bool("bias_correction", bias_correction, "adamprox")
     amsgrad = _amsgrad_form(amsgrad, "adamprox")
-    init_moments, terms = _adam_core(bias_correction, amsgrad)
+    init_moments, terms, fused_into = _adam_core(bias_correction, amsgrad)
 
     def init(x0, hp):
         state = init_moments(x0, hp)
@@ -234,10 +266,14 @@ def adamprox(bias_correction: bool = True, amsgrad=False) -> Optimizer:
         return state
 
     def step_into(state, g, hp, t, ws):
-        new, u = terms(state, g, hp, t, ws)
-        u += state["x"]
-        u *= 1.0 / (1.0 + hp["weight_decay"] * (hp["lr"] / state["lr0"]))
-        new.update(x=u, lr0=state["lr0"])
+        shrink = 1.0 / (1.0 + hp["weight_decay"] * (hp["lr"] / state["lr0"]))
+        new = fused_into(state, g, hp, t, ws, shrink=shrink)  # torch's fused Adam step, then the shrink
+        if new is None:
+            new, u = terms(state, g, hp, t, ws)
+            u += state["x"]
+            u *= shrink
+            new["x"] = u
+        new["lr0"] = state["lr0"]
         return new
 
     return Optimizer.in_place("adamprox", init, step_into, {**ADAM_DEFAULTS, "weight_decay": 1e-2},

@@ -112,6 +112,8 @@ def clipped_gd(form: str = "hard", denominator: str = "exact") -> Optimizer:
 
     def step_into(state, g, hp, t, ws, norm=None):
         h = _step_size(ws.xp, g, hp["lr"], hp["clip"], form, denominator, norm)
+        if ws.fused and ws.fused.descend(ws.x, state["x"], g, h):  # gd's kernel with the (R, 1) step size
+            return {"x": ws.x}
         return {"x": _descend_into(ws.xp, ws.x, state["x"], h, g)}
 
     return Optimizer.in_place("clipped_gd", init, step_into, {"lr": None, "clip": None},
@@ -134,6 +136,8 @@ def normalized_gd() -> Optimizer:
         den = _norm_column(xp, g) if norm is None else norm + 0.0  # a copy, worked on in place
         den += hp["xi"]
         den = xp.where(den > 0, den, 1.0)  # only where g = 0 and xi = 0: the step is then 0, not NaN
+        if ws.fused and ws.fused.descend(ws.x, state["x"], g, hp["lr"] / den):
+            return {"x": ws.x}
         return {"x": _descend_into(xp, ws.x, state["x"], hp["lr"] / den, g)}
 
     return Optimizer.in_place("normalized_gd", init, step_into, {"lr": None, "xi": None}, takes_norm=True)

@@ -73,6 +73,10 @@ def rmsprop(xi_inside: bool = False, centered: bool = False, momentum_form: str 
         xp, w = ws.xp, ws.x  # w: this step's one scratch array, (1 - beta2) g^2, then den, then the update
         b2, xi, lr, mu = hp["beta2"], hp["xi"], hp["lr"], hp["momentum"]
         v = state["v"]
+        momentum = 0 if _is_zero(mu) else (2 if lr_in_buffer else 1)
+        if ws.fused and ws.fused.rmsprop(w, state["x"], v, state.get("gbar"), state["b"], g, lr, b2, xi, mu,
+                                         centered, xi_inside, momentum):  # the same operations, one pass
+            return {"v": v, "b": state["b"], "x": w, **({"gbar": state["gbar"]} if centered else {})}
         v *= b2  # beta2 v + ((1 - beta2) g) g, torch's mul_(alpha).addcmul_(g, g)
         sq = into(xp, xp.multiply, g, 1.0 - b2, out=w)
         sq *= g

@@ -23,7 +23,8 @@ from .base import Optimizer
 # Performance note (the allocation contract, reference/buffers.py). Each optimizer is written once,
 # as an in-place step into the runner's buffers; its pure step runs the same code on copies. x - lr*u
 # is computed as (-lr)*u + x: rounding to nearest is symmetric, so -(lr*u) == (-lr)*u, and IEEE
-# x - y == x + (-y) == (-y) + x exactly.
+# x - y == x + (-y) == (-y) + x exactly. Where ``ws.fused`` is set (reference/kernels), the same operations
+# run as one compiled pass; a kernel that declines the arrays (not C-contiguous float64) returns False.
 
 
 def _descend_into(xp, out, x, lr, u):
@@ -54,6 +55,8 @@ def gd() -> Optimizer:
     """x_{t+1} = x_t - lr g_t. With a stochastic oracle this is SGD."""
 
     def step_into(state, g, hp, t, ws):
+        if ws.fused and ws.fused.descend(ws.x, state["x"], g, hp["lr"]):
+            return {"x": ws.x}
         return {"x": _descend_into(ws.xp, ws.x, state["x"], hp["lr"], g)}
 
     return Optimizer.in_place("gd", _init_x, step_into, {"lr": None})
@@ -78,6 +81,9 @@ def heavy_ball() -> Optimizer:
     """Polyak momentum in torch's form: b_t = mu b_{t-1} + (1 - tau) g_t, x_t = x_{t-1} - lr b_t."""
 
     def step_into(state, g, hp, t, ws):
+        if ws.fused and ws.fused.heavy_ball(ws.x, state["x"], state["b"], g, hp["lr"], hp["momentum"],
+                                            hp["dampening"], t == 0):
+            return {"x": ws.x, "b": state["b"]}
         b = _momentum_buffer_into(ws.xp, state["b"], g, hp, t, ws.x)
         return {"x": _descend_into(ws.xp, ws.x, state["x"], hp["lr"], b), "b": b}
 
@@ -91,6 +97,8 @@ def nag(form: str = "torch") -> Optimizer:
 
         def step_into(state, g, hp, t, ws):
             xp, mu, b = ws.xp, hp["momentum"], state["b"]
+            if ws.fused and ws.fused.nag_torch(ws.x, state["x"], b, g, hp["lr"], mu, t == 0):
+                return {"x": ws.x, "b": b}
             if t == 0:
                 b[...] = g
             else:  # mu b + g
@@ -110,6 +118,8 @@ def nag(form: str = "torch") -> Optimizer:
 
         def step_into(state, g, hp, t, ws):
             xp, v = ws.xp, state["v"]
+            if ws.fused and ws.fused.nag_sutskever(ws.x, state["x"], v, g, hp["lr"], hp["momentum"]):
+                return {"x": ws.x, "v": v}
             v *= hp["momentum"]  # mu v - lr g
             v -= into(xp, xp.multiply, g, hp["lr"], out=ws.x)
             return {"x": into(xp, xp.add, state["x"], v, out=ws.x), "v": v}

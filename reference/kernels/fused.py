@@ -1,0 +1,267 @@
+"""The numba kernels and their wrappers (imported by ``reference.kernels.select`` only where numba is installed).
+
+Each wrapper takes the optimizer step's arrays and hyperparameters as the NumPy step has them (scalars or (R, 1)
+columns, derived scalars such as Adam's step size already formed by the same NumPy/Python expression), writes
+the step into the given buffers and returns True; it returns False, touching nothing, where an array is not a
+C-contiguous float64 (R, d) ndarray (the caller then runs its NumPy step). Hyperparameters reach a kernel as
+length-R vectors (one value per run), so a scalar and a per-run column take the same compiled code.
+
+Every kernel is ``prange`` over runs, one row per task, the row's coordinates in a loop that LLVM vectorises.
+No fastmath: LLVM keeps each IEEE operation as written (no reassociation, no contraction into FMAs), which is
+what makes the bits the NumPy step's (and, for Adam, with the two FMAs written out, torch's fused step's).
+error_model="numpy": a division by zero gives inf/NaN as NumPy does, rather than raising.
+
+numba's default "workqueue" threading layer aborts the process if two Python threads launch parallel kernels at
+once; a lock serialises the launches (the kernels are parallel inside).
+"""
+from __future__ import annotations
+
+import math
+import threading
+
+import numba
+import numpy as np
+from numba import prange
+from numba.core import types
+from numba.extending import intrinsic
+
+_jit = numba.njit(parallel=True, cache=True, error_model="numpy")
+# torch's fused Adam contracts its second moment one way in its vector loop and the other in the scalar loop over
+# the last (numel mod 4) coordinates of the flattened parameter (measured on torch 2.14.1's AVX512 build: an
+# 8-wide loop, then a 4-wide one the compiler made of the scalar tail, then the scalar remainder)
+TORCH_TAIL = 4
+_launch = threading.Lock()
+
+
+@intrinsic
+def _fma(typingctx, a, b, c):
+    """fma(a, b, c) = a b + c rounded once (LLVM's llvm.fma.f64: a vfmadd where the CPU has FMA)."""
+    sig = types.float64(types.float64, types.float64, types.float64)
+
+    def codegen(context, builder, signature, args):
+        return builder.fma(*args)
+
+    return sig, codegen
+
+
+# -- kernels ----------------------------------------------------------------------------------------
+
+
+@_jit
+def _descend(out, x, g, neg_lr):
+    """out = g (-lr) + x: gd's x - lr g (and clipped GD's, lr its step-size column)."""
+    R, d = x.shape
+    for r in prange(R):
+        a = neg_lr[r]
+        for j in range(d):
+            out[r, j] = g[r, j] * a + x[r, j]
+
+
+@_jit
+def _heavy_ball(out, x, b, g, neg_lr, mu, keep, first):
+    """b = g (first step) or b mu + g (1 - tau);  out = b (-lr) + x."""
+    R, d = x.shape
+    for r in prange(R):
+        a, m, c = neg_lr[r], mu[r], keep[r]
+        for j in range(d):
+            bj = g[r, j] if first else b[r, j] * m + g[r, j] * c
+            b[r, j] = bj
+            out[r, j] = bj * a + x[r, j]
+
+
+@_jit
+def _nag_torch(out, x, b, g, neg_lr, mu, first):
+    """b = g (first step) or b mu + g;  out = (b mu + g)(-lr) + x."""
+    R, d = x.shape
+    for r in prange(R):
+        a, m = neg_lr[r], mu[r]
+        for j in range(d):
+            gj = g[r, j]
+            bj = gj if first else b[r, j] * m + gj
+            b[r, j] = bj
+            out[r, j] = (bj * m + gj) * a + x[r, j]
+
+
+@_jit
+def _nag_sutskever(out, x, v, g, lr, mu):
+    """v = v mu - g lr;  out = x + v."""
+    R, d = x.shape
+    for r in prange(R):
+        a, m = lr[r], mu[r]
+        for j in range(d):
+            vj = v[r, j] * m - g[r, j] * a
+            v[r, j] = vj
+            out[r, j] = x[r, j] + vj
+
+
+@_jit
+def _rmsprop(out, x, v, gbar, b, g, lr, b2, c2, xi, mu, centered, xi_inside, momentum):
+    """rmsprop.py's step, operation for operation; momentum 0: none, 1: torch's buffer, 2: optax's (lr inside)."""
+    R, d = x.shape
+    for r in prange(R):
+        a, be, c, e, m = lr[r], b2[r], c2[r], xi[r], mu[r]
+        for j in range(d):
+            gj = g[r, j]
+            vj = v[r, j] * be + (gj * c) * gj
+            v[r, j] = vj
+            if centered:
+                gb = gbar[r, j]
+                gb = gb + (gj - gb) * c
+                gbar[r, j] = gb
+                den = vj - gb * gb
+                if xi_inside:
+                    den = den + e
+                den = math.sqrt(den)
+            elif xi_inside:
+                den = math.sqrt(vj + e)
+            else:
+                den = math.sqrt(vj)
+            if not xi_inside:
+                den = den + e
+            u = gj / den
+            if momentum == 0:
+                out[r, j] = u * -a + x[r, j]
+            elif momentum == 1:
+                bj = b[r, j] * m + u
+                b[r, j] = bj
+                out[r, j] = bj * -a + x[r, j]
+            else:
+                bj = b[r, j] * m + u * a
+                b[r, j] = bj
+                out[r, j] = x[r, j] - bj
+
+
+@numba.njit(error_model="numpy", inline="always")
+def _adam_coordinate(out, x, m, v, vmax, g, r, j, coeff, small, be, c, s2, e, a, lam, k, amsgrad, coupled, decoupled,
+                     tail, prox, shrink):
+    """torch's fused CPU Adam on coordinate (r, j), in its order (double):
+
+        g <- fma(x, wd, g)                     (coupled L2, Adam(weight_decay): g + x wd, contracted)
+        x <- x (1 - lr wd)                     (decoupled, AdamW)
+        m <- fma(w, g - m, m),  w = 1 - beta1   (torch's lerp where |w| < 1/2; else fma(w - 1, g - m, g))
+        v <- fma((1 - beta2) g, g, v beta2)    (torch's v beta2 + (1 - beta2) g g, contracted by its compiler)
+             fma(v, beta2, ((1 - beta2) g) g)  (``tail``: its scalar loop over the last numel mod 4 coordinates,
+                                                contracted the other way)
+        vmax <- max(vmax, v)                   (amsgrad)
+        x <- x + ((-step_size) m) / (sqrt(v or vmax) / sqrt(1 - beta2^k) + xi)
+        x <- x shrink                          (``prox``: AdamProx's 1 / (1 + lambda eta_t), no torch peer)
+    """
+    gj = g[r, j]
+    xj = x[r, j]
+    if coupled:
+        gj = _fma(xj, lam, gj)
+    if decoupled:
+        xj = xj * k
+    mj = m[r, j]
+    mj = _fma(coeff, gj - mj, mj if small else gj)
+    m[r, j] = mj
+    vj = _fma(v[r, j], be, (c * gj) * gj) if tail else _fma(c * gj, gj, v[r, j] * be)
+    v[r, j] = vj
+    if amsgrad:
+        vm = vmax[r, j]
+        if vj >= vm or vj != vj:  # NaN-propagating; on a tie v's bits (+0, not the -0 of x0 * 0 in init)
+            vm = vj
+        vmax[r, j] = vm
+        vj = vm
+    xj = xj + (a * mj) / (math.sqrt(vj) / s2 + e)
+    out[r, j] = xj * shrink if prox else xj
+
+
+@_jit
+def _adam_torch_fused(out, x, m, v, vmax, g, w1, b2, c2, bc2_sqrt, xi, neg_step, wd, keep, shrink, amsgrad, coupled,
+                      decoupled, prox, tail_from):
+    """``_adam_coordinate`` over all coordinates; flat index r d + j >= ``tail_from`` is torch's scalar tail."""
+    R, d = x.shape
+    for r in prange(R):
+        w, be, c, s2, e, a, lam, k, f = w1[r], b2[r], c2[r], bc2_sqrt[r], xi[r], neg_step[r], wd[r], keep[r], shrink[r]
+        small = abs(w) < 0.5
+        coeff = w if small else w - 1.0
+        body = min(d, max(0, tail_from - r * d))  # coordinates of this row before the tail
+        for j in range(body):
+            _adam_coordinate(out, x, m, v, vmax, g, r, j, coeff, small, be, c, s2, e, a, lam, k, amsgrad, coupled,
+                             decoupled, False, prox, f)
+        for j in range(body, d):
+            _adam_coordinate(out, x, m, v, vmax, g, r, j, coeff, small, be, c, s2, e, a, lam, k, amsgrad, coupled,
+                             decoupled, True, prox, f)
+
+
+# -- wrappers ---------------------------------------------------------------------------------------
+
+
+def _fit(*arrays) -> bool:
+    """Every array a C-contiguous float64 ndarray of the first one's 2-d shape."""
+    shape = arrays[0].shape
+    return all(isinstance(a, np.ndarray) and a.dtype == np.float64 and a.flags.c_contiguous and a.shape == shape
+               for a in arrays) and len(shape) == 2
+
+
+def _per_run(h, R: int) -> np.ndarray:
+    """A scalar or a (R, 1) / (1, 1) / (1,) column as a contiguous length-R float64 vector."""
+    a = np.asarray(h, dtype=np.float64)
+    return np.full(R, float(a.reshape(-1)[0])) if a.size == 1 else np.ascontiguousarray(a.reshape(R))
+
+
+def descend(out, x, g, lr) -> bool:
+    """out = x - lr g (lr a scalar or a per-run column), as sgd._descend_into."""
+    if not _fit(x, out, g):
+        return False
+    with _launch:
+        _descend(out, x, g, _per_run(-lr, x.shape[0]))
+    return True
+
+
+def heavy_ball(out, x, b, g, lr, mu, dampening, first: bool) -> bool:
+    if not _fit(x, out, b, g):
+        return False
+    R = x.shape[0]
+    with _launch:
+        _heavy_ball(out, x, b, g, _per_run(-lr, R), _per_run(mu, R), _per_run(1.0 - dampening, R), first)
+    return True
+
+
+def nag_torch(out, x, b, g, lr, mu, first: bool) -> bool:
+    if not _fit(x, out, b, g):
+        return False
+    R = x.shape[0]
+    with _launch:
+        _nag_torch(out, x, b, g, _per_run(-lr, R), _per_run(mu, R), first)
+    return True
+
+
+def nag_sutskever(out, x, v, g, lr, mu) -> bool:
+    if not _fit(x, out, v, g):
+        return False
+    R = x.shape[0]
+    with _launch:
+        _nag_sutskever(out, x, v, g, _per_run(lr, R), _per_run(mu, R))
+    return True
+
+
+def rmsprop(out, x, v, gbar, b, g, lr, beta2, xi, mu, centered: bool, xi_inside: bool, momentum: int) -> bool:
+    """rmsprop.py's step; ``gbar`` (centered) and ``b`` (momentum > 0) may be None where unused."""
+    used = [a for a in (gbar if centered else None, b if momentum else None) if a is not None]
+    if not _fit(x, out, v, g, *used):
+        return False
+    R = x.shape[0]
+    with _launch:
+        _rmsprop(out, x, v, gbar if centered else v, b if momentum else v, g, _per_run(lr, R), _per_run(beta2, R),
+                 _per_run(1.0 - beta2, R), _per_run(xi, R), _per_run(mu, R), centered, xi_inside, momentum)
+    return True
+
+
+def adam(out, x, m, v, vmax, g, beta1, beta2, xi, step_size, bc2_sqrt, wd=0.0, keep=1.0, coupled=False,
+         decoupled=False, shrink=None) -> bool:
+    """torch's fused Adam step (``_adam_torch_fused``); ``vmax`` None without amsgrad; ``step_size`` =
+    lr / (1 - beta1^k), ``bc2_sqrt`` = sqrt(1 - beta2^k) (1 and lr without bias correction), ``keep`` = 1 - lr wd;
+    ``shrink``: the factor the new iterate is multiplied by last (AdamProx), None for none."""
+    amsgrad = vmax is not None
+    if not _fit(x, out, m, v, g, *([vmax] if amsgrad else [])):
+        return False
+    R = x.shape[0]
+    n = x.size
+    with _launch:
+        _adam_torch_fused(out, x, m, v, vmax if amsgrad else v, g, _per_run(1.0 - beta1, R), _per_run(beta2, R),
+                          _per_run(1.0 - beta2, R), _per_run(bc2_sqrt, R), _per_run(xi, R), _per_run(-step_size, R),
+                          _per_run(wd, R), _per_run(keep, R), _per_run(1.0 if shrink is None else shrink, R), amsgrad,
+                          coupled, decoupled, shrink is not None, n - n % TORCH_TAIL)
+    return True
