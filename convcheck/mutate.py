@@ -52,6 +52,7 @@ class Mutant:
     false: bool                      # False: a weakening, which must certify
     thm: Theorem
     lemmas: dict = field(default_factory=dict)
+    touches: str = ""                # the stated object changed (links.STATED), when the mutant changes one
 
 
 @dataclass
@@ -59,6 +60,7 @@ class Outcome:
     mutant: Mutant
     certified: bool
     error: str = ""
+    vouched: bool = True             # False: the certificate reports the changed object unlinked (unverified)
 
     @property
     def right(self) -> bool:
@@ -89,28 +91,28 @@ def _widen(c: Condition) -> Condition | None:
 def statement_mutants(thm: Theorem) -> list[Mutant]:
     out: list[Mutant] = []
 
-    def add(name, false=True, **changes):
-        out.append(Mutant(thm.id, name, false, dataclasses.replace(thm, **changes)))
+    def add(name, false=True, touches="", **changes):
+        out.append(Mutant(thm.id, name, false, dataclasses.replace(thm, **changes), touches=touches))
 
     if thm.rate is not None:
         bound = thm.rate.bound
-        add("rate / 2", rate=dataclasses.replace(thm.rate, bound=_formula(bound, bound.expr / 2)))
-        add("rate x 2 (weakening)", False, rate=dataclasses.replace(thm.rate, bound=_formula(bound, bound.expr * 2)))
+        add("rate / 2", touches="rate", rate=dataclasses.replace(thm.rate, bound=_formula(bound, bound.expr / 2)))
+        add("rate x 2 (weakening)", False, touches="rate", rate=dataclasses.replace(thm.rate, bound=_formula(bound, bound.expr * 2)))
     if thm.rate_at_prescription is not None:
-        add("rate at the prescription / 2",
+        add("rate at the prescription / 2", touches="rate_at_prescription",
             rate_at_prescription=_formula(thm.rate_at_prescription, thm.rate_at_prescription.expr / 2))
     if thm.complexity is not None:
         T = thm.complexity.expr
-        add("complexity / 4", complexity=_formula(thm.complexity, T / 4))
-        add("complexity x eps^(1/2)", complexity=_formula(thm.complexity, T * sp.sqrt(thm.eps)))
-        add("complexity x 2 (weakening)", False, complexity=_formula(thm.complexity, 2 * T))
+        add("complexity / 4", touches="complexity", complexity=_formula(thm.complexity, T / 4))
+        add("complexity x eps^(1/2)", touches="complexity", complexity=_formula(thm.complexity, T * sp.sqrt(thm.eps)))
+        add("complexity x 2 (weakening)", False, touches="complexity", complexity=_formula(thm.complexity, 2 * T))
     if thm.one_step is not None:
         s = thm.one_step
         p = s.potential
         psi, psi_next = (p.at(), p.at(nxt=True)) if p is not None else (f, f_next)
         decrease = psi - s.rhs if sp.expand(s.lhs - psi_next) == 0 else None
         if decrease is not None and decrease != 0:
-            add("one-step decrease x 2", one_step=dataclasses.replace(s, rhs=s.rhs - decrease))
+            add("one-step decrease x 2", touches="one_step", one_step=dataclasses.replace(s, rhs=s.rhs - decrease))
         if p is not None and decrease is not None:
             out.extend(potential_mutants(thm, decrease))
     # A theorem that states no bound (a claim judged only on runs) certifies just that its prescription meets its
@@ -151,7 +153,7 @@ def potential_mutants(thm: Theorem, decrease: sp.Expr) -> list[Mutant]:
     def with_potential(name, **changes):
         q = dataclasses.replace(p, **changes)
         one = dataclasses.replace(s, lhs=q.at(nxt=True), rhs=q.at() - decrease, potential=q)
-        return Mutant(thm.id, name, True, dataclasses.replace(thm, one_step=one))
+        return Mutant(thm.id, name, True, dataclasses.replace(thm, one_step=one), touches="one_step")
 
     out = [with_potential("potential weight a / 2", weight=p.weight / 2),
            with_potential("potential weight a x 2", weight=2 * p.weight),
@@ -276,7 +278,10 @@ def run_mutant(m: Mutant, samples: int = 2000) -> Outcome:
         cert = certify(m.thm, samples=samples, lemmas=m.lemmas or None)
     except Exception as err:  # noqa: BLE001 - the certifier must never raise; a raise is itself a finding
         return Outcome(m, False, f"{type(err).__name__}: {err}")
-    return Outcome(m, cert.ok)
+    # a stated object the certificate reports unlinked is not vouched for (the certificate says unverified): a
+    # change to it that still passes cannot make the certificate lie, so it is reported apart, never as refused
+    vouched = not cert.ok or not m.touches or m.touches in set(links.stated_objects(m.thm)) - set(cert.unlinked)
+    return Outcome(m, cert.ok, vouched=vouched)
 
 
 @dataclass
@@ -287,7 +292,7 @@ class Report:
     undecided: list[str] = field(default_factory=list)  # chain mutants the harness could not witness false
 
     def counts(self) -> dict:
-        false = [o for o in self.outcomes if o.mutant.false]
+        false = [o for o in self.outcomes if o.mutant.false and o.vouched]
         weak = [o for o in self.outcomes if not o.mutant.false]
         return {"theorem": self.theorem, "baseline_ok": self.baseline_ok,
                 "false_total": len(false), "false_refused": sum(o.right for o in false),
@@ -296,7 +301,8 @@ class Report:
                 "survivors": [o.mutant.name for o in false if not o.right and not o.error],
                 "weakenings_refused": [o.mutant.name for o in weak if not o.right and not o.error],
                 "chain_false": sum(o.mutant.name.startswith("chain step") for o in false),
-                "chain_undecided": len(self.undecided)}
+                "chain_undecided": len(self.undecided),
+                "unvouched": [o.mutant.name for o in self.outcomes if o.mutant.false and not o.vouched]}
 
 
 def mutation_report(thm: Theorem, samples: int = 2000) -> Report:
@@ -306,8 +312,8 @@ def mutation_report(thm: Theorem, samples: int = 2000) -> Report:
 
 
 def rows(ids=(), samples: int = 2000) -> list[dict]:
-    """One count row per theorem (default: every theorem with a chain)."""
-    thms = [theory.get(i) for i in ids] if ids else [t for t in theory.theorems() if t.chain]
+    """One count row per theorem (default: every theorem)."""
+    thms = [theory.get(i) for i in ids] if ids else list(theory.theorems())
     return [mutation_report(thm, samples).counts() for thm in thms]
 
 
@@ -319,7 +325,7 @@ def render(table: list[dict]) -> str:
                    f" (chain: {row['chain_false']} witnessed false, {row['chain_undecided']} undecided)"
                    + ("" if row["baseline_ok"] else "  (the unmutated certificate fails)"))
         for key, label in (("survivors", "survivor"), ("weakenings_refused", "weakening refused"),
-                           ("crashes", "crash")):
+                           ("crashes", "crash"), ("unvouched", "not counted (the certificate leaves it unverified)")):
             out += [f"    {label}: {item}" for item in row[key]]
     return "\n".join(out)
 
@@ -331,7 +337,7 @@ def perfect(table: list[dict]) -> bool:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m convcheck.mutate", description=__doc__.split("\n")[0])
-    ap.add_argument("ids", nargs="*", help="theorem ids (default: every theorem with a chain)")
+    ap.add_argument("ids", nargs="*", help="theorem ids (default: every theorem)")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--samples", type=int, default=2000)
     args = ap.parse_args(argv)

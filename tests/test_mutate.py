@@ -43,6 +43,7 @@ def test_a_certifier_that_accepts_everything_fails_the_harness(monkeypatch):
     class Yes:
         ok = True
         premises = []
+        unlinked = []
 
     monkeypatch.setattr(mutate, "certify", lambda *a, **k: Yes())
     table = [mutate.mutation_report(theory.get("gd.smooth"), samples=10).counts()]
@@ -107,3 +108,21 @@ def test_a_claim_only_theorem_is_mutated_only_where_its_certificate_reads():
 def test_every_theorem_refuses_all_its_false_mutations(tid):
     table = [mutate.mutation_report(theory.get(tid)).counts()]
     assert mutate.perfect(table), mutate.render(table)
+
+
+def test_a_mutant_of_an_object_the_certificate_leaves_unlinked_is_reported_apart_not_as_refused(monkeypatch):
+    """A certificate that reports the rate unlinked says 'unverified' for it: a halved rate that still passes makes
+    it lie about nothing, so it is listed as not counted, and never counted as refused; a change that the same
+    certificate fails (a linked object) still counts."""
+    real = mutate.certify
+
+    def rate_unlinked(thm, *a, **k):
+        cert = real(thm, *a, **k)
+        return dataclasses.replace(cert, unlinked=["rate"], links=[c for c in cert.links if "rate" not in c.name
+                                                                  or "complexity" in c.name])
+
+    monkeypatch.setattr(mutate, "certify", rate_unlinked)
+    row = mutate.mutation_report(theory.get("gd.smooth"), samples=300).counts()
+    assert "rate / 2" in row["unvouched"] and "rate / 2" not in row["survivors"]
+    assert "complexity / 4" not in row["unvouched"] and row["false_refused"] == row["false_total"]
+

@@ -113,10 +113,10 @@ def cmd_mutate(args):
     if args.ids and args.all:
         raise BadInput("give theorem ids or --all, not both")
     if not args.ids and not args.all:
-        raise BadInput("give theorem ids, or --all (every theorem with a chain: minutes)")
+        raise BadInput("give theorem ids, or --all (every theorem: minutes)")
     if not 100 <= args.samples <= MAX_SAMPLES:  # fewer than the quick pre-search: a false mutant could pass
         raise BadInput(f"--samples must be in 100..{MAX_SAMPLES} (got {args.samples})")
-    ids = [theorem(i).id for i in args.ids] or [t.id for t in theory.theorems() if t.chain]
+    ids = [theorem(i).id for i in args.ids] or [t.id for t in theory.theorems()]
     table = [row for i in bar(ids, "mutating", "theorem") for row in mutate.rows([i], args.samples)]
     emit(args, mutate.render(table), table)
     return 0 if mutate.perfect(table) else EXIT_FAILED
