@@ -44,13 +44,13 @@ r = Delta / (KAPPA3 * lr * T) + N / (KAPPA3 * lr)
 rate = 2 * (sp.sqrt(r) + r / k)                      # 2 max(sqrt(r), r/k) would do; the sum keeps it smooth
 
 # regime: clip = 3 tau + L0/L1, lr the harmonic mean-like combination of the stability cap and the noise
-# cap, so that r(T(eps)) <= m = (eps clip/(4 clip + 3 eps))^2 <= min(eps^2/16, clip eps/6)
+# cap, so that r(T(eps)) <= 3m/2, m = (eps clip/(4 clip + 3 eps))^2, and 2 (sqrt(3m/2) + 9m/(4 clip)) <= eps
 CLIP = 3 * tau + L0 / L1
 LAMBDA = 2 * L0 + 3 * L1 * tau                           # L0 + L1 clip at clip = CLIP
 m = (eps * CLIP / (4 * CLIP + 3 * eps)) ** 2
 INV_LR = 10 * (L0 + 3 * L1 * tau) + B_TENTH * LAMBDA * tau ** 2 / (KAPPA3 * m)
 LR = 1 / INV_LR
-T_eps = 2 * Delta * INV_LR / (KAPPA3 * m)
+T_eps = Delta * INV_LR / (KAPPA3 * m)                        # the optimisation part of r is m there: r <= 3m/2
 at_eps = {lr: LR, clip: CLIP}
 r_eps = Delta * INV_LR / (KAPPA3 * T) + m / 2                # r at the prescription, its noise part raised to m/2
 RATE_AT_EPS = 2 * (sp.sqrt(r_eps) + 3 * r_eps / (2 * CLIP))
