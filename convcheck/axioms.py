@@ -17,6 +17,7 @@ from scipy.optimize import minimize
 
 from convcheck.reference import objectives
 from convcheck.theory.lemma import TWO_POINT, Lemma, fx, fy, ip
+from convcheck.theory.model import RANDOM, expected, grad_sq, inner, oracle_sq
 
 # displacement scales of the pairs: the relation must hold near and far
 SCALES = np.logspace(-3, 1, 9)
@@ -206,3 +207,55 @@ def check_pl_axiom(lemma: Lemma, obj, runs: int = 128, seed: int = 0, X=None) ->
     with np.errstate(divide="ignore", invalid="ignore"):
         tight = np.where(g2 > 0, 2 * obj.constants["mu"] * e / g2, 0.0)
     return PLCheck(lemma.id, obj.name, len(X), worst, float(np.max(tight)))
+
+
+# -- oracle axioms (oracle.bounded_noise, ZHSJ assumption A5): relations in grad f(x) and the oracle's answer -------
+
+
+@dataclass(frozen=True)
+class OracleCheck:
+    lemma: str
+    oracle: str
+    objective: str
+    draws: int
+    worst: float          # pathwise: max (lhs - rhs)/(|lhs| + |rhs| + 1) over draws; in expectation: the error of
+    #                       the Monte Carlo mean in standard errors beyond Z_ORACLE. > 0 means violated
+    attained: float       # max over draws of lhs/rhs of the pathwise relations: near 1 when a bound is nearly tight
+
+    @property
+    def holds(self) -> bool:
+        return self.worst <= 1e-9
+
+
+Z_ORACLE = 6.0  # standard errors a Monte Carlo mean may miss by (a false alarm has probability ~1e-9)
+
+
+def check_oracle_axiom(lemma: Lemma, oracle, obj, points: int = 16, draws: int = 4096, seed: int = 0) -> OracleCheck:
+    """The lemma's conclusions at seeded points x of ``obj``, with g = grad f(x) and o the oracle's answers (``draws``
+    independent answers per point): a pathwise relation on every answer, a relation in E_t[...] with the means over
+    the answers at each point, to within Z_ORACLE standard errors. The constants are the oracle's published ones."""
+    published = oracle.constants(obj)
+    consts = {q.symbol: published[q.name] for q in lemma.constants}
+    X = np.repeat(obj.initial_points(points, seed=seed), draws, axis=0)
+    G = obj.grad(X)
+    O = oracle(obj, X, G, np.random.default_rng(seed), 0)
+    values = {grad_sq: np.sum(G * G, axis=1), inner: np.sum(G * O, axis=1), oracle_sq: np.sum(O * O, axis=1)}
+    worst, attained = -np.inf, 0.0
+    for c in lemma.conclusions:
+        syms = sorted(c.lhs.free_symbols | c.rhs.free_symbols, key=str)
+        means = {expected(s): s for s in RANDOM if expected(s) in syms}
+        if not means:
+            lhs, rhs = (np.broadcast_to(sp.lambdify(syms, side, modules="numpy")(
+                *[values[s] if s in values else consts[s] for s in syms]), X.shape[:1]) for side in (c.lhs, c.rhs))
+            worst = max(worst, float(np.max((lhs - rhs) / (np.abs(lhs) + np.abs(rhs) + 1))))
+            if c.kind != "zero":
+                attained = max(attained, float(np.max(lhs / np.where(rhs != 0, rhs, np.inf))))
+            continue
+        # E_t[s] - (the rest): per point, a mean over its answers, compared in standard errors
+        gap = sp.lambdify(syms, c.lhs - c.rhs, modules="numpy")
+        per_draw = gap(*[values[means[s]] if s in means else values[s] if s in values else consts[s] for s in syms])
+        per_draw = np.broadcast_to(per_draw, X.shape[:1]).reshape(points, draws)
+        mean, se = per_draw.mean(axis=1), per_draw.std(axis=1, ddof=1) / np.sqrt(draws) + 1e-12
+        excess = (mean if c.kind == "nonneg" else np.abs(mean)) / se - Z_ORACLE
+        worst = max(worst, float(np.max(excess)))
+    return OracleCheck(lemma.id, oracle.describe(), obj.name, X.shape[0], worst, attained)

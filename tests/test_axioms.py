@@ -2,12 +2,15 @@
 and their optimistic versions do not."""
 import dataclasses
 
+import numpy as np
 import pytest
 import sympy as sp
 
 from convcheck import theory  # noqa: F401 - registers the lemma library
-from convcheck.axioms import check_axiom, check_pl_axiom, members, pl_members, pl_points
+from convcheck.axioms import check_axiom, check_oracle_axiom, check_pl_axiom, members, pl_members, pl_points
+from convcheck.reference import oracles
 from convcheck.theory.lemma import lemmas
+from convcheck.theory.lemmas.noise import BOUNDED_NOISE
 from convcheck.theory.lemmas.pl import GRADIENT_DOMINANCE
 from convcheck.theory.lemmas.smooth import DESCENT, INTERPOLATION
 
@@ -96,3 +99,25 @@ def test_the_pl_axiom_holds_tightly_on_every_objective_publishing_mu_and_an_opti
         check = check_pl_axiom(GRADIENT_DOMINANCE, obj, X=X)
         assert check.holds and check.tightness > 0.99, check  # the published mu is (nearly) the best constant
         assert check_pl_axiom(wrong, obj, X=X).worst > 1e-6, obj.name  # 2% more optimistic: violated
+
+
+# -- ZHSJ assumption A5: the oracle's noise is bounded by tau almost surely, and unbiased --------------------------
+
+def test_a5_holds_on_the_bounded_noise_oracle_tightly_and_an_optimistic_tau_fails():
+    """oracle.bounded_noise on oracles.BoundedNoise (the oracle clipped_sgd.l0l1's runs use) over (L0,L1) catalogue
+    objectives: ||g_t - grad f||^2 <= tau^2 on every answer and nearly attained (radius U^(1/d) near 1), and
+    E<grad f, g_t> = ||grad f||^2 to 6 standard errors; with tau^2 shrunk by 10% some answer violates it."""
+    objs = members("(L0,L1)-smooth")[:2]
+    assert objs
+    for obj in objs:
+        check = check_oracle_axiom(BOUNDED_NOISE, oracles.BoundedNoise(0.5), obj, points=8, draws=2048)
+        assert check.holds and check.attained > 0.99, check
+    noisy = dataclasses.replace(BOUNDED_NOISE, conclusions=(
+        BOUNDED_NOISE.conclusions[0], dataclasses.replace(BOUNDED_NOISE.conclusions[1],
+                                                          rhs=0.9 * BOUNDED_NOISE.conclusions[1].rhs)))
+    assert check_oracle_axiom(noisy, oracles.BoundedNoise(0.5), objs[0], points=8, draws=2048).worst > 1e-3
+    # a biased oracle breaks the expectation part: grad f + tau e_1 (norm tau, so the pathwise part still holds)
+    biased = type("Biased", (), {"constants": lambda self, obj: {"tau": 0.5}, "describe": lambda self: "biased",
+                                 "__call__": lambda self, obj, X, G, rng, t: G + 0.5 * (np.arange(X.shape[1]) == 0)})()
+    shifted = check_oracle_axiom(BOUNDED_NOISE, biased, objs[0], points=8, draws=64)
+    assert shifted.worst > 0

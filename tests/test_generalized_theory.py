@@ -5,7 +5,8 @@ import sympy as sp
 
 from convcheck import theory
 from convcheck.checker import check
-from convcheck.theory.generalized import clipped_gd, clipped_sgd, descent, gd_upper
+from convcheck.theory.certify import certify_lemma
+from convcheck.theory.generalized import clipped_gd, clipped_sgd, clipping, descent, gd_upper
 from convcheck.theory.model import Condition
 
 
@@ -71,11 +72,29 @@ def test_gd_at_099_h_max_takes_the_cards_4285_steps_on_cosh_R10():
     assert np.isclose(obj.K_LB(1e-3, 10.0), 3800.38, rtol=1e-6)
 
 
-def test_withdrawn_chain_leaves_the_one_step_inequality_unlinked():
-    """clipped_sgd states a one-step inequality no chain derives yet: its certificate says so instead of
-    certifying (and its runs still hold)."""
+def test_clipped_sgd_chain_derives_the_expected_step_from_cited_lemmas_and_leaves_the_rate_unlinked():
+    """clipped_sgd's chain derives E_t f(x_{t+1}) <= f - kappa3 lr min(a^2, k a) + N symbolically in both cases, citing
+    l0l1.descent (no local B(c)), A5 as an axiom and the clip lemmas as proved lemmas; the telescoping to the mean
+    gradient norm is not linked yet, so the certificate says 'unverified' and names the rate, never more."""
     cert = theory.certify(theory.get("clipped_sgd.l0l1"))
-    assert cert.level == "unverified" and cert.unlinked, (cert.level, cert.unlinked)
+    assert cert.level == "unverified" and set(cert.unlinked) == {"rate", "rate_at_prescription"}, cert.unlinked
+    assert cert.steps and all(s.level == "symbolic" for s in cert.steps), [(s.name, s.level) for s in cert.steps]
+    premises = {p.id: p for p in cert.premises}
+    assert {"l0l1.descent", "oracle.bounded_noise", "oracle.bounded_noise_range", "clip.hard", "clip.radius",
+            "clip.inactive", "clip.margin", "clip.active"} <= set(premises)
+    assert {p.id for p in cert.axioms()} & {"oracle.bounded_noise", "clip.hard"} == {"oracle.bounded_noise", "clip.hard"}
+    assert not any(premises[i].axiom for i in ("oracle.bounded_noise_range", "clip.radius", "clip.inactive",
+                                               "clip.active", "clip.margin"))
+    assert all(p.level == "symbolic" for p in premises.values())
+
+
+def test_clip_margin_with_an_optimistic_constant_fails_its_proof():
+    """The margin's kappa = 1/2 - 3b/16: with 1/2 - b/8 (a smaller curvature price) the proof must not go through."""
+    (c,) = clipping.MARGIN.conclusions
+    wrong = dataclasses.replace(clipping.MARGIN, conclusions=(dataclasses.replace(
+        c, lhs=c.lhs.subs(clipping.kappa, sp.Rational(1, 2) - clipping.bq / 8)),))
+    assert wrong.conclusions != clipping.MARGIN.conclusions
+    assert certify_lemma(wrong).level == "failed"
 
 
 def test_gd_upper_rests_on_A4_as_an_axiom_and_proves_the_induction():

@@ -153,13 +153,13 @@ def _single_symbol_bounds(relations: list[Obligation]) -> list[Bound]:
     return out
 
 
-def _justify(c, base, thm, overrides) -> list:
+def _justify(c, base, thm, overrides, lemma=None) -> list:
     """Obligations that justify a step's assumption c (none for a side of a case split)."""
     rel = L.relation_of(c)
     if c.case:
         return []
     if isinstance(c.by, Instance):
-        conclusions, hypotheses = instantiate(c.by, get_lemma(c.by.lemma, overrides), thm)
+        conclusions, hypotheses = instantiate(c.by, get_lemma(c.by.lemma, overrides), thm, lemma)
         given = base + _single_symbol_bounds(conclusions)
         return [(h, base) for h in hypotheses] + [(Obligation(rel.kind, rel.lhs, rel.rhs, f"{c} by {c.by.lemma}"), given)]
     if isinstance(c.by, Define):
@@ -203,7 +203,7 @@ def _derivation(step: ChainStep, thm, ctx, overrides, lemma=None) -> list:
                 raise ValueError("an induction hypothesis must be the goal's own conclusion at another state")
             rel = _stated(premise, lemma)
         elif isinstance(premise, Instance):
-            conclusions, hypotheses = instantiate(premise, get_lemma(premise.lemma, overrides), thm)
+            conclusions, hypotheses = instantiate(premise, get_lemma(premise.lemma, overrides), thm, lemma)
             if len(conclusions) != 1:
                 raise ValueError(f"a premise is one relation; {premise.lemma} gives {len(conclusions)} (pick one)")
             rel = conclusions[0]
@@ -229,7 +229,7 @@ def step_obligations(step: ChainStep, thm, base: list[Bound], overrides=None, le
     ctx = base + [L.condition_bound(c) for c in step.assume]
     obligations = []
     for c in step.assume:
-        obligations += _justify(c, base, thm, overrides)
+        obligations += _justify(c, base, thm, overrides, lemma)
     obligations += [(o, ctx) for o in step.obligations]
     if step.derives is not None:
         obligations += _derivation(step, thm, ctx, overrides, lemma)

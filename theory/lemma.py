@@ -21,7 +21,7 @@ import sympy as sp
 
 from convcheck.registry import Registry
 
-from .model import ITERATES, RANDOM, ChainStep, Obligation, Quantity, Source, Theorem, expected
+from .model import ITERATES, RANDOM, STANDARD_GRAM, ChainStep, Obligation, Quantity, Source, Theorem, expected
 from .vectors import Gram, Vec
 
 _SLOTS: dict[sp.Symbol, tuple[str, str]] = {}
@@ -110,9 +110,18 @@ class Instance:
         return f"{'E ' if self.expect else ''}{self.lemma}{where}{' with ' + binds if binds else ''}"
 
 
-def instantiate(inst: Instance, lemma: Lemma, thm: Theorem | None) -> tuple[list[Obligation], list[Obligation]]:
-    """(conclusions, hypotheses) of a citation, in the citing theorem's symbols."""
-    gram: Gram = thm.vectors() if thm is not None else Gram({})
+def proof_gram(lemma: Lemma | None) -> Gram:
+    """The inner products a lemma's proof may cite through: the glossary's vectors (g, o, g_next) and the
+    lemma's own vector slots, whose inner products are its slots <u, v>."""
+    own = {(a, b): ip(a, b) for a in lemma.vectors for b in lemma.vectors} if lemma is not None else {}
+    return STANDARD_GRAM.extend(own)
+
+
+def instantiate(inst: Instance, lemma: Lemma, thm: Theorem | None,
+                within: Lemma | None = None) -> tuple[list[Obligation], list[Obligation]]:
+    """(conclusions, hypotheses) of a citation, in the citing theorem's symbols (or, in the proof of the lemma
+    ``within``, in its slots and the glossary's)."""
+    gram: Gram = thm.vectors() if thm is not None else proof_gram(within)
     vecs: dict[str, Vec] = {}
     rule: dict[sp.Symbol, sp.Expr] = {}
     if inst.between:

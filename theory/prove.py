@@ -672,10 +672,13 @@ def _recorded_or_proved(kind, expr, bounds, samples) -> Proof:
 
 
 def _square_roots(expr: sp.Expr, ctx: dict[sp.Symbol, Bound]):
-    """A symbol s >= 0 that occurs as sqrt(s) (||g|| = sqrt(grad_sq)) becomes r^2 with r > 0, so the
-    expression is rational in r (same proof, a change of variable)."""
-    for s, b in list(ctx.items()):
-        if not expr.has(sp.sqrt(s)) or not b.lo.is_nonnegative:
+    """A symbol s >= 0 that occurs as sqrt(s) or 1/sqrt(s) (||g|| = sqrt(grad_sq)), in the expression or in a
+    bound of the context, becomes r^2 with r > 0, so the expression is rational in r (same proof, a change of
+    variable)."""
+    for s in list(ctx):
+        b = ctx[s]  # as rewritten by the roots before it (a bound may mention them)
+        where = (expr, *(e for v in ctx.values() for e in (v.lo, v.hi)))
+        if not any(e.has(sp.sqrt(s)) or e.has(1 / sp.sqrt(s)) for e in where) or not b.lo.is_nonnegative:
             continue
         r = sp.Symbol(f"sqrt({s.name})", positive=True)
         expr = expr.xreplace({s: r ** 2})
