@@ -291,14 +291,18 @@ def _decided_min_max(kind: str, expr: sp.Expr, bounds: dict[sp.Symbol, Bound], d
     return False
 
 
-def _monotone_min_max(kind: str, expr: sp.Expr, bounds: dict[sp.Symbol, Bound], depth: int) -> bool:
+def _monotone_min_max(kind: str, expr: sp.Expr, bounds: dict[sp.Symbol, Bound], depth: int,
+                      affine_only: bool = False) -> bool:
     """e(min(A, B)) >= 0 by monotonicity in the min: where e increases in it, e(min(A, B)) = min(e(A), e(B))
     and both must be >= 0; where e decreases in it, e(min(A, B)) = max(e(A), e(B)) and one suffices
-    (and the reverse for a max)."""
+    (and the reverse for a max). ``affine_only``: only where e is affine in it (a slope free of it, cheap to sign)."""
     for m in sorted(expr.atoms(sp.Min, sp.Max), key=sp.count_ops):
         mu = sp.Dummy("mu", real=True)
         e = expr.xreplace({m: mu})
-        slope = sp.diff(e, mu).xreplace({mu: m})
+        slope = sp.diff(e, mu)
+        if affine_only and slope.has(mu):
+            continue
+        slope = slope.xreplace({mu: m})
         for sign in (1, -1):
             if slope != 0 and not prove_symbolic("nonneg", sign * slope, bounds, depth + 1):
                 continue
@@ -372,9 +376,16 @@ def _prove_symbolic(kind: str, expr: sp.Expr, bounds: dict[sp.Symbol, Bound], de
         return any(prove_symbolic(kind, a, bounds, depth + 1) for a in expr.args)
     if expr.is_positive or (kind == "nonneg" and expr.is_nonnegative):  # cheap: SymPy's assumptions, no rewriting
         return True
+    bounds = _complete(expr, bounds)
+    # cheap before simplify, which is most of the prover's time: the reparametrised expression as it comes,
+    # factor by factor (not with a min or max inside: factoring around one costs more than simplifying)
+    with contextlib.suppress(ValueError):  # circular bounds: reported by the steps below
+        if not expr.atoms(sp.Min, sp.Max) and sign_proved(expr.xreplace(_reparametrise(bounds)), kind == "nonneg") == 1:
+            return True
+    if expr.atoms(sp.Min, sp.Max) and _monotone_min_max(kind, expr, bounds, depth, affine_only=True):
+        return True  # also before simplify, which rebuilds every Min/Max it meets (an affine one: cheap)
     if sp.simplify(expr) == 0:
         return kind == "nonneg"
-    bounds = _complete(expr, bounds)
     e = sp.simplify(expr.xreplace(_reparametrise(bounds)))
     if e == 0:
         return kind == "nonneg"
