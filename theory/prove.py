@@ -20,7 +20,10 @@ depend on other symbols (``lr < 2/L``). The levels:
   stage (certify never raises).
 
 Domains are treated as open: a sign proved inside extends to closed ends only by continuity.
-Proofs are cached by (kind, expression, context): a mutated theorem re-proves only what changed.
+Proofs are cached by (kind, expression, context): a mutated theorem re-proves only what changed. The
+context is first cut to the bounds the expression's symbols reach (a symbolic proof there is one in the
+whole context, and the same obligation in two theorems is proved once); anything weaker is redone in full.
+SymPy's time limit counts CPU seconds, so a busy machine does not lower a level.
 """
 from __future__ import annotations
 
@@ -583,8 +586,8 @@ def search_counterexample(kind: str, expr: sp.Expr, bounds: dict[sp.Symbol, Boun
     syms = sorted(bounds, key=str)
     fn = sp.lambdify(syms, expr, modules="mpmath")
     # rounding at 50 digits is relative to the largest term, not to the (possibly cancelled) sum
-    # (the terms as written and expanded: an identity that expands to 0 still has its written terms' scale)
-    # (compiled on the first suspected violation only: most obligations never need them)
+    # (the terms as written and expanded: an identity that expands to 0 still has its written terms' scale);
+    # they are compiled on the first suspected violation only: most obligations never need them
     scale_terms = []
 
     def scale(args):
