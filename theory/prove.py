@@ -20,7 +20,10 @@ depend on other symbols (``lr < 2/L``). The levels:
   stage (certify never raises).
 
 Domains are treated as open: a sign proved inside extends to closed ends only by continuity.
-Proofs are cached by (kind, expression, context): a mutated theorem re-proves only what changed.
+Proofs are cached by (kind, expression, context): a mutated theorem re-proves only what changed. The
+context is first cut to the bounds the expression's symbols reach (a symbolic proof there is one in the
+whole context, and the same obligation in two theorems is proved once); anything weaker is redone in full.
+SymPy's time limit counts CPU seconds, so a busy machine does not lower a level.
 """
 from __future__ import annotations
 
@@ -29,7 +32,6 @@ import math
 import random
 import signal
 import threading
-import time
 from dataclasses import dataclass, field
 
 import mpmath
@@ -41,7 +43,7 @@ from . import proof_record
 LEVELS = ("symbolic", "interval", "sampled", "unverified", "failed")
 BOX = (sp.Rational(1, 1000), sp.Integer(1000))  # offsets for unbounded symbols at interval level
 SAMPLE_RANGE = (1e-6, 1e6)
-SYMBOLIC_SECONDS = 60.0  # time SymPy may spend on one obligation before the weaker levels are tried: 3x the
+SYMBOLIC_SECONDS = 60.0  # CPU time SymPy may spend on one obligation before the weaker levels are tried: 3x the
 #                          slowest true obligation of the catalogue (clipped_gd.l0l1, 19 s on a loaded 2-core box),
 #                          so a busy CI machine does not turn "symbolic" into "sampled"
 MAX_DEPTH = 4            # nested applications of the min/max and sqrt rules
@@ -91,7 +93,18 @@ def weakest(levels) -> str:
 
 
 def merge_bounds(bounds) -> dict[sp.Symbol, Bound]:
-    """Intersect bounds per symbol; a symbolic tighter-or-looser question keeps both via Min/Max."""
+    """Intersect bounds per symbol; a symbolic tighter-or-looser question keeps both via Min/Max.
+    Memoised: every obligation of a step shares its context, and dropping a dominated end costs a proof."""
+    bounds = tuple(bounds)
+    if bounds not in _MERGED:
+        _MERGED[bounds] = _merge_bounds(bounds)
+    return dict(_MERGED[bounds])
+
+
+_MERGED: dict = {}
+
+
+def _merge_bounds(bounds) -> dict[sp.Symbol, Bound]:
     out: dict[sp.Symbol, Bound] = {}
     for b in bounds:
         if b.symbol not in out:
@@ -281,14 +294,18 @@ def _decided_min_max(kind: str, expr: sp.Expr, bounds: dict[sp.Symbol, Bound], d
     return False
 
 
-def _monotone_min_max(kind: str, expr: sp.Expr, bounds: dict[sp.Symbol, Bound], depth: int) -> bool:
+def _monotone_min_max(kind: str, expr: sp.Expr, bounds: dict[sp.Symbol, Bound], depth: int,
+                      affine_only: bool = False) -> bool:
     """e(min(A, B)) >= 0 by monotonicity in the min: where e increases in it, e(min(A, B)) = min(e(A), e(B))
     and both must be >= 0; where e decreases in it, e(min(A, B)) = max(e(A), e(B)) and one suffices
-    (and the reverse for a max)."""
+    (and the reverse for a max). ``affine_only``: only where e is affine in it (a slope free of it, cheap to sign)."""
     for m in sorted(expr.atoms(sp.Min, sp.Max), key=sp.count_ops):
         mu = sp.Dummy("mu", real=True)
         e = expr.xreplace({m: mu})
-        slope = sp.diff(e, mu).xreplace({mu: m})
+        slope = sp.diff(e, mu)
+        if affine_only and slope.has(mu):
+            continue
+        slope = slope.xreplace({mu: m})
         for sign in (1, -1):
             if slope != 0 and not prove_symbolic("nonneg", sign * slope, bounds, depth + 1):
                 continue
@@ -330,8 +347,22 @@ def _sqrt_rule(kind: str, expr: sp.Expr, bounds: dict[sp.Symbol, Bound], depth: 
 
 
 def prove_symbolic(kind: str, expr: sp.Expr, bounds: dict[sp.Symbol, Bound], depth: int = 0) -> bool:
+    """Memoised by (kind, expr, context, depth): the min/max rules ask the same comparisons (lr <= clip lr/||g||)
+    of every obligation in a context. Running out of time raises, so only finished answers are kept."""
     if depth > MAX_DEPTH:
         return False
+    key = (kind, expr, frozenset(bounds.values()), depth)
+    if key not in _SYMBOLIC:
+        _SYMBOLIC[key] = _prove_symbolic(kind, expr, bounds, depth)
+    return _SYMBOLIC[key]
+
+
+_SYMBOLIC: dict = {}
+
+
+def _prove_symbolic(kind: str, expr: sp.Expr, bounds: dict[sp.Symbol, Bound], depth: int) -> bool:
+    if expr.atoms(sp.Min, sp.Max) and _decided_min_max(kind, expr, _complete(expr, bounds), depth):
+        return True  # first: simplifying with a min or max in place costs seconds, deciding it milliseconds
     if kind == "zero":
         if sp.simplify(expr) == 0:
             return True
@@ -341,23 +372,29 @@ def prove_symbolic(kind: str, expr: sp.Expr, bounds: dict[sp.Symbol, Bound], dep
         if not expr.atoms(sp.Min, sp.Max):
             return False
         full = _complete(expr, bounds)  # min(A, B) = A where the bounds prove A <= B: a side of a case split
-        return _split_min_max(kind, expr, full, depth) or _decided_min_max(kind, expr, full, depth)
+        return _split_min_max(kind, expr, full, depth)
     if isinstance(expr, sp.Min):  # min(a, b) >= 0 iff every argument is
         return all(prove_symbolic(kind, a, bounds, depth + 1) for a in expr.args)
     if isinstance(expr, sp.Max):
         return any(prove_symbolic(kind, a, bounds, depth + 1) for a in expr.args)
     if expr.is_positive or (kind == "nonneg" and expr.is_nonnegative):  # cheap: SymPy's assumptions, no rewriting
         return True
+    bounds = _complete(expr, bounds)
+    # cheap before simplify, which is most of the prover's time: the reparametrised expression as it comes,
+    # factor by factor (not with a min or max inside: factoring around one costs more than simplifying)
+    with contextlib.suppress(ValueError):  # circular bounds: reported by the steps below
+        if not expr.atoms(sp.Min, sp.Max) and sign_proved(expr.xreplace(_reparametrise(bounds)), kind == "nonneg") == 1:
+            return True
+    if expr.atoms(sp.Min, sp.Max) and _monotone_min_max(kind, expr, bounds, depth, affine_only=True):
+        return True  # also before simplify, which rebuilds every Min/Max it meets (an affine one: cheap)
     if sp.simplify(expr) == 0:
         return kind == "nonneg"
-    bounds = _complete(expr, bounds)
     e = sp.simplify(expr.xreplace(_reparametrise(bounds)))
     if e == 0:
         return kind == "nonneg"
     if e.is_positive or (kind == "nonneg" and e.is_nonnegative) or sign_proved(e, kind == "nonneg") == 1:
         return True
-    if expr.atoms(sp.Min, sp.Max) and (_decided_min_max(kind, expr, bounds, depth)
-                                        or _split_min_max(kind, expr, bounds, depth)
+    if expr.atoms(sp.Min, sp.Max) and (_split_min_max(kind, expr, bounds, depth)
                                         or _monotone_min_max(kind, expr, bounds, depth)):
         return True
     if e.atoms(sp.Min, sp.Max) and not expr.atoms(sp.Min, sp.Max):  # a min or max the context brought in
@@ -549,9 +586,19 @@ def search_counterexample(kind: str, expr: sp.Expr, bounds: dict[sp.Symbol, Boun
     syms = sorted(bounds, key=str)
     fn = sp.lambdify(syms, expr, modules="mpmath")
     # rounding at 50 digits is relative to the largest term, not to the (possibly cancelled) sum
-    # (the terms as written and expanded: an identity that expands to 0 still has its written terms' scale)
-    terms = set(sp.Add.make_args(expr)) | set(sp.Add.make_args(sp.expand(expr))) if kind != "pos" else set()
-    scale_terms = [sp.lambdify(syms, a, modules="mpmath") for a in sorted(terms, key=sp.default_sort_key)]
+    # (the terms as written and expanded: an identity that expands to 0 still has its written terms' scale);
+    # they are compiled on the first suspected violation only: most obligations never need them
+    scale_terms = []
+
+    def scale(args):
+        if kind != "pos" and not scale_terms:
+            try:
+                terms = set(sp.Add.make_args(expr)) | set(sp.Add.make_args(sp.expand(expr)))
+                scale_terms.extend(sp.lambdify(syms, a, modules="mpmath") for a in sorted(terms, key=sp.default_sort_key))
+            except Exception as err:  # noqa: BLE001 - not "no value here": the search itself failed, as up front
+                raise RuntimeError(f"the terms' scale cannot be compiled: {type(err).__name__}: {err}") from err
+        return max([abs(t(*args)) for t in scale_terms] + [mpmath.mpf(1)])
+
     rnd = random.Random(seed)
     draw, inside = _sampler(bounds)
 
@@ -563,8 +610,7 @@ def search_counterexample(kind: str, expr: sp.Expr, bounds: dict[sp.Symbol, Boun
             if bad is not None and bad > 0:  # confirm at CONFIRM_DPS: cancellation in e^{huge} - e^{huge} is not a finding
                 with mpmath.workdps(CONFIRM_DPS):
                     v = fn(*args)
-                    scale = max([abs(t(*args)) for t in scale_terms] + [mpmath.mpf(1)])
-                    bad = _violation(kind, v, scale)
+                    bad = _violation(kind, v, scale(args))
             return bad
         except (ZeroDivisionError, ValueError, TypeError, OverflowError):
             return None
@@ -619,25 +665,24 @@ class _OutOfTime(BaseException):  # not an Exception: SymPy's own `except Except
 
 @contextlib.contextmanager
 def _time_limit(seconds: float):
-    """Raise _OutOfTime after ``seconds`` (SIGALRM: main thread on Unix; elsewhere no limit)."""
-    if seconds is None or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGALRM"):
+    """Raise _OutOfTime after ``seconds`` of this process's CPU time (ITIMER_VIRTUAL: main thread on Unix;
+    elsewhere no limit). CPU, not wall-clock, time: a machine busy with other work must not turn a proof SymPy
+    finishes into a weaker level. The wall-clock timer (SIGALRM, e.g. pytest-timeout's) is left alone."""
+    if seconds is None or threading.current_thread() is not threading.main_thread() or \
+            not hasattr(signal, "SIGVTALRM"):
         yield
         return
 
     def expire(*_):
         raise _OutOfTime
 
-    outer_left, _ = signal.getitimer(signal.ITIMER_REAL)  # an enclosing timer (e.g. pytest-timeout) keeps running
-    started = time.monotonic()
-    old = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, min(seconds, outer_left) if outer_left else seconds)
+    old = signal.signal(signal.SIGVTALRM, expire)
+    signal.setitimer(signal.ITIMER_VIRTUAL, seconds)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
-        if outer_left:
-            signal.setitimer(signal.ITIMER_REAL, max(outer_left - (time.monotonic() - started), 1e-6))
+        signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+        signal.signal(signal.SIGVTALRM, old)
 
 
 _CACHE: dict = {}
@@ -651,9 +696,37 @@ def prove(kind: str, expr: sp.Expr, bounds=(), samples: int = 2000) -> Proof:
     raises: an error that stops every stage is a failure that names it.
     """
     bounds = tuple(bounds)
-    key = (kind, sp.sympify(expr), frozenset(bounds), samples)
+    expr = sp.sympify(expr)
+    relevant = _relevant(expr, bounds)
+    if len(relevant) < len(bounds):
+        proof = _cached(kind, expr, relevant, samples)
+        if proof.level == "symbolic":
+            return proof
+    return _cached(kind, expr, bounds, samples)
+
+
+def _relevant(expr: sp.Expr, bounds: tuple[Bound, ...]) -> tuple[Bound, ...]:
+    """The bounds on expr's symbols and, transitively, on the symbols their ends mention.
+
+    The others constrain symbols expr does not contain, so dropping them only widens the domain: a symbolic
+    proof without them is a proof with them. It is also the same obligation wherever it occurs (clipped GD
+    with or without momentum), proved once. Anything weaker is redone in the full context, where the
+    dropped bounds may matter (a counterexample outside them is none)."""
+    try:
+        symbols = set(expr.free_symbols)
+        while True:
+            wider = symbols.union(*(b.lo.free_symbols | b.hi.free_symbols for b in bounds if b.symbol in symbols))
+            if wider == symbols:
+                return tuple(b for b in bounds if b.symbol in symbols)
+            symbols = wider
+    except Exception:  # noqa: BLE001 - whatever cannot be pruned is proved as given
+        return bounds
+
+
+def _cached(kind, expr, bounds, samples) -> Proof:
+    key = (kind, expr, frozenset(bounds), samples)
     if key not in _CACHE:
-        _CACHE[key] = _recorded_or_proved(kind, key[1], bounds, samples)
+        _CACHE[key] = _recorded_or_proved(kind, expr, bounds, samples)
     return _CACHE[key]
 
 
