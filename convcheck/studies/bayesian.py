@@ -94,14 +94,11 @@ def table(result: dict) -> str:
                 for m, r in methods.items()]
         lines.append(title)
         lines.append(tab(body, ["method", "best lr", "median final f - f_low"]))
-    lines.append("verdict:")
-    lines += [f"  {v}" for v in result["verdict"]]
-    lines.append(f"({result['seconds']:.1f}s)")
+    lines += common.verdict_lines(result)
     return "\n".join(lines)
 
 
 def summary(result: dict) -> dict:
-    return {"study": NAME, "quick": result["quick"], "config": result["config"], "seconds": result["seconds"],
-            "files": result["files"], "verdict": result["verdict"],
+    return {**common.summary_head(result),
             "rows": {t: {m: {k: r[k] for k in ("best_lr", "median_final_gap", "at_grid_edge")} for m, r in ms.items()}
                      for t, ms in result["rows"].items()}}

@@ -178,3 +178,13 @@ Progress = Callable[[str], None]
 
 def quiet(_msg: str) -> None:
     pass
+
+
+def verdict_lines(result: dict) -> list[str]:
+    """The closing lines of a study's text report: its verdict, then its time."""
+    return ["verdict:", *(f"  {v}" for v in result["verdict"]), f"({result['seconds']:.1f}s)"]
+
+
+def summary_head(result: dict) -> dict:
+    """The fields every study's JSON summary starts with."""
+    return {k: result[k] for k in ("study", "quick", "config", "seconds", "files", "verdict")}

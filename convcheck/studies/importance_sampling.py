@@ -174,15 +174,12 @@ def table(result: dict) -> str:
         lines.append(f"{title}: {p['objective']}")
         lines.append(tab(rows, ["scheme", "median Q", "min Q", "SGD final gap", "SGD diverged", "Adam final gap",
                                 "Adam sqrt(v) / uniform"]))
-    lines.append("verdict:")
-    lines += [f"  {v}" for v in result["verdict"]]
-    lines.append(f"({result['seconds']:.1f}s)")
+    lines += common.verdict_lines(result)
     return "\n".join(lines)
 
 
 def summary(result: dict) -> dict:
-    return {"study": NAME, "quick": result["quick"], "config": result["config"], "seconds": result["seconds"],
-            "files": result["files"], "verdict": result["verdict"],
+    return {**common.summary_head(result),
             "problems": {t: {"quality": {k: {"median_Q": v["median_Q"], "min_Q": v["min_Q"]}
                                          for k, v in p["quality"]["schemes"].items()},
                              "final_gap": {opt: {k: v["median_final_gap"] for k, v in p["runs"][opt].items()}

@@ -219,15 +219,12 @@ def table(result: dict) -> str:
         body = [[N, fmt(r["bound"][i], 4), "-" if r["pep"][i] is None else fmt(r["pep"][i]["value"], 4),
                  *[fmt(r["measured"][t]["max"][i], 3) for t in titles]] for i, N in enumerate(Ns)]
         lines.append(tab(body, ["N", "bound", "PEP", *[f"worst run: {t.split(' ')[0]}" for t in titles]]))
-    lines.append("verdict:")
-    lines += [f"  {v}" for v in result["verdict"]]
-    lines.append(f"({result['seconds']:.1f}s)")
+    lines += common.verdict_lines(result)
     return "\n".join(lines)
 
 
 def summary(result: dict) -> dict:
-    return {"study": NAME, "quick": result["quick"], "config": result["config"], "seconds": result["seconds"],
-            "files": result["files"], "verdict": result["verdict"], "horizons": result["horizons"],
+    return {**common.summary_head(result), "horizons": result["horizons"],
             "pep_available": result["pep_available"],
             "rows": [{k: r[k] for k in ("method", "momentum", "theorem", "L_lr", "bound")}
                      | {"pep": [None if w is None else w["value"] for w in r["pep"]],
