@@ -14,7 +14,7 @@ from convcheck.monitors import OneStepMonitor
 from convcheck.reference import objectives, optimizers, oracles
 from convcheck.setups import Setup
 from convcheck.theory.lemma import ip
-from convcheck.theory.momentum import lemmas
+from convcheck.theory.lemmas import inequalities, smooth
 from convcheck.theory.momentum import sgd_momentum as sm
 from convcheck.theory.prove import merge_bounds, search_counterexample
 from convcheck.theory.symbols import gap
@@ -106,20 +106,20 @@ def test_the_chain_refuses_the_potential_read_at_x_t_and_a_halved_weight():
 
 
 def test_the_lipschitz_axiom_holds_on_the_catalogue_and_L_squared_over_4_does_not():
-    (c,) = lemmas.LIPSCHITZ_GRADIENT.conclusions
-    optimistic = dataclasses.replace(lemmas.LIPSCHITZ_GRADIENT, conclusions=(dataclasses.replace(c, rhs=c.rhs / 4),))
+    (c,) = smooth.LIPSCHITZ_GRADIENT.conclusions
+    optimistic = dataclasses.replace(smooth.LIPSCHITZ_GRADIENT, conclusions=(dataclasses.replace(c, rhs=c.rhs / 4),))
     quadratic = members("L-smooth")
-    assert all(check_axiom(lemmas.LIPSCHITZ_GRADIENT, obj, runs=8).holds for obj in quadratic)
+    assert all(check_axiom(smooth.LIPSCHITZ_GRADIENT, obj, runs=8).holds for obj in quadratic)
     assert not all(check_axiom(optimistic, obj, runs=8).holds for obj in quadratic)
 
 
 def test_an_optimistic_convexity_fails_its_one_dimensional_witness():
     """theta ||u||^2 halved on the right: false at u = 1, v = 0, theta = 3/4."""
-    (c,) = lemmas.CONVEXITY.conclusions
-    th = lemmas.theta
-    wrong = dataclasses.replace(lemmas.CONVEXITY, conclusions=(dataclasses.replace(
+    (c,) = inequalities.CONVEXITY.conclusions
+    th = inequalities.theta
+    wrong = dataclasses.replace(inequalities.CONVEXITY, conclusions=(dataclasses.replace(
         c, rhs=c.rhs - th * ip("u", "u") / 2),))
-    assert theory.certify_lemma(lemmas.CONVEXITY).level == "symbolic"
+    assert theory.certify_lemma(inequalities.CONVEXITY).level == "symbolic"
     assert theory.certify_lemma(wrong).level == "failed"
     point = {ip("u", "u"): 1, ip("u", "v"): 0, ip("v", "v"): 0, th: sp.Rational(3, 4)}
     (w,) = wrong.conclusions

@@ -31,4 +31,22 @@ CAUCHY_SCHWARZ = Lemma(
                     for side, lo, hi in (("> 0", 0, sp.oo), ("< 0", -sp.oo, 0))),
 )
 
-LEMMAS = (NORM_NONNEG, CAUCHY_SCHWARZ)
+theta = sp.Symbol("theta", nonnegative=True)  # a convex combination's weight
+p, q = sp.Symbol("p", real=True), sp.Symbol("q", real=True)
+
+CONVEXITY = Lemma(
+    id="inner_product.convexity",
+    title="Convexity of the squared norm (Jensen)",
+    statement="||theta u + (1 - theta) v||^2 <= theta ||u||^2 + (1 - theta) ||v||^2 for 0 <= theta <= 1",
+    conclusions=(le(theta ** 2 * ip("u", "u") + 2 * theta * (1 - theta) * ip("u", "v")
+                    + (1 - theta) ** 2 * ip("v", "v"), theta * ip("u", "u") + (1 - theta) * ip("v", "v")),),
+    source=Source("claim", "Jensen's inequality for the convex ||.||^2; in an inner-product space the slack is the "
+                           "identity theta (1 - theta) ||u - v||^2 >= 0"),
+    vectors=("u", "v"), scalars=(theta,),
+    hypotheses=(le(0, theta, "theta >= 0"), le(theta, 1, "theta <= 1")),
+    witnesses=(Witness("u = p, v = q real (every one-dimensional instance)",
+                       {ip("u", "u"): p ** 2, ip("u", "v"): p * q, ip("v", "v"): q ** 2},
+                       ((p, -sp.oo, sp.oo), (q, -sp.oo, sp.oo), (theta, 0, 1))),),
+)
+
+LEMMAS = (NORM_NONNEG, CAUCHY_SCHWARZ, CONVEXITY)

@@ -4,6 +4,7 @@ An unbiased oracle with variance at most sigma^2 (E o = grad f, E||o - grad f||^
 E<grad f, o> = ||grad f||^2 and E||o||^2 = ||grad f||^2 + E||o - grad f||^2 <= ||grad f||^2 + sigma^2 (the
 cross term vanishes): the expansion is algebra on the definition, which is the axiom. Additive
 Gaussian noise attains it, the witness; the test suite checks it on the catalogue's oracles.
+oracle.unbiased is the same linearity against any vector u fixed by the past: E_t<u, o> = <u, grad f(x_t)>.
 """
 import sympy as sp
 
@@ -83,4 +84,20 @@ NOISE_RANGE = Lemma(
     ),
 )
 
-LEMMAS = (BOUNDED_VARIANCE, BOUNDED_NOISE, NOISE_RANGE)
+E_uo, u_g, s_w = (sp.Symbol(n, real=True) for n in ("E_uo", "u_g", "s_w"))
+
+UNBIASED = Lemma(
+    id="oracle.unbiased",
+    title="An unbiased oracle against a vector fixed by the past",
+    statement="E_t g_t = grad f(x_t) and u determined by the past (x_t, b_{t-1}, ...), not by g_t: "
+              "E_t <u, g_t> = <u, grad f(x_t)>  (E_uo = E_t<u, g_t>, u_g = <u, grad f(x_t)>)",
+    conclusions=(zero(E_uo, u_g),),
+    source=Source("claim", "linearity of E_t: E_t[<u, g_t>] = <u, E_t g_t> as u is fixed given the past; the "
+                           "unbiasedness of oracle.bounded_variance"),
+    scalars=(E_uo, u_g),
+    function_class="oracle:bounded_variance",
+    witnesses=(Witness("o = grad f + sigma z, z standard Gaussian", {E_uo: s_w, u_g: s_w},
+                       ((s_w, -sp.oo, sp.oo),)),),
+)
+
+LEMMAS = (BOUNDED_VARIANCE, BOUNDED_NOISE, NOISE_RANGE, UNBIASED)

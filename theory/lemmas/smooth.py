@@ -1,8 +1,8 @@
-"""The two premises of every L-smooth argument, as axioms with their citations and tight witnesses.
+"""The premises of every L-smooth argument, as axioms with their citations and tight witnesses.
 
-Both hold with equality on the quadratics f(t) = +-(L/2) t^2 + b t (members of the class: |f''| = L),
+All hold with equality on the quadratics f(t) = +-(L/2) t^2 + b t (members of the class: |f''| = L),
 so changing any of their constants to the optimistic side fails on a witness in the certificate, and
-the test suite checks both on every L-smooth catalogue objective.
+the test suite checks each on every L-smooth catalogue objective.
 """
 import sympy as sp
 
@@ -48,4 +48,16 @@ INTERPOLATION = Lemma(
     witnesses=(_quadratic(+1), _quadratic(-1)),
 )
 
-LEMMAS = (DESCENT, INTERPOLATION)
+LIPSCHITZ_GRADIENT = Lemma(
+    id="lsmooth.lipschitz_gradient",
+    title="The gradient of an L-smooth function is L-Lipschitz",
+    statement="||grad f(y) - grad f(x)||^2 <= L^2 ||y - x||^2",
+    conclusions=(le(ip("gy", "gy") - 2 * ip("gx", "gy") + ip("gx", "gx"), L ** 2 * ip("d", "d")),),
+    source=Source("claim", "the definition of the L-smooth class (Nesterov 2004, Introductory Lectures on Convex "
+                           "Optimization, section 1.2.2, class C^{1,1}_L; the page not checked), squared"),
+    vectors=TWO_POINT, constants=(SMOOTH_L,),
+    function_class="L-smooth",
+    witnesses=(_quadratic(+1), _quadratic(-1)),
+)
+
+LEMMAS = (DESCENT, INTERPOLATION, LIPSCHITZ_GRADIENT)

@@ -1,6 +1,6 @@
 """Momentum methods on L-smooth functions: heavy ball and NAG through Lyapunov functions (heavy ball also under PL),
 and SGD with momentum under bounded variance through its shadow iterate."""
-from . import heavy_ball, heavy_ball_pl, lemmas, nag, sgd_momentum
+from . import heavy_ball, heavy_ball_pl, nag, sgd_momentum
 
 THEOREMS = (heavy_ball.theorem, nag.theorem, heavy_ball_pl.theorem, sgd_momentum.theorem)
-LEMMAS = lemmas.LEMMAS
+LEMMAS = ()  # the premises are the shared library's (theory/lemmas/)

@@ -39,14 +39,13 @@ through it, by memory); the constants here are this project's.
 import sympy as sp
 
 from ..assumptions import BOUNDED_BELOW, BOUNDED_VARIANCE, CONSTANTS, SIGMA_Q, SMOOTH
-from ..lemmas.inequalities import NORM_NONNEG
-from ..lemmas.noise import BOUNDED_VARIANCE as VARIANCE
-from ..lemmas.smooth import DESCENT
+from ..lemmas.inequalities import CONVEXITY, NORM_NONNEG
+from ..lemmas.noise import BOUNDED_VARIANCE as VARIANCE, UNBIASED
+from ..lemmas.smooth import DESCENT, LIPSCHITZ_GRADIENT
 from ..model import (ONE_STEP, ChainStep, Claim, Condition, Derivation, Formula, OneStep, Potential, Quantity, Rate,
                      Source, Theorem, expected)
 from ..symbols import Delta, L, T, eps, f_z, f_z_next, g_vec, grad_sq, lr, momentum, o_vec, sigma
 from ..vectors import Vec
-from .lemmas import CONVEXITY, LIPSCHITZ_GRADIENT, UNBIASED
 
 DERIVED = Source("derived", "derived in this project (proofs_notes/sgd_momentum.smooth.md) from lsmooth.descent at "
                             "the shadow iterate, lsmooth.lipschitz_gradient, inner_product.convexity, "
