@@ -118,7 +118,7 @@ def test_check_with_no_id_holds_for_every_baseline():
     assert set(rows) == {t.id for t in theory.theorems()}
     assert all(r["verdict"] == "holds" for r in rows.values())
     # the derived (L0,L1), RMSProp and INNA/DIN theorems are certified symbolically end to end (claims included);
-    # the one whose chain is withdrawn says "unverified", never a level it did not reach
+    # the one whose rate is unlinked says "unverified", never a level it did not reach
     for tid in ("l0l1.descent", "clipped_gd.l0l1", "clip_momentum.l0l1", "normalized_gd.l0l1", "gd.l0l1.upper",
                 "rmsprop.det", "rmsprop.stoch", "inna.stepsize", "din.energy", "inna.d_critical"):
         assert rows[tid]["certificate"] == "symbolic", (tid, rows[tid]["certificate"])
