@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
+from convcheck.reference.backend import to_host
 from convcheck.theory.numeric import compile_expr
 
 from .join import Join
@@ -36,9 +37,9 @@ class OneStepMonitor:
     def __call__(self, q):
         cur = {k: q[k] for k in ("f", "f_next", "grad_sq", "inner", "oracle_sq", "alive", "t")}
         if self.next_state is not None:
-            x = np.asarray(q["x"])
+            x = to_host(q["x"])
             s = np.zeros_like(x) if self.s is None else self.s
-            self.s = self.next_state(s, x, np.asarray(q["x_next"]))
+            self.s = self.next_state(s, x, to_host(q["x_next"]))
             cur["state_sq"], cur["state_sq_next"] = np.sum(s ** 2, axis=1), np.sum(self.s ** 2, axis=1)
         if self.needs_next:  # the inequality speaks of grad f(x_{t+1}): judge step t one step later
             prev, self.prev = self.prev, cur
@@ -50,13 +51,13 @@ class OneStepMonitor:
             self._judge(cur)
 
     def _judge(self, v):
-        env = {**self.env, **{k: np.asarray(v[k]) for k in ("f", "f_next", "grad_sq", "inner", "oracle_sq",
+        env = {**self.env, **{k: to_host(v[k]) for k in ("f", "f_next", "grad_sq", "inner", "oracle_sq",
                                                              "grad_sq_next", "state_sq", "state_sq_next") if k in v}}
         m = self.margin(env)
         # f is computed with cancellation near a minimiser, so differences below RTOL times the
         # problem's scale (the run's Delta) are not resolved by float64 and are not judged
         s = self.scale(env) + np.abs(env["f"]) + np.abs(self.env.get("Delta", 0.0)) + 1e-300
-        viol = np.where(self.mask & np.asarray(v["alive"]), -m / s, -np.inf)
+        viol = np.where(self.mask & to_host(v["alive"]), -m / s, -np.inf)
         worse = viol > self.worst
         self.worst = np.where(worse, viol, self.worst)
         self.worst_step = np.where(worse, v["t"], self.worst_step)
@@ -92,9 +93,9 @@ class ContractionMonitor:
         self.ratio = np.full(join.runs, -np.inf)
 
     def __call__(self, q):
-        f, f_next = np.asarray(q["f"], float), np.asarray(q["f_next"], float)
+        f, f_next = to_host(q["f"]), to_host(q["f_next"])
         gap, gap_next = f - self.f_star, f_next - self.f_star
-        alive = self.mask & np.asarray(q["alive"])
+        alive = self.mask & to_host(q["alive"])
         # f is exact to a few ulps of |f| (f* of |f*|) at best, and to RTOL of the problem's scale Delta at worst (the
         # rounding of a sum of large terms): a gap below that is not resolved and not judged, as in OneStepMonitor
         floor = 8 * np.finfo(float).eps * (np.abs(f) + np.abs(f_next) + abs(self.f_star)) + RTOL * self.delta + 1e-300

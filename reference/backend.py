@@ -119,6 +119,11 @@ def backend_of(a) -> Backend:
     return get_backend(name if name in BACKENDS else "numpy") if name != "numpy" else _NUMPY
 
 
+def to_host(a) -> np.ndarray:
+    """``a`` as a NumPy array, whatever namespace it lives in (np.asarray refuses a CuPy array: no implicit copy)."""
+    return backend_of(a).to_numpy(a)
+
+
 def row_dot(xp, A, B):
     """Row-wise inner products <A[r], B[r]> of (R, d) arrays, without an (R, d) temporary
     (vecdot where the namespace has it: numpy >= 2 runs it ~2x faster than einsum)."""

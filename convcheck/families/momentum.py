@@ -22,6 +22,7 @@ import dataclasses
 import numpy as np
 
 from convcheck.reference import get_backend, optimizers, run
+from convcheck.reference.backend import to_host
 from convcheck.theory.momentum import heavy_ball_pl as hb_pl
 from convcheck.theory.momentum import nag
 
@@ -69,7 +70,7 @@ class PLLyapunovMonitor:
         self.judged = 0
 
     def __call__(self, q):
-        x, f = np.asarray(q["x"]), np.asarray(q["f"], float)
+        x, f = to_host(q["x"]), to_host(q["f"])
         ss = np.zeros(len(x)) if self.x_prev is None else np.sum((x - self.x_prev) ** 2, axis=1)
         psi = f - self.f_star + self.a * ss
         if self.pending is not None:
@@ -81,7 +82,7 @@ class PLLyapunovMonitor:
                 resolved = alive & (self.rho * psi_prev > 1e3 * floor)
                 self.ratio = np.maximum(self.ratio, np.where(resolved, psi / (self.rho * psi_prev), -np.inf))
             self.judged += 1
-        self.pending = (psi, np.asarray(q["alive"]))
+        self.pending = (psi, to_host(q["alive"]))
         self.x_prev = x
 
     def part(self) -> Part:
