@@ -15,6 +15,7 @@ from convcheck.reference.objectives import Quadratic
 from convcheck.reference.optimizers import get
 from convcheck.reference.schedules import Schedule
 
+from cli_support import call
 from golden_support import GOLDEN_DIR, digest, fused_adam_inputs
 from golden_support import Quadratic as TwoX
 
@@ -58,10 +59,23 @@ def test_an_unknown_choice_is_refused_naming_it(monkeypatch):
 
 def test_numba_without_numba_is_refused(monkeypatch):
     monkeypatch.setattr(kernels, "numba_available", lambda: False)
-    with pytest.raises(RuntimeError, match="kernels 'numba' requested but numba is not installed"):
+    with pytest.raises(ValueError, match="kernels 'numba' requested but numba is not installed"):
         run(get("gd"), OBJ, X0, 2, {"lr": 0.1}, kernels="numba")
+    monkeypatch.setenv(kernels.ENV, "numba")
+    with pytest.raises(ValueError, match=r"\$CONVCHECK_KERNELS 'numba' requested but numba is not installed"):
+        run(get("gd"), OBJ, X0, 2, {"lr": 0.1})
+    monkeypatch.delenv(kernels.ENV)
     trace = run(get("gd"), OBJ, X0, 2, {"lr": 0.1})  # auto: the NumPy steps, recorded as such
     assert trace.meta["kernels"] == "numpy"
+
+
+@pytest.mark.parametrize("value, why", [("numba", "numba is not installed"), ("nuumba", "must be 'auto', 'numpy' or "
+                                                                                  "'numba'; got 'nuumba'")])
+def test_the_cli_refuses_a_kernel_choice_it_cannot_honour_in_one_line(monkeypatch, value, why):
+    monkeypatch.setattr(kernels, "numba_available", lambda: False)
+    monkeypatch.setenv(kernels.ENV, value)
+    rc, out, err = call("run", "--runs", "2", "--steps", "3", "--optimizer", "adam", "--json")
+    assert rc == 2 and out == "" and err.count("\n") == 1 and "$CONVCHECK_KERNELS" in err and why in err
 
 
 def test_numpy_choice_takes_the_numpy_steps(monkeypatch):

@@ -59,8 +59,9 @@ def select(xp, kernels: str | None = None):
     if choice == "numpy":
         return None
     if choice == "numba":
-        if not numba_available():
-            raise RuntimeError("kernels 'numba' requested but numba is not installed (install the 'numba' extra)")
+        if not numba_available():  # a refusal of the value asked for (ValueError: the CLI prints it in one line)
+            source = "kernels" if kernels is not None else f"${ENV}"
+            raise ValueError(f"{source} 'numba' requested but numba is not installed (install the 'numba' extra)")
         if xp is not np:
             raise ValueError(f"kernels 'numba' runs on NumPy arrays; these are {getattr(xp, '__name__', xp)}'s")
     elif xp is not np or not numba_available():
