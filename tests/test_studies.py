@@ -8,6 +8,7 @@ import sys
 import numpy as np
 import pytest
 
+from convcheck import studies
 from convcheck.studies import adam_regimes, common, de2018
 from convcheck.studies.adam_regimes import CLASSES, cell_class, classify
 from convcheck.reference import optimizers, run
@@ -74,6 +75,9 @@ def test_adam_regimes_cli_writes_the_phase_diagram_and_json(regimes_quick):
     assert (out / "adam_regimes_phase.png").stat().st_size > 20_000
     assert (out / "adam_regimes_curves.png").stat().st_size > 20_000
     assert {"config", "thresholds", "versions", "cells", "runs", "verdict", "objective", "files"} <= set(full)
+    head = studies.summary("adam-regimes", full)  # what --json prints: the cells, not the per-run curves
+    assert head["study"] == "adam-regimes" and head["cells"] == full["cells"] and "runs" not in head
+    json.dumps(head, allow_nan=False)
     assert full["thresholds"] == adam_regimes.THRESHOLDS
     assert len(full["cells"]) == len(cfg.beta1) * len(cfg.beta2)
     assert len(full["runs"]) == len(full["cells"]) * len(cfg.seeds)

@@ -35,6 +35,7 @@ from pathlib import Path
 
 from convcheck.reference.backend import Unsupported
 
+from .common import jsonable, quiet
 from . import (adam_regimes, bayesian, clipping_gap, de2018, importance_sampling, inna_relu, inna_toy, momentum,
                scaling_rule, smoothness_scatter)
 
@@ -51,8 +52,6 @@ def _module(name: str):
 
 
 def run(name: str, out, quick: bool = False, progress=None, backend: str = "numpy") -> dict:
-    from .common import quiet
-
     study = _module(name)
     if "backend" in inspect.signature(study.run).parameters:
         return study.run(Path(out), quick=quick, progress=progress or quiet, backend=backend)
@@ -66,23 +65,8 @@ def table(name: str, result: dict) -> str:
 
 
 def summary(name: str, result: dict) -> dict:
-    """The headline numbers (no curves, no per-run arrays), JSON-ready."""
-    from .common import jsonable
-
-    if hasattr(_module(name), "summary"):  # a study that keeps its own headline numbers
-        return jsonable(_module(name).summary(result))
-    if name == "de2018":
-        keep = ("label", "lr", "lr_at_grid_edge", "median_final_train", "median_final_test", "median_min_grad_norm",
-                "median_lambda_min", "lambda_min_trend", "diverged")
-        exps = [{"label": e["label"], "objective": e["objective"], "oracle": e["oracle"], "seconds": e["seconds"],
-                 "lanczos_check_max_abs_error": e["lanczos_check"].get("max_abs_error"),
-                 "rows": [{k: r[k] for k in keep} for r in e["rows"]]} for e in result["experiments"]]
-        body = {"experiments": exps, "claims": {k: v for k, v in result["claims"].items() if k != "per_experiment"}}
-    else:
-        body = {"objective": result["objective"], "cells": result["cells"], "verdict": result["verdict"],
-                "thresholds": result["thresholds"]}
-    return jsonable({"study": name, "quick": result["quick"], "config": result["config"],
-                     "seconds": result["seconds"], "files": result["files"], **body})
+    """The headline numbers (no curves, no per-run arrays), JSON-ready: each study keeps its own."""
+    return jsonable(_module(name).summary(result))
 
 
 __all__ = ["STUDIES", "run", "table", "summary"]

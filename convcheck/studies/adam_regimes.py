@@ -52,6 +52,7 @@ from convcheck.reference import optimizers
 from convcheck.reference import run as reference_run
 from convcheck.reference.objectives import TeacherStudent
 from convcheck.reference.runner import BLOWUP
+from convcheck.texttable import table as tab
 
 from . import common
 
@@ -329,8 +330,6 @@ def run(out: Path, quick: bool = False, progress=common.quiet, config: Config | 
 
 
 def table(result: dict) -> str:
-    from convcheck.report import table as tab
-
     fmt = common.fmt
     rows = [[f"{c['beta1']:g}", f"{c['beta2']:g}", f"{c['a']:.3g}", f"{c['b']:.3g}", c["class"],
              "".join(SYMBOL[k] for k in c["run_classes"]), fmt(c["median_final"], 3),
@@ -352,3 +351,9 @@ def table(result: dict) -> str:
                        for r in v["diagonal_rank_in_its_row"]),
              f"'smoother when beta1 is close to beta2': {v['smoother_when_close']}  ({result['seconds']:.1f}s)"]
     return "\n".join(lines)
+
+
+def summary(result: dict) -> dict:
+    """Headline numbers for ``--json``: the grid's cells with their classes, the verdict and the thresholds."""
+    return {"study": NAME, **{k: result[k] for k in ("quick", "config", "seconds", "files", "objective", "cells",
+                                                      "verdict", "thresholds")}}

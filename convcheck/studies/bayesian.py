@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from convcheck.reference import objectives, optimizers, oracles, run as run_reference
+from convcheck.texttable import table as tab
 
 from . import common
 
@@ -85,8 +86,6 @@ def run(out: Path, quick: bool = False, progress=common.quiet, config: Config | 
 
 
 def table(result: dict) -> str:
-    from convcheck.report import table as tab
-
     fmt = common.fmt
     lines = []
     for title, methods in result["rows"].items():

@@ -43,6 +43,7 @@ import numpy as np
 from convcheck.reference import optimizers
 from convcheck.reference import run as reference_run
 from convcheck.reference.objectives.l0l1 import CoshSum, MexicanHat, QuarticSum
+from convcheck.texttable import table as tab
 
 from . import common
 
@@ -341,8 +342,6 @@ def _cnt(v) -> str:
 
 
 def table(result: dict) -> str:
-    from convcheck.report import table as tab
-
     fmt = common.fmt
     rows = []
     for r in result["rows"]:

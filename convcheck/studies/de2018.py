@@ -56,6 +56,7 @@ from convcheck.reference.objectives import Autoencoder
 from convcheck.reference.oracles import Minibatch
 from convcheck.reference.runner import record_steps
 from convcheck.reference.spectrum import hessian
+from convcheck.texttable import table as tab
 
 from . import common
 
@@ -358,8 +359,6 @@ def run(out: Path, quick: bool = False, progress=common.quiet, config: Config | 
 
 
 def table(result: dict) -> str:
-    from convcheck.report import table as tab
-
     fmt = common.fmt
 
     lines = []
@@ -388,3 +387,14 @@ def table(result: dict) -> str:
     lines.append(f"(* = tuned lr on the edge of its grid; medians over seeds {result['config']['seeds']}; "
                  f"{result['seconds']:.1f}s in all)")
     return "\n".join(lines)
+
+
+def summary(result: dict) -> dict:
+    """Headline numbers for ``--json``: per experiment its rows' medians and trends, and the claims' verdicts."""
+    keep = ("label", "lr", "lr_at_grid_edge", "median_final_train", "median_final_test", "median_min_grad_norm",
+            "median_lambda_min", "lambda_min_trend", "diverged")
+    exps = [{"label": e["label"], "objective": e["objective"], "oracle": e["oracle"], "seconds": e["seconds"],
+             "lanczos_check_max_abs_error": e["lanczos_check"].get("max_abs_error"),
+             "rows": [{k: r[k] for k in keep} for r in e["rows"]]} for e in result["experiments"]]
+    return {"study": NAME, **{k: result[k] for k in ("quick", "config", "seconds", "files")}, "experiments": exps,
+            "claims": {k: v for k, v in result["claims"].items() if k != "per_experiment"}}

@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from convcheck.reference import objectives, optimizers, oracles, run as run_reference
+from convcheck.texttable import table as tab
 
 from ..families.importance import formula_variance
 from . import common
@@ -161,8 +162,6 @@ def _plot(result, out: Path) -> list[str]:
 
 
 def table(result: dict) -> str:
-    from convcheck.report import table as tab
-
     fmt = common.fmt
     lines = []
     for title, p in result["problems"].items():

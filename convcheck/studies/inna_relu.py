@@ -50,6 +50,7 @@ from convcheck.reference import objectives, optimizers
 from convcheck.reference import run as reference_run
 from convcheck.reference.oracles import Minibatch
 from convcheck.reference.schedules import power
+from convcheck.texttable import table as tab
 
 from . import common
 
@@ -259,8 +260,6 @@ def _plot(result: dict, out: Path) -> list[str]:
 
 
 def table(result: dict) -> str:
-    from convcheck.report import table as tab
-
     fmt = common.fmt
     cfg = result["config"]
     n = cfg["n"]

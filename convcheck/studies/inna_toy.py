@@ -41,6 +41,7 @@ import numpy as np
 
 from convcheck.reference import get_backend, objectives, optimizers
 from convcheck.reference import run as reference_run
+from convcheck.texttable import table as tab
 
 from . import common
 
@@ -239,8 +240,6 @@ def _plot(result: dict, paths: dict, out: Path) -> list[str]:
 
 
 def table(result: dict) -> str:
-    from convcheck.report import table as tab
-
     fmt = common.fmt
     cfg = result["config"]
     lines = [f"INNA on J = 100(theta2 - |theta1|)^2 + |1 - theta1| from {tuple(cfg['start'])}, gamma = {cfg['lr']:g}, "

@@ -20,6 +20,7 @@ import numpy as np
 from convcheck import theory
 from convcheck.reference import optimizers, run as run_reference
 from convcheck.theory.evaluate import evaluate
+from convcheck.texttable import table as tab
 
 from ..families.baselines import smooth_problems
 from . import common
@@ -208,8 +209,6 @@ def figure(result: dict, path: Path) -> None:
 
 
 def table(result: dict) -> str:
-    from convcheck.report import table as tab
-
     fmt, Ns = common.fmt, result["horizons"]
     lines = []
     for r in result["rows"]:

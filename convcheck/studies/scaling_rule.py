@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from convcheck.families.sde import BASE, TOY_EIGS, deviation, rule_curves
+from convcheck.texttable import table as tab
 
 from . import common
 
@@ -132,8 +133,6 @@ def _plot(result: dict, out: Path) -> list[str]:
 
 
 def table(result: dict) -> str:
-    from convcheck.report import table as tab
-
     fmt = common.fmt
     cfg = result["config"]
     rows = [[f"{r['s']:g}", f"{r['x0']:g}", fmt(r["noise_to_gradient"]), str(c["kappa"]), fmt(c["sqrt_rule"]),

@@ -80,6 +80,7 @@ from convcheck.reference import run as reference_run
 from convcheck.reference.objectives.l0l1 import gronwall_factor
 from convcheck.reference.smoothness import DEFAULT_FRACTIONS, trajectory_smoothness
 from convcheck.reference.spectrum import extreme_eigenvalues
+from convcheck.texttable import table as tab
 
 from . import common
 
@@ -386,8 +387,6 @@ def _plot(result: dict, pts: dict, out: Path) -> list[str]:
 
 
 def table(result: dict) -> str:
-    from convcheck.report import table as tab
-
     fmt = common.fmt
     rows = []
     for name, res in result["objectives"].items():
