@@ -14,6 +14,7 @@ import numpy as np
 
 from convcheck import theory
 from convcheck.reference import get_backend, optimizers, run
+from convcheck.reference.oracles import Exact
 from convcheck.theory.model import gap
 from convcheck.theory.symbols import Delta as DELTA
 
@@ -125,8 +126,6 @@ def compare(entries, objective, oracle=None, steps: int = 500, seeds: int = 32, 
             seed: int = 0, radius: float = 2.0, progress: bool = False, backend="numpy") -> Comparison:
     """entries: (label, optimizer name or Optimizer, hyperparameters) triples; the runs use ``backend``'s
     namespace (a name or a reference.Backend), from starting points drawn on the host (numpy's numbers)."""
-    from convcheck.reference.oracles import Exact
-
     oracle = oracle or Exact()
     x0 = objective.initial_points(seeds, seed=seed, radius=radius)
     f0 = objective.value(x0)

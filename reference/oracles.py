@@ -18,6 +18,7 @@ import math
 from convcheck.registry import Registry
 
 from .backend import backend_of, cumulative_sum, row_dot
+from .objectives._checks import nonneg_float
 from .scaling import svag_weights
 
 
@@ -164,8 +165,6 @@ class AffineVariance(Oracle):
     name = "affine_variance"
 
     def __init__(self, s: float, sigma: float):
-        from .objectives._checks import nonneg_float
-
         self.s = nonneg_float(s, "s")
         self.sigma = nonneg_float(sigma, "sigma")
 

@@ -113,3 +113,39 @@ def test_the_bottom_modules_import_nothing_from_the_project():
     """registry.py and glossary.py are what theory/ and reference/ may import from convcheck/."""
     for bottom in ("registry.py", "glossary.py", "verdicts.py"):
         assert not [n for _, n in imports(ROOT / "convcheck" / bottom) if n.split(".")[0] in LAYERS]
+
+
+# Imports inside functions: only optional extras and modules deferred so that `convcheck` starts fast. A deferred
+# import of the project's own modules would hide an import circle, so each one is listed here with its reason.
+OPTIONAL_OR_HEAVY = ("torch", "jax", "optax", "cupy", "array_api_strict", "numba", "dask", "tqdm", "pepit",
+                     "matplotlib", "scipy", "mpmath", "importlib.metadata")
+DEFERRED_FOR_START_UP = {
+    ("convcheck/commands/listing.py", "convcheck"): "SymPy's theorems load only on a cache miss",
+    ("convcheck/commands/tightness.py", "convcheck.studies.common"): "scipy.stats and matplotlib, only with --plot",
+}
+
+
+def test_imports_inside_functions_are_optional_or_deferred_on_purpose():
+    bad = []
+    for p in sources("convcheck", "reference", "theory"):
+        rel, package = str(p.relative_to(ROOT)), ".".join(p.relative_to(ROOT).with_suffix("").parts[:-1])
+        for fn in ast.walk(ast.parse(p.read_text(), rel)):
+            if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            for node in ast.walk(fn):
+                if isinstance(node, ast.ImportFrom):
+                    base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1])
+                    names = [f"{base}.{node.module}" if node.level else node.module]
+                elif isinstance(node, ast.Import):
+                    names = [a.name for a in node.names]
+                else:
+                    continue
+                for name in names:
+                    name = name.replace("reference.", "convcheck.reference.", 1) if name.startswith("reference.") \
+                        else name
+                    if name.split(".")[0].lower() in OPTIONAL_OR_HEAVY or name.startswith("importlib.metadata"):
+                        continue
+                    if (rel, name) not in DEFERRED_FOR_START_UP:
+                        bad.append(f"{rel}:{node.lineno}: {name}")
+    assert not bad, "imports inside functions (move them to the top, or list why they are deferred):\n" + \
+        "\n".join(bad)

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from ..backend import backend_of
+from ..backend import backend_of, get_backend
 
 
 class Objective:
@@ -83,8 +83,6 @@ class Objective:
 
     def initial_points(self, R: int, seed: int = 0, radius: float = 2.0, backend="numpy"):
         """R starting points drawn uniformly from the box [-radius, radius]^d, seeded."""
-        from ..backend import get_backend
-
         be = get_backend(backend)
         return radius * (2.0 * be.rng(seed).random((R, self.d)) - 1.0)
 
