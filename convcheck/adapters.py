@@ -14,8 +14,9 @@ Hyperparameters are renamed to the glossary's through ``glossary.LIBRARY_NAMES``
             or xi (eps_in_sqrt=False)
 
 Other arguments (amsgrad, nesterov, centered, ...) are fixed switches, given as keywords and recorded in the
-Optimizer's ``convention``. A run is one parameter vector of shape (d,): torch keeps one param group per
-run (so every run has its own hyperparameters), optax's update is vmapped over the runs (float64 needs
+Optimizer's ``convention``. A run is one parameter vector of shape (d,): torch keeps one param group per set
+of hyperparameter values (the runs sharing them are rows of one tensor for a row-separable method, so each run
+keeps its own hyperparameters), optax's update is vmapped over the runs (float64 needs
 ``jax.config.update("jax_enable_x64", True)``, which from_optax asks for rather than sets).
 
 torch and jax/optax are optional (``pip install convcheck[torch]`` / ``[jax]``); they are imported by the
@@ -122,11 +123,19 @@ def _stack(rows: list[dict]) -> dict:
 
 # --- torch.optim ---
 
-def from_torch(optimizer_class, **switches) -> Optimizer:
-    """``torch.optim.X`` (the class) as a batched Optimizer: run r is one float64 parameter tensor in param
-    group r of one X, so each run has its own hyperparameters (set on its group before every step).
-    ``switches`` fix X's other arguments (amsgrad=True, nesterov=True, ...) or, under torch's names, the
-    default of a hyperparameter (eps=1e-6)."""
+# torch.optim's methods whose update acts on each coordinate alone (no norm, factorisation or line search over a
+# tensor): runs that share their hyperparameters can be rows of one (k, d) tensor in one param group, and each run
+# gets the bits it gets alone (tests/test_adapters.py compares the two); the others keep one group per run.
+ROW_SEPARABLE = frozenset({"SGD", "Adam", "AdamW", "Adamax", "NAdam", "RAdam", "RMSprop", "Adagrad", "Adadelta",
+                           "ASGD", "Rprop"})
+
+
+def from_torch(optimizer_class, *, batched: bool | None = None, **switches) -> Optimizer:
+    """``torch.optim.X`` (the class) as a batched Optimizer: each run is its own float64 parameter rows, and each
+    param group holds the runs that share their hyperparameters, as one (k, d) tensor when X is row-separable
+    (``ROW_SEPARABLE``; ``batched=False`` forces one group per run, as for any other X). A group whose runs'
+    hyperparameters part (a per-run schedule) is split, its state rows with it. ``switches`` fix X's other
+    arguments (amsgrad=True, nesterov=True, ...) or, under torch's names, the default of a hyperparameter (eps=1e-6)."""
     import torch  # optional dependency: only this adapter needs it
 
     cls_name = optimizer_class.__name__
@@ -137,24 +146,78 @@ def from_torch(optimizer_class, **switches) -> Optimizer:
     # only what the constructor takes (AdamW's defaults hold Adam's decoupled_weight_decay, its __init__ not)
     takes = inspect.signature(optimizer_class).parameters
     fixed = {k: v for k, v in fixed.items() if k in takes or k in switches}
+    if batched and cls_name not in ROW_SEPARABLE:
+        raise ValueError(f"from_torch: batched=True needs a row-separable torch.optim method "
+                         f"({', '.join(sorted(ROW_SEPARABLE))}); {cls_name} is not known to be one")
+    rows_together = cls_name in ROW_SEPARABLE if batched is None else batched
 
     def init(x0, hp):
-        params = [torch.tensor(row, dtype=torch.float64) for row in np.asarray(x0, dtype=float)]
-        groups = [{"params": [p], **names.arguments(hp, r)} for r, p in enumerate(params)]
+        x0 = np.array(x0, dtype=float)
+        runs = _by_arguments(names, hp, x0.shape[0]) if rows_together else [np.array([r]) for r in range(len(x0))]
+        groups = [{"params": [torch.tensor(x0[rows], dtype=torch.float64)], **names.arguments(hp, int(rows[0]))}
+                  for rows in runs]
         # run 0's values as the constructor's defaults too: torch validates those (SGD's nesterov needs momentum)
         opt = optimizer_class(groups, **fixed, **names.arguments(hp, 0))
-        return {"x": np.array(x0, dtype=float), "torch": opt}
+        return {"x": x0, "torch": opt, "torch_rows": runs}
 
     def step(state, g, hp, t):
-        opt = state["torch"]
-        for r, group in enumerate(opt.param_groups):
-            group.update(names.arguments(hp, r))  # a schedule's value at t, per run
-            group["params"][0].grad = torch.from_numpy(np.array(g[r], dtype=float))
+        opt, runs = state["torch"], list(state["torch_rows"])
+        for i in range(len(runs) - 1, -1, -1):
+            if not _shared(hp, runs[i]):  # a per-run schedule parts this group from now on
+                runs[i:i + 1] = _split(opt, i, runs[i], _by_arguments(names, hp, runs[i]))
+        x = np.empty_like(state["x"])
+        for rows, group in zip(runs, opt.param_groups):
+            group.update(names.arguments(hp, int(rows[0])))  # a schedule's value at t
+            group["params"][0].grad = torch.from_numpy(np.array(g[rows], dtype=float))
         opt.step()
-        x = np.stack([grp["params"][0].detach().numpy() for grp in opt.param_groups])  # a copy
-        return {"x": x, "torch": opt}
+        for rows, group in zip(runs, opt.param_groups):
+            x[rows] = group["params"][0].detach().numpy()
+        return {"x": x, "torch": opt, "torch_rows": runs}
 
-    return Optimizer(f"torch.optim.{cls_name}", init, step, hp_defaults, {"adapter": "from_torch", **fixed})
+    return Optimizer(f"torch.optim.{cls_name}", init, step, hp_defaults,
+                     {"adapter": "from_torch", **fixed, **({"batched": False} if not rows_together else {})})
+
+
+def _by_arguments(names: Names, hp, rows) -> list[np.ndarray]:
+    """``rows`` (a count or an index array) parted by their library keywords, in order of first appearance."""
+    parts: dict = {}
+    for r in (range(rows) if isinstance(rows, int) else rows):
+        parts.setdefault(tuple(sorted(names.arguments(hp, int(r)).items())), []).append(int(r))
+    return [np.array(p) for p in parts.values()]
+
+
+def _shared(hp, rows: np.ndarray) -> bool:
+    """Whether the runs ``rows`` have the same value of every hyperparameter (scalars or (R, 1) columns)."""
+    return all(np.ndim(v) == 0 or np.all(np.asarray(v).reshape(-1)[rows] == np.asarray(v).reshape(-1)[rows[0]])
+               for v in hp.values())
+
+
+def _split(opt, i: int, rows: np.ndarray, parts: list[np.ndarray]) -> list[np.ndarray]:
+    """Param group ``i`` (holding ``rows``) replaced by one group per part, each with its rows of the state:
+    per-coordinate state (shaped like the parameter) is sliced, per-tensor state (a step count) copied."""
+    group = opt.param_groups.pop(i)
+    p = group["params"][0]
+    old = opt.state.pop(p, {})
+    position = {int(r): k for k, r in enumerate(rows)}
+    for part in parts:
+        idx = [position[int(r)] for r in part]
+        q = p.detach()[idx].clone()
+        opt.add_param_group({**{k: v for k, v in group.items() if k != "params"}, "params": [q]})
+        opt.param_groups.insert(i, opt.param_groups.pop())  # keep the groups in the runs' order
+        i += 1
+        opt.state[q] = {k: _rows_of(v, p, idx) for k, v in old.items()}
+    return parts
+
+
+def _rows_of(value, param, idx):
+    """A state entry's share for the runs ``idx``: rows of a per-coordinate tensor, a copy of a per-tensor one."""
+    if not hasattr(value, "shape"):
+        return value
+    if tuple(value.shape) == tuple(param.shape):
+        return value[idx].clone()
+    if value.dim() == 0:
+        return value.clone()
+    raise ValueError(f"from_torch: cannot split a state entry of shape {tuple(value.shape)} by runs")
 
 
 def _with_lr(optimizer_class, switches: dict) -> dict:

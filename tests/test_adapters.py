@@ -94,6 +94,28 @@ def test_from_torch_sgd_nesterov_holds_nag_smooth():
     assert_satisfies("nag.smooth", opt, runs=4, steps=100)  # an upper bound: its default setups, smaller
 
 
+def test_from_torch_rows_of_one_tensor_give_each_run_its_own_bits():
+    """Runs sharing their hyperparameters are rows of one tensor for a row-separable method: every such method
+    gives the bits of one group per run, including when a per-run schedule parts a group mid-run (its state
+    rows follow: Adam's moments, ASGD's average, Rprop's step sizes)."""
+    torch = pytest.importorskip("torch")
+    from convcheck.adapters import ROW_SEPARABLE, from_torch
+    from convcheck.reference import schedules
+
+    x0 = OBJ.initial_points(6, seed=2)
+    lr = np.array([[0.01], [0.01], [0.03], [0.01], [0.03], [0.01]])
+    # runs 0, 1, 3, 5 share lr = 0.01 at t = 0; the exponent q parts {0, 3} from {1, 5} after the first step
+    parted = schedules.power(lr, np.array([[0.0], [0.5], [0.0], [0.0], [0.0], [0.5]]))
+    for name in sorted(ROW_SEPARABLE):
+        cls = getattr(torch.optim, name)
+        for hp in ({"lr": lr}, {"lr": parted}):
+            got, alone = (run(from_torch(cls, batched=b), OBJ, x0, 12, hp=hp, record=[0], checkpoints=range(13))
+                          for b in (None, False))
+            assert np.array_equal(got.iterates, alone.iterates), name
+    with pytest.raises(ValueError, match="batched=True needs a row-separable"):
+        from_torch(torch.optim.LBFGS, batched=True)
+
+
 # --- optax ---
 
 @pytest.fixture
