@@ -5,6 +5,8 @@ import dataclasses
 import numpy as np
 import pytest
 import sympy as sp
+from hypothesis import given
+from hypothesis import strategies as st
 
 from convcheck import theory
 from convcheck.checker import check_setup
@@ -26,18 +28,19 @@ def test_certifies_symbolic_on_torch_forms_premises_with_nothing_unlinked():
     assert THM.algorithm == "ema_momentum" and optimizers.get("ema_momentum").convention == {"form": "ema"}
 
 
-def test_the_ema_run_is_torchs_run_at_lr_times_one_minus_mu():
+@given(mu_=st.floats(0.05, 0.95), seed=st.integers(0, 2 ** 16))
+def test_the_ema_run_is_torchs_run_at_lr_times_one_minus_mu(mu_, seed):
     """b_t = (1 - mu) b'_t: the same oracle stream gives the same iterates, f and ||grad f||^2 records."""
-    x0, mu_ = OBJ.initial_points(5, seed=3), 0.7
+    x0 = OBJ.initial_points(5, seed=seed)
     lr_ = np.linspace(0.01, 0.1, 5)[:, None]
-    common = dict(oracle=oracles.Gaussian(0.5), seed=4, record=range(41))
+    common = dict(oracle=oracles.Gaussian(0.5), seed=seed, record=range(41))
     a = run(optimizers.get("ema_momentum"), OBJ, x0, 40, hp={"lr": lr_, "momentum": mu_}, **common)
     b = run(optimizers.get("heavy_ball"), OBJ, x0, 40, hp={"lr": lr_ * (1 - mu_), "momentum": mu_, "dampening": 0.0},
             **common)
     np.testing.assert_allclose(a.x_final, b.x_final, rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(a.f, b.f, rtol=1e-12)
     np.testing.assert_allclose(a.grad_sq, b.grad_sq, rtol=1e-10, atol=1e-14)
-    assert np.abs(a.x_final - x0).min() > 1e-3  # the runs moved
+    assert np.abs(a.x_final - x0).max() > 1e-2  # the runs moved
 
 
 def test_its_formulas_are_the_closed_forms_the_note_states():
