@@ -85,7 +85,7 @@ def test_list_show_certify():
     assert "gd.smooth.pep" in cli("list", check_rc=0).stdout
     assert [t["id"] for t in json.loads(cli("list", "--oracle", "bounded_variance", "--json").stdout)] == \
         ["adam.sqrt_scaling", "adam.svag", "lower.stoch", "rmsprop.sde", "rmsprop.sqrt_scaling",
-         "sgd.is", "sgd.smooth", "sgd_momentum.smooth"]
+         "sgd.is", "sgd.smooth", "sgd_momentum.smooth", "sgd_momentum.smooth.ema"]
     show = cli("show", "gd.smooth", check_rc=0).stdout
     assert "matches the lower bound lower.det" in show and "1.5x" in show and "[derived]" in show
     # show lists the premises the theorem rests on, and says which are axioms

@@ -30,6 +30,7 @@ DECAYING = Schedule("inverse_sqrt", lambda t: 0.1 / (t + 1.0) ** 0.5, {"lr0": 0.
 BITWISE = [
     ("gd", {}, {"lr": 0.1}), ("gd", {}, {"lr": COLUMN}), ("sgd", {}, {"lr": DECAYING}),
     ("heavy_ball", {}, {"lr": 0.1, "dampening": 0.2}), ("heavy_ball", {}, {"lr": COLUMN, "momentum": COLUMN * 4}),
+    ("heavy_ball", {"form": "ema"}, {"lr": COLUMN, "momentum": COLUMN * 4}), ("ema_momentum", {}, {"lr": 0.1}),
     ("nag", {}, {"lr": 0.1}), ("nag", {}, {"lr": DECAYING}), ("nag", {"form": "sutskever"}, {"lr": COLUMN}),
     ("rmsprop", {}, {"lr": 0.01}), ("rmsprop", {"xi_inside": True}, {"lr": COLUMN, "xi": 1e-3}),
     ("rmsprop", {"centered": True}, {"lr": 0.01, "momentum": 0.9}),

@@ -7,9 +7,10 @@ iterates (so a user's own implementation is held to the same s_t): heavy ball's 
 s_t = p_{t-1} = -lr b_{t-1}, p_t = (mu p_{t-1} + x_{t+1} - x_t)/(1 + mu) (from p_t = mu p_{t-1} - lr g_t and
 x_{t+1} - x_t = mu^2 p_{t-1} - lr (1 + mu) g_t); s_0 = 0 for both (torch's b_0 = g_0).
 
-sgd_momentum.smooth is checked as sgd.smooth is, on sgd.smooth's problems and oracles (Gaussian noise, minibatch)
-at each momentum, with the prescribed lr: its potential step holds in expectation (E_t), so it is not monitored
-pathwise; the expected rate, the rate at the prescription and T(eps) are judged with a one-sided confidence bound.
+sgd_momentum.smooth and its EMA form sgd_momentum.smooth.ema (run as ema_momentum) are checked as sgd.smooth is, on
+sgd.smooth's problems and oracles (Gaussian noise, minibatch) at each momentum, with the prescribed lr: the potential
+step holds in expectation (E_t), so it is not monitored pathwise; the expected rate, the rate at the prescription and
+T(eps) are judged with a one-sided confidence bound.
 
 heavy_ball.pl is a property theorem (its potential contracts, Psi_{t+1} <= rho Psi_t, a rule the theorem model's
 links do not have yet), so its check is here: Psi's contraction monitored at every step (PLLyapunovMonitor), the
@@ -139,7 +140,7 @@ def _check_pl(setup: Setup, optimizer=None) -> list[Part]:
 
 
 SETUPS = {"heavy_ball.smooth": momentum_setups, "nag.smooth": momentum_setups,
-          "sgd_momentum.smooth": sgd_momentum_setups}
+          "sgd_momentum.smooth": sgd_momentum_setups, "sgd_momentum.smooth.ema": sgd_momentum_setups}
 CHECKS = {"heavy_ball.pl": heavy_ball_pl}
 STATES = {"heavy_ball.smooth": heavy_ball_state, "nag.smooth": nag_state}
 BOUNDS = {"heavy_ball.pl": heavy_ball_pl_bound}

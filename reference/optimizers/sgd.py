@@ -7,6 +7,12 @@ tests/test_torch_conformance.py on recorded golden data:
     heavy ball:  x_t = x_{t-1} - lr b_t
     NAG (torch): x_t = x_{t-1} - lr (g_t + mu b_t)       (gradient at the stored point)
 
+The EMA form of the momentum buffer is the switch ``heavy_ball(form="ema")`` (registered as ``ema_momentum``):
+
+    b_{-1} = 0,  b_t = mu b_{t-1} + (1 - mu) g_t,  x_{t+1} = x_t - lr b_t   (every step damped, the first too)
+
+torch's SGD(momentum=mu, dampening=mu) is not this form: it sets b_1 = g_1 undamped (the default form above).
+
 The Sutskever et al. (2013) form is the switch ``nag(form="sutskever")``:
 
     v_{t+1} = mu v_t - lr grad f(x_t + mu v_t),   x_{t+1} = x_t + v_{t+1}.
@@ -77,18 +83,42 @@ def _momentum_buffer_into(xp, b, g, hp, t, scratch):
     return b
 
 
-def heavy_ball() -> Optimizer:
-    """Polyak momentum in torch's form: b_t = mu b_{t-1} + (1 - tau) g_t, x_t = x_{t-1} - lr b_t."""
+def heavy_ball(form: str = "torch") -> Optimizer:
+    """Polyak momentum; ``form`` is "torch" (default): b_t = mu b_{t-1} + (1 - tau) g_t with b_0 = g_0 undamped,
+    or "ema": b_{-1} = 0, b_t = mu b_{t-1} + (1 - mu) g_t (no dampening hyperparameter: it is mu). Both
+    x_t = x_{t-1} - lr b_t."""
+    if form == "torch":
 
-    def step_into(state, g, hp, t, ws):
-        if ws.fused and ws.fused.heavy_ball(ws.x, state["x"], state["b"], g, hp["lr"], hp["momentum"],
-                                            hp["dampening"], t == 0):
-            return {"x": ws.x, "b": state["b"]}
-        b = _momentum_buffer_into(ws.xp, state["b"], g, hp, t, ws.x)
-        return {"x": _descend_into(ws.xp, ws.x, state["x"], hp["lr"], b), "b": b}
+        def step_into(state, g, hp, t, ws):
+            if ws.fused and ws.fused.heavy_ball(ws.x, state["x"], state["b"], g, hp["lr"], hp["momentum"],
+                                                hp["dampening"], t == 0):
+                return {"x": ws.x, "b": state["b"]}
+            b = _momentum_buffer_into(ws.xp, state["b"], g, hp, t, ws.x)
+            return {"x": _descend_into(ws.xp, ws.x, state["x"], hp["lr"], b), "b": b}
 
-    return Optimizer.in_place("heavy_ball", _init_buffer("b"), step_into,
-                              {"lr": None, "momentum": 0.9, "dampening": 0.0}, {"form": "torch"})
+        return Optimizer.in_place("heavy_ball", _init_buffer("b"), step_into,
+                                  {"lr": None, "momentum": 0.9, "dampening": 0.0}, {"form": "torch"})
+
+    if form == "ema":
+
+        def step_into(state, g, hp, t, ws):
+            xp, mu, b = ws.xp, hp["momentum"], state["b"]
+            # b starts at 0 (_init_buffer), so torch's kernel with dampening mu and no first-step copy is this form
+            if ws.fused and ws.fused.heavy_ball(ws.x, state["x"], b, g, hp["lr"], mu, mu, False):
+                return {"x": ws.x, "b": b}
+            b *= mu
+            b += into(xp, xp.multiply, g, 1.0 - mu, out=ws.x)
+            return {"x": _descend_into(xp, ws.x, state["x"], hp["lr"], b), "b": b}
+
+        return Optimizer.in_place("heavy_ball", _init_buffer("b"), step_into, {"lr": None, "momentum": 0.9},
+                                  {"form": "ema"})
+
+    raise ValueError(f"heavy_ball form must be 'torch' or 'ema'; got {form!r}")
+
+
+def ema_momentum() -> Optimizer:
+    """heavy_ball(form="ema") under its own name, for the theorems about it (sgd_momentum.smooth.ema)."""
+    return heavy_ball(form="ema").renamed("ema_momentum")
 
 
 def nag(form: str = "torch") -> Optimizer:
