@@ -13,8 +13,8 @@ context is first cut to the bounds the expression's symbols reach (a symbolic pr
 whole context, and the same obligation in two theorems is proved once); anything weaker is redone in full.
 SymPy's time limit counts CPU seconds, so a busy machine does not lower a level (proving/budget.py).
 
-This module is the entry point: ``prove`` and the records it returns; the names below from proving/ are
-re-exported for the callers that import them from here.
+This module is the entry point: the levels, ``Proof`` and ``prove`` with its caches. ``__all__`` also names
+the parts of proving/ that callers import from here.
 """
 from __future__ import annotations
 

@@ -5,7 +5,6 @@ import contextlib
 import signal
 import threading
 
-
 SYMBOLIC_SECONDS = 60.0  # CPU time SymPy may spend on one obligation before the weaker levels are tried: 3x the
 #                          slowest true obligation of the catalogue (clipped_gd.l0l1, 19 s on a loaded 2-core box),
 #                          so a busy CI machine does not turn "symbolic" into "sampled"

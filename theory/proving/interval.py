@@ -11,7 +11,6 @@ import sympy as sp
 from .budget import SYMBOLIC_SECONDS, _OutOfTime, _time_limit
 from .context import Bound, _complete, _order
 
-
 BOX = (sp.Rational(1, 1000), sp.Integer(1000))  # offsets for unbounded symbols at interval level
 
 

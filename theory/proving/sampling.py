@@ -13,7 +13,6 @@ import sympy as sp
 
 from .context import Bound, _complete, _order
 
-
 SAMPLE_RANGE = (1e-6, 1e6)
 CONFIRM_DPS = 400  # digits at which a counterexample found at 50 is confirmed
 LOCAL_MOVES = 40  # coordinate moves per step size in the local search for a counterexample

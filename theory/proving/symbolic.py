@@ -18,7 +18,6 @@ import sympy as sp
 from .context import Bound, _complete, _reparametrise, _square_roots
 from .signs import sign_proved
 
-
 MAX_DEPTH = 4  # nested applications of the min/max and sqrt rules
 
 
