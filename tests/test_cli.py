@@ -319,35 +319,58 @@ def test_list_reads_its_index_from_a_cache_that_tracks_the_theory(tmp_path, monk
     assert _run_json("list") == rows and (tmp_path / "theorems-edited.json").exists()
 
 
+class _Terminal:  # stderr as a terminal: tqdm draws there
+    def __init__(self):
+        self.text = ""
+
+    def write(self, s):
+        self.text += s
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return True
+
+
+def _on_a_terminal(monkeypatch, *args) -> str:
+    """What the command draws on stderr when stderr is a terminal, drawn from the start (2 s otherwise)."""
+    from convcheck import progress
+    from convcheck.cli import main
+
+    monkeypatch.setattr(progress, "DELAY", 0)
+    terminal = _Terminal()
+    with open(os.devnull, "w") as devnull, monkeypatch.context() as m:
+        m.setattr(sys, "stderr", terminal)
+        m.setattr(sys, "stdout", devnull)
+        assert main(list(args)) == 0
+    return terminal.text
+
+
 def test_progress_only_on_a_terminal(monkeypatch):
     args = ("mutate", "gd.smooth", "--samples", "100")
     rc, _, err = call(*args)
     assert rc == 0 and err == ""
-
-    class Terminal:  # stderr as a terminal: tqdm draws there
-        text = ""
-
-        def write(self, s):
-            Terminal.text += s
-
-        def flush(self):
-            pass
-
-        def isatty(self):
-            return True
-
+    drawn = _on_a_terminal(monkeypatch, *args)
+    assert "mutating" in drawn and "theorem" in drawn
     from convcheck import progress
-    from convcheck.cli import main
 
-    monkeypatch.setattr(progress, "DELAY", 0)  # drawn from the start (2 s otherwise)
-    with open(os.devnull, "w") as devnull:
-        monkeypatch.setattr(sys, "stderr", Terminal())
-        monkeypatch.setattr(sys, "stdout", devnull)
-        assert main(list(args)) == 0
-    assert "mutating" in Terminal.text and "theorem" in Terminal.text
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
     with progress.working("certifying x"):  # one long step (a certificate) says what it is doing
         time.sleep(0.7)
-    assert re.search(r"certifying x \.\.\. \ds", Terminal.text), Terminal.text
+    assert re.search(r"certifying x \.\.\. \ds", terminal.text), terminal.text
+
+
+def test_certify_all_counts_function_classes_and_says_so(monkeypatch):
+    """certify --all hands a worker one function class at a time, so its bar counts classes, not theorems:
+    two theorems of one class are one step of one."""
+    smooth = [theory.get("gd.smooth"), theory.get("sgd.smooth")]
+    assert smooth[0].function_class == smooth[1].function_class
+    monkeypatch.setattr(theory, "theorems", lambda: smooth)
+    drawn = _on_a_terminal(monkeypatch, "certify", "--all")
+    assert re.search(r"certifying: .*0/1 .*function class/s", drawn), drawn
+    assert "theorem" not in drawn
 
 
 def _default_sigint():

@@ -79,8 +79,12 @@ def _module_name(path):
 
 def _package_graph(folder):
     """convcheck module -> the convcheck modules it imports (anywhere in the file, functions included)."""
-    paths = [p for p in sources(folder) if not p.is_relative_to(ROOT / folder / "theory")
-             and not p.is_relative_to(ROOT / folder / "reference")]
+    return _graph([p for p in sources(folder) if not p.is_relative_to(ROOT / folder / "theory")
+                   and not p.is_relative_to(ROOT / folder / "reference")])
+
+
+def _graph(paths):
+    """module -> the modules among paths it imports (anywhere in the file, functions included)."""
     names = {_module_name(p) for p in paths}
     graph = {}
     for p in paths:
@@ -89,8 +93,7 @@ def _package_graph(folder):
     return graph
 
 
-def test_convcheck_has_no_import_circle():
-    graph = _package_graph("convcheck")
+def _assert_no_circle(graph):
     state, path = {}, []
 
     def visit(m):
@@ -106,7 +109,24 @@ def test_convcheck_has_no_import_circle():
     for m in graph:
         if m not in state:
             visit(m)
+
+
+def test_convcheck_has_no_import_circle():
+    graph = _package_graph("convcheck")
+    _assert_no_circle(graph)
     assert "convcheck.join" in graph["convcheck.checker"]  # the graph is read, with its edges
+
+
+def test_the_prover_imports_its_parts_at_the_top_and_around_no_circle():
+    """prove.py and its parts in proving/ (the symbolic rules and merging bounds call each other, so they
+    share a module rather than import each other from inside a function)."""
+    paths = [ROOT / "theory" / "prove.py", *sources("theory/proving")]
+    graph = _graph(paths)
+    _assert_no_circle(graph)
+    assert "theory.proving.context" in graph["theory.proving.symbolic"]  # the graph is read, with its edges
+    nested = [f"{p.relative_to(ROOT)}:{node.lineno}" for p in paths for tree in [ast.parse(p.read_text())]
+              for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom)) and node not in tree.body]
+    assert not nested, "imports inside a function: " + ", ".join(nested)
 
 
 def test_the_bottom_modules_import_nothing_from_the_project():

@@ -1,5 +1,7 @@
 """The disk record of symbolic proofs: a hit needs the same obligation and the same prover, and only
 symbolic proofs are recorded."""
+from pathlib import Path
+
 import sympy as sp
 
 from convcheck.theory import prove, proof_record
@@ -40,3 +42,15 @@ def test_failed_proofs_are_not_recorded_and_off_records_nothing(monkeypatch, tmp
     monkeypatch.setenv("CONVCHECK_PROOF_RECORD", "off")
     assert prove.prove("nonneg", x ** 2 + y).level == "symbolic"
     assert not (tmp_path / "proofs").exists()
+
+
+def test_the_prover_id_changes_with_any_module_of_the_prover(monkeypatch):
+    """The prover is prove.py and proving/: a rule added to any of them must miss every record."""
+    here = Path(proof_record.__file__).resolve().parent
+    modules = [here / "prove.py", *sorted((here / "proving").glob("*.py"))]
+    assert {"symbolic.py", "interval.py", "sampling.py"} <= {m.name for m in modules}
+    before = proof_record.prover_id.__wrapped__()
+    read = Path.read_bytes
+    for edited in modules:
+        monkeypatch.setattr(Path, "read_bytes", lambda p, e=edited: read(p) + (b"\n# a new rule" if p == e else b""))
+        assert proof_record.prover_id.__wrapped__() != before, edited.name

@@ -2,8 +2,9 @@
 
 Only ``symbolic`` is recorded. SymPy finishing a proof for every value in the domain is a fact about the
 obligation and the prover, so the key hashes both: the obligation (kind, srepr of the expression and of
-each bound, the sample count) and the prover (prove.py's source, SymPy's and mpmath's versions). Any
-change to either misses. The weaker levels depend on time limits and sampling and are always recomputed.
+each bound, the sample count) and the prover (the source of prove.py and of every module in proving/,
+SymPy's and mpmath's versions). Any change to either misses. The weaker levels depend on time limits and
+sampling and are always recomputed.
 
 Where: $CONVCHECK_CACHE_DIR/proofs, else $XDG_CACHE_HOME/convcheck/proofs, else ~/.cache/convcheck/proofs.
 CONVCHECK_PROOF_RECORD=off turns it off (for timing the prover cold).
@@ -24,7 +25,8 @@ PROVED = "symbolic"
 
 @lru_cache(maxsize=1)
 def prover_id() -> str:
-    source = (Path(__file__).resolve().parent / "prove.py").read_bytes()
+    here = Path(__file__).resolve().parent
+    source = b"".join(p.read_bytes() for p in [here / "prove.py", *sorted((here / "proving").glob("*.py"))])
     return hashlib.sha256(source + f"|sympy {sp.__version__}|mpmath {mpmath.__version__}".encode()).hexdigest()
 
 

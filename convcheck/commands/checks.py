@@ -163,7 +163,7 @@ def _check_all(args):
                        f"property and lower-bound checks run on numpy only)")
     t0 = time.perf_counter()
     todo = [(t.id, args.level or DEFAULT_LEVEL, args.seed) for t in theory.theorems()]
-    reps = each(_check_one, todo, "checking", args.jobs)  # theorems are independent: one process per core
+    reps = each(_check_one, todo, "checking", "theorem", args.jobs)  # theorems are independent: one process per core
     rows = [[r.theorem, r.certificate, r.verdict, fmt(r.tightness, 3) if r.tightness is not None else "-",
              len(r.setups), f"{sum(s.seconds for s in r.setups):.1f}s"] for r in reps]
     human = table(rows, ["theorem", "certificate", "verdict", "tightness", "setups", "time"])

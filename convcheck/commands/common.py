@@ -87,17 +87,18 @@ def _ignore_interrupts():
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent owns Ctrl-C and terminates the pool
 
 
-def each(fn, items, what: str, jobs: int | None = None) -> list:
+def each(fn, items, what: str, unit: str, jobs: int | None = None) -> list:
     """[fn(item) for item in items], one process per core when there are several items (fn at module level);
-    a progress bar on a terminal. On Ctrl-C or an error no worker outlives the command."""
+    a progress bar on a terminal counting the items as ``unit``s. On Ctrl-C or an error no worker outlives
+    the command."""
     items = list(items)
     jobs = min(jobs or os.cpu_count() or 1, len(items))
     if jobs <= 1:
-        return [fn(item) for item in bar(items, what, "theorem")]
+        return [fn(item) for item in bar(items, what, unit)]
     pool = None
     try:
         pool = multiprocessing.Pool(jobs, initializer=_ignore_interrupts)
-        return list(bar(pool.imap(fn, items), what, "theorem", total=len(items)))
+        return list(bar(pool.imap(fn, items), what, unit, total=len(items)))
     finally:
         if pool is not None:
             pool.terminate()

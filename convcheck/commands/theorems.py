@@ -99,7 +99,7 @@ def cmd_certify(args):
             certs = [_certified(theorem(args.id).id)]
     else:  # one process per core, a function class per task (largest first), printed in the catalogue's order
         ids = [t.id for t in theory.theorems()]
-        done = {i: cert for group in each(_certified_group, _by_class(ids), "certifying")
+        done = {i: cert for group in each(_certified_group, _by_class(ids), "certifying", "function class")
                 for i, cert in zip(group[0], group[1])}
         certs = [done[i] for i in ids]
     emit(args, "\n".join(text for text, _, _ in certs), [d for _, d, _ in certs])
