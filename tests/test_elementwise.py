@@ -11,14 +11,18 @@ has run them yet, so the bitwise claim on a GPU is not asserted).
 from __future__ import annotations
 
 import ctypes
+import re
 import shutil
 import subprocess
+import sys
+import types
 
 import numpy as np
 import pytest
 
 from convcheck.reference import kernels, run
 from convcheck.reference.backend import cupy_available
+from convcheck.reference.kernels import elementwise
 from convcheck.reference.kernels.elementwise import SNIPPETS, FusedSteps, defines
 from convcheck.reference.objectives import Quadratic
 from convcheck.reference.optimizers import get
@@ -165,6 +169,43 @@ def test_a_declined_layout_takes_the_numpy_step(monkeypatch, c_loops):
     out = np.empty((R, D))
     assert not twin.descend(out, np.asfortranarray(X0), X0, 0.1) and twin.launches == 0
     assert not twin.adam(out, X0, X0.copy(), X0.astype(np.float32), None, X0, 0.9, 0.999, 1e-8, 0.1, 1.0)
+
+
+def fake_cupy(twin):
+    """A stand-in for the cupy module whose ElementwiseKernel runs the compiled CPU loop of the snippet it is given,
+    mapping the call's arguments to the parameter names it was declared with: the CuPy wrapper's plumbing
+    (parameter lists, argument order, switches as #defines, NVRTC options) is then checked without a GPU."""
+
+    class ElementwiseKernel:
+        def __init__(self, in_params, out_params, operation, name, preamble, options, no_return):
+            self.step = name.removeprefix("convcheck_")
+            assert operation == SNIPPETS[self.step].body and options == ("--fmad=false",) and no_return
+            declared = [p.split() for p in (in_params + ", " + out_params).split(", ")]
+            assert all(kind == "float64" for kind, _ in declared)
+            self.names = [p for _, p in declared]
+            self.values = {k: int(v) for k, v in re.findall(r"#define (\w+) (\d+)", preamble)}
+
+        def __call__(self, *args):
+            assert len(args) == len(self.names)
+            named = dict(zip(self.names, args))
+            snippet = SNIPPETS[self.step]
+            twin._launch_c(self.step, self.values, {a: named[a] for a in sum(snippet.arrays(self.values), ())},
+                           {h: named[h] for h in snippet.hyper})
+
+    return types.SimpleNamespace(ElementwiseKernel=ElementwiseKernel, ndarray=np.ndarray, float64=np.float64,
+                                 asarray=np.asarray)
+
+
+@pytest.mark.parametrize("name, conv, hp", CASES, ids=IDS)
+def test_the_cupy_wrapper_hands_each_kernel_its_arguments_in_order(monkeypatch, c_loops, name, conv, hp):
+    twin = CTwin(c_loops)
+    monkeypatch.setitem(sys.modules, "cupy", fake_cupy(twin))
+    monkeypatch.setattr(elementwise, "_cupy", {})  # kernels built afresh, by the stand-in
+    monkeypatch.setattr(kernels, "select", lambda xp, choice=None: None if choice == "numpy" else
+                        elementwise.cupy_steps())
+    through_cupy, plain = _trace(name, conv, hp), _trace(name, conv, hp, kernels="numpy")
+    assert through_cupy.meta["kernels"] == "cupy" and twin.launches == STEPS
+    assert through_cupy.iterates.tobytes() == plain.iterates.tobytes()
 
 
 # -- the switch ----------------------------------------------------------------------------------------
