@@ -20,8 +20,9 @@ step). Rather than spell every product as ``__dmul_rn`` (which would make the sn
 are compiled with ``--fmad=false``: each operation is then the IEEE-rounded one written (double division and
 sqrt are IEEE-rounded on CUDA by default), so the snippets are plain C with one meaning on both sides.
 tests/test_elementwise.py compiles each snippet, unchanged, into a CPU loop (``cc -O2 -ffp-contract=off``) and
-finds the NumPy step's bits; its GPU tests (skipped without one) compare CuPy with NumPy to 1e-12, since no GPU
-has checked the bits yet.
+finds the NumPy step's bits, also through this module's CuPy wrapper (a stand-in cupy whose ElementwiseKernel
+runs that loop); its GPU tests (skipped without one) compare CuPy with NumPy to 1e-12, since no GPU has checked
+the bits yet.
 
 No host synchronisation: a call launches one kernel asynchronously; hyperparameters stay where they are (a
 device column is broadcast on the device, a Python scalar is passed by value); a host NumPy column is copied to
@@ -93,15 +94,15 @@ den = v - gbar * gbar;
 den = XI_INSIDE ? sqrt(den + xi) : sqrt(den) + xi;
 const double u = g / den;
 #if MOMENTUM == 0
-const double next = u * -lr + x;
+const double x_next = u * -lr + x;
 #elif MOMENTUM == 1
 b = b * mu + u;
-const double next = b * -lr + x;
+const double x_next = b * -lr + x;
 #else
 b = b * mu + u * lr;
-const double next = x - b;
+const double x_next = x - b;
 #endif
-out = next;""",
+out = x_next;""",
                        {"CENTERED": (0, 1), "XI_INSIDE": (0, 1), "MOMENTUM": (0, 1, 2)},
                        {"gbar": "CENTERED", "b": "MOMENTUM"}),
     # adam.py's step (torch's single-tensor order): g + lambda x (COUPLED), lerp m, v, max (AMSGRAD, NumPy's
