@@ -24,9 +24,10 @@ finds the NumPy step's bits, also through this module's CuPy wrapper (a stand-in
 runs that loop); its GPU tests (skipped without one) compare CuPy with NumPy to 1e-12, since no GPU has checked
 the bits yet.
 
-No host synchronisation: a call launches one kernel asynchronously; hyperparameters stay where they are (a
-device column is broadcast on the device, a Python scalar is passed by value); a host NumPy column is copied to
-the device (host to device, no wait on the device). Nothing reads a device value back.
+No host synchronisation: a call launches one kernel asynchronously and reads no device value back; a device
+column is broadcast on the device and a Python scalar passed by value. (A host NumPy column, which the runner never
+hands a step, having moved columns to the device once, is copied to the device first: a copy from pageable memory
+may wait for the stream.)
 """
 from __future__ import annotations
 
