@@ -51,7 +51,7 @@ def _run(name, conv, hp, which, x0=X0, **kw):
 
 
 def test_an_unknown_choice_is_refused_naming_it(monkeypatch):
-    with pytest.raises(ValueError, match="kernels must be 'auto', 'numpy' or 'numba'; got 'fast'"):
+    with pytest.raises(ValueError, match="kernels must be 'auto', 'numpy', 'numba' or 'cupy'; got 'fast'"):
         run(get("gd"), OBJ, X0, 2, {"lr": 0.1}, kernels="fast")
     monkeypatch.setenv(kernels.ENV, "llvm")
     with pytest.raises(ValueError, match=r"\$CONVCHECK_KERNELS must be .*got 'llvm'"):
@@ -70,8 +70,8 @@ def test_numba_without_numba_is_refused(monkeypatch):
     assert trace.meta["kernels"] == "numpy"
 
 
-@pytest.mark.parametrize("value, why", [("numba", "numba is not installed"), ("nuumba", "must be 'auto', 'numpy' or "
-                                                                                  "'numba'; got 'nuumba'")])
+@pytest.mark.parametrize("value, why", [("numba", "numba is not installed"), ("nuumba", "must be 'auto', 'numpy', "
+                                                                                  "'numba' or 'cupy'; got 'nuumba'")])
 def test_the_cli_refuses_a_kernel_choice_it_cannot_honour_in_one_line(monkeypatch, value, why):
     monkeypatch.setattr(kernels, "numba_available", lambda: False)
     monkeypatch.setenv(kernels.ENV, value)

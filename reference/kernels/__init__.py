@@ -19,8 +19,9 @@ follows torch's single-tensor Adam.
 
 The switch: ``run(..., kernels=...)`` or, for every step that does not say (the pure ``step`` included), the
 environment variable ``CONVCHECK_KERNELS``: "auto" (the default: numba where it imports and the arrays are
-NumPy's), "numpy" (always the NumPy steps) or "numba" (refused, naming the reason, where numba is missing or
-the arrays are not NumPy's). A step still takes the NumPy path, with the same bits except Adam's rounding,
+NumPy's, the CuPy ElementwiseKernels of ``reference.kernels.elementwise`` where they are CuPy's), "numpy" (always
+the NumPy steps), "numba" or "cupy" (each refused, naming the reason, where it is missing or the arrays are not
+its own). A step still takes the NumPy path, with the same bits except Adam's rounding,
 where its arrays are not C-contiguous float64 or its convention has no kernel (adam's xi_root > 0, amsgrad
 "optax").
 """
@@ -33,8 +34,10 @@ import os
 
 import numpy as np
 
+from ..backend import cupy_available
+
 ENV = "CONVCHECK_KERNELS"
-CHOICES = ("auto", "numpy", "numba")
+CHOICES = ("auto", "numpy", "numba", "cupy")
 _loaded: dict = {}  # "fused": the compiled module, imported once (numba's import and JIT cost ~1 s)
 
 
@@ -49,7 +52,7 @@ def requested(kernels: str | None = None) -> str:
     choice = kernels if kernels is not None else os.environ.get(ENV, "auto")
     if choice not in CHOICES:
         source = "kernels" if kernels is not None else f"${ENV}"
-        raise ValueError(f"{source} must be 'auto', 'numpy' or 'numba'; got {choice!r}")
+        raise ValueError(f"{source} must be 'auto', 'numpy', 'numba' or 'cupy'; got {choice!r}")
     return choice
 
 
@@ -58,6 +61,8 @@ def select(xp, kernels: str | None = None):
     choice = requested(kernels)
     if choice == "numpy":
         return None
+    if choice == "cupy" or (choice == "auto" and _is_cupy(xp)):
+        return _cupy_steps(xp, kernels)
     if choice == "numba":
         if not numba_available():  # a refusal of the value asked for (ValueError: the CLI prints it in one line)
             source = "kernels" if kernels is not None else f"${ENV}"
@@ -71,6 +76,22 @@ def select(xp, kernels: str | None = None):
     return _loaded["fused"]
 
 
+def _is_cupy(xp) -> bool:
+    return getattr(xp, "__name__", "") == "cupy"
+
+
+def _cupy_steps(xp, kernels: str | None):
+    """The CuPy ElementwiseKernels (reference.kernels.elementwise) for CuPy arrays; "cupy" elsewhere is refused."""
+    if not _is_cupy(xp):
+        source = "kernels" if kernels is not None else f"${ENV}"
+        why = ("no CuPy with a CUDA device is available (install the 'gpu' extra on a machine with a GPU)"
+               if not cupy_available() else f"these arrays are {getattr(xp, '__name__', xp)}'s, not CuPy's")
+        raise ValueError(f"{source} 'cupy' requested but {why}")
+    if "elementwise" not in _loaded:
+        _loaded["elementwise"] = importlib.import_module(f"{__name__}.elementwise")
+    return _loaded["elementwise"].cupy_steps()
+
+
 def name_of(fused) -> str:
-    """"numba" or "numpy": what a Trace records of the kernels a run used."""
-    return "numpy" if fused is None else "numba"
+    """"numba", "cupy" or "numpy": what a Trace records of the kernels a run used."""
+    return "numpy" if fused is None else getattr(fused, "name", "numba")
