@@ -16,6 +16,7 @@ once; a lock serialises the launches (the kernels are parallel inside).
 """
 from __future__ import annotations
 
+import functools
 import math
 import threading
 
@@ -185,6 +186,55 @@ def _adam_torch_fused(out, x, m, v, vmax, g, w1, b2, c2, bc2_sqrt, xi, neg_step,
                              decoupled, True, prox, f)
 
 
+@_jit
+def _grad_stats(g, t, blowup, g2, gn, min_g2, sum_g2, sum_g, diverged_at):
+    """The runner's per-step reductions of grad f(x_t) in one pass, row r per task:
+
+        g2[r] = ||g_r||^2,  gn[r] = sqrt(g2[r]),
+        min_g2[r] <- min(min_g2[r], g2[r]) (NaN-propagating, as np.minimum),
+        sum_g2[r] += g2[r],  sum_g[r] += gn[r],
+        diverged_at[r] <- t where it is still < 0 and not |g2[r]| <= blowup (NaN, inf or beyond the level).
+
+    ||g_r||^2 is summed in 4 interleaved partial sums (coordinate j into sum j mod 4), added as (s0 + s1) +
+    (s2 + s3): the adds of one row are then independent enough to pipeline at d = 1e3. numpy's vecdot
+    (BLAS ddot) sums in an order of its own, so the two agree to rounding (a few ulps), not bit for bit."""
+    R, d = g.shape
+    for r in prange(R):
+        s0 = s1 = s2 = s3 = 0.0
+        q = d - d % 4
+        for j in range(0, q, 4):
+            a0, a1, a2, a3 = g[r, j], g[r, j + 1], g[r, j + 2], g[r, j + 3]
+            s0 += a0 * a0
+            s1 += a1 * a1
+            s2 += a2 * a2
+            s3 += a3 * a3
+        for j in range(q, d):
+            a0 = g[r, j]
+            s0 += a0 * a0
+        s = (s0 + s1) + (s2 + s3)
+        g2[r] = s
+        n = math.sqrt(s)
+        gn[r] = n
+        m = min_g2[r]
+        if m == m and not m <= s:  # m NaN stays NaN; s NaN or below m replaces it
+            min_g2[r] = s
+        sum_g2[r] += s
+        sum_g[r] += n
+        if diverged_at[r] < 0 and not abs(s) <= blowup:
+            diverged_at[r] = t
+
+
+@_jit
+def _diagonal_affine(out, x, a, b, has_b):
+    """out = a x - b row-wise (a, b length-d vectors; b skipped where ``has_b`` is False): the diagonal
+    quadratic's gradient diag(eigs) x - b in one pass, NumPy's two operations in its order."""
+    R, d = x.shape
+    for r in prange(R):
+        for j in range(d):
+            v = a[j] * x[r, j]
+            out[r, j] = v - b[j] if has_b else v
+
+
 # -- wrappers ---------------------------------------------------------------------------------------
 
 
@@ -197,8 +247,23 @@ def _fit(*arrays) -> bool:
 
 def _per_run(h, R: int) -> np.ndarray:
     """A scalar or a (R, 1) / (1, 1) / (1,) column as a contiguous length-R float64 vector."""
-    a = np.asarray(h, dtype=np.float64)
-    return np.full(R, float(a.reshape(-1)[0])) if a.size == 1 else np.ascontiguousarray(a.reshape(R))
+    if isinstance(h, (float, int)):  # the common case, a Python scalar
+        h = float(h)
+    else:
+        a = np.asarray(h, dtype=np.float64)
+        if a.size != 1:
+            return np.ascontiguousarray(a.reshape(R))
+        h = float(a.reshape(-1)[0])
+    return _constant(h, math.copysign(1.0, h), R)  # the sign keeps -0.0 apart from 0.0 (equal as keys)
+
+
+@functools.lru_cache(maxsize=128)
+def _constant(value: float, sign: float, R: int) -> np.ndarray:
+    """np.full(R, value), made once per (value, R) (a run's constant hyperparameters recur every step; at d = 10
+    making them cost Adam's step a sixth of its time); read-only, as the kernels only read them."""
+    out = np.full(R, math.copysign(value, sign))
+    out.flags.writeable = False
+    return out
 
 
 def descend(out, x, g, lr) -> bool:
@@ -264,4 +329,30 @@ def adam(out, x, m, v, vmax, g, beta1, beta2, xi, step_size, bc2_sqrt, wd=0.0, k
                           _per_run(1.0 - beta2, R), _per_run(bc2_sqrt, R), _per_run(xi, R), _per_run(-step_size, R),
                           _per_run(wd, R), _per_run(keep, R), _per_run(1.0 if shrink is None else shrink, R), amsgrad,
                           coupled, decoupled, shrink is not None, n - n % TORCH_TAIL)
+    return True
+
+
+def _vector(*arrays) -> bool:
+    """Every array a contiguous 1-d ndarray (float64 but ``diverged_at``'s int64) of one length."""
+    n = arrays[0].shape
+    return all(isinstance(a, np.ndarray) and a.ndim == 1 and a.shape == n and a.flags.c_contiguous for a in arrays)
+
+
+def grad_stats(g, t, blowup, g2, gn, min_g2, sum_g2, sum_g, diverged_at) -> bool:
+    """The runner's per-step reductions of the gradient rows ``g`` at step ``t`` (``_grad_stats``), into the given
+    length-R vectors; False, touching nothing, where the layout does not fit."""
+    if not (_fit(g) and _vector(g2, gn, min_g2, sum_g2, sum_g, diverged_at) and g2.shape == g.shape[:1]
+            and all(a.dtype == np.float64 for a in (g2, gn, min_g2, sum_g2, sum_g)) and diverged_at.dtype == np.int64):
+        return False
+    with _launch:
+        _grad_stats(g, t, float(blowup), g2, gn, min_g2, sum_g2, sum_g, diverged_at)
+    return True
+
+
+def diagonal_affine(out, x, a, b, has_b: bool) -> bool:
+    """out = a x - b (the diagonal quadratic's gradient, ``_diagonal_affine``); False where the layout does not fit."""
+    if not (_fit(x, out) and _vector(a, b) and a.shape == x.shape[1:] and a.dtype == b.dtype == np.float64):
+        return False
+    with _launch:
+        _diagonal_affine(out, x, a, b, has_b)
     return True
