@@ -238,11 +238,14 @@ def _diagonal_affine(out, x, a, b, has_b):
 # -- wrappers ---------------------------------------------------------------------------------------
 
 
-def _fit(*arrays) -> bool:
-    """Every array a C-contiguous float64 ndarray of the first one's 2-d shape."""
-    shape = arrays[0].shape
-    return all(isinstance(a, np.ndarray) and a.dtype == np.float64 and a.flags.c_contiguous and a.shape == shape
-               for a in arrays) and len(shape) == 2
+def _fit(*arrays, ndim: int = 2, dtype=np.float64) -> bool:
+    """Every array a C-contiguous ``dtype`` ndarray of the first one's ``ndim``-d shape (a plain loop: at d = 10 the
+    wrappers' checks are a visible part of a step)."""
+    shape = getattr(arrays[0], "shape", None)
+    for a in arrays:
+        if not isinstance(a, np.ndarray) or a.dtype != dtype or a.shape != shape or not a.flags.c_contiguous:
+            return False
+    return len(shape) == ndim
 
 
 def _per_run(h, R: int) -> np.ndarray:
@@ -282,7 +285,7 @@ def _view(hps, *arrays):
     only the length of the inner loop, which at d = 10 is too short to vectorise (Adam's kernel: 2.2x faster at
     (1e4, 10) viewed as (200, 500))."""
     R, d = arrays[0].shape
-    if d >= GROUP or any(np.size(h) != 1 for h in hps):
+    if d >= GROUP or not all(isinstance(h, (float, int)) or np.size(h) == 1 for h in hps):  # np.size(float): ~1 us
         return arrays
     k = _group(R, d)
     return tuple(a.reshape(R // k, k * d) for a in arrays) if k > 1 else arrays
@@ -361,17 +364,11 @@ def adam(out, x, m, v, vmax, g, beta1, beta2, xi, step_size, bc2_sqrt, wd=0.0, k
     return True
 
 
-def _vector(*arrays) -> bool:
-    """Every array a contiguous 1-d ndarray (float64 but ``diverged_at``'s int64) of one length."""
-    n = arrays[0].shape
-    return all(isinstance(a, np.ndarray) and a.ndim == 1 and a.shape == n and a.flags.c_contiguous for a in arrays)
-
-
 def grad_stats(g, t, blowup, g2, gn, min_g2, sum_g2, sum_g, diverged_at) -> bool:
     """The runner's per-step reductions of the gradient rows ``g`` at step ``t`` (``_grad_stats``), into the given
     length-R vectors; False, touching nothing, where the layout does not fit."""
-    if not (_fit(g) and _vector(g2, gn, min_g2, sum_g2, sum_g, diverged_at) and g2.shape == g.shape[:1]
-            and all(a.dtype == np.float64 for a in (g2, gn, min_g2, sum_g2, sum_g)) and diverged_at.dtype == np.int64):
+    if not (_fit(g) and _fit(g2, gn, min_g2, sum_g2, sum_g, ndim=1) and _fit(diverged_at, ndim=1, dtype=np.int64)
+            and diverged_at.shape == g2.shape == g.shape[:1]):
         return False
     with _launch:
         _grad_stats(g, t, float(blowup), g2, gn, min_g2, sum_g2, sum_g, diverged_at)
@@ -380,7 +377,7 @@ def grad_stats(g, t, blowup, g2, gn, min_g2, sum_g2, sum_g, diverged_at) -> bool
 
 def diagonal_affine(out, x, a, b, has_b: bool) -> bool:
     """out = a x - b (the diagonal quadratic's gradient, ``_diagonal_affine``); False where the layout does not fit."""
-    if not (_fit(x, out) and _vector(a, b) and a.shape == x.shape[1:] and a.dtype == b.dtype == np.float64):
+    if not (_fit(x, out) and _fit(a, b, ndim=1) and a.shape == x.shape[1:]):
         return False
     with _launch:
         _diagonal_affine(out, x, a, b, has_b)
