@@ -16,7 +16,7 @@ from convcheck.reference.objectives.base import grad_writer
 from convcheck.reference.optimizers import get
 
 needs_numba = pytest.mark.skipif(not kernels.numba_available(), reason="numba is not installed (the 'numba' extra)")
-R, D, STEPS = 9, 13, 30  # d = 13: the kernel's four partial sums and its remainder loop both run
+R, D, STEPS = 9, 13, 30
 OBJ = Quadratic.diagonal(np.linspace(0.5, 3.0, D), np.linspace(-1.0, 1.0, D))
 X0 = np.random.default_rng(5).standard_normal((R, D))
 MONITORED = ("grad_sq", "min_grad_sq", "sum_grad_sq", "sum_grad_norm")
@@ -90,10 +90,12 @@ def test_fused_gradient_is_numpys_bit_for_bit(b):
 
 
 @needs_numba
-def test_grad_stats_is_the_numpy_reductions_to_rounding_nan_and_inf_included():
+@pytest.mark.parametrize("d", [D, 67])  # the in-order sum; from LONG_ROW = 64 on, 4 partial sums and a remainder
+def test_grad_stats_is_the_numpy_reductions_to_rounding_nan_and_inf_included(d):
     """One call against the NumPy path's operations, from carried state that is already NaN / diverged in places."""
-    g = np.random.default_rng(2).standard_normal((6, D))
-    g[1, 4], g[2, 0], g[3, :] = np.nan, np.inf, 1e60  # NaN; inf; ||g||^2 = 13e120 > blowup
+    assert (d < kernels.select(np, "numba").LONG_ROW) == (d == D)
+    g = np.random.default_rng(2).standard_normal((6, d))
+    g[1, 4], g[2, 0], g[3, :] = np.nan, np.inf, 1e60  # NaN; inf; ||g||^2 = d 1e120 > blowup
     min0 = np.array([np.inf, 0.5, np.nan, 3.0, 1e-9, 2.0])
     sums0, norms0 = np.arange(6.0), np.arange(6.0) * 2
     div0 = np.array([-1, -1, -1, -1, 4, -1])
@@ -117,6 +119,16 @@ def test_fused_runner_has_numpys_iterates_and_its_records_to_rounding(name, hp):
     assert fused.iterates.tobytes() == plain.iterates.tobytes() and fused.f.tobytes() == plain.f.tobytes()
     assert_close_records(fused, plain)
     assert not np.array_equal(fused.iterates[-1], X0) and np.all(plain.sum_grad_sq[-1] > 0)  # it moved, it summed
+
+
+@needs_numba
+def test_long_rows_too():
+    """d = 67: ||g||^2 in 4 partial sums; iterates still NumPy's bits, records to rounding."""
+    obj = Quadratic.diagonal(np.linspace(0.5, 3.0, 67), np.linspace(-1.0, 1.0, 67))
+    fused, plain = both("gd", {"lr": 0.3}, obj=obj, x0=np.random.default_rng(6).standard_normal((4, 67)), steps=10)
+    assert fused.iterates.tobytes() == plain.iterates.tobytes()
+    assert_close_records(fused, plain)
+    assert not np.array_equal(fused.grad_sq, plain.grad_sq)  # another summation order: rounding shows
 
 
 @needs_numba
