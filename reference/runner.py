@@ -33,9 +33,9 @@ iterate buffer when there are monitors); arrays it keeps longer may be overwritt
 Fused kernels (issue 15; reference/kernels): ``kernels`` ("auto", "numpy" or "numba"; default
 $CONVCHECK_KERNELS, else "auto") picks whether the in-place steps run as numba kernels, one pass per step,
 parallel over runs; ``Trace.meta["kernels"]`` records which ran. With numba the per-step reductions of grad f(x_t)
-(||.||^2, its root, min, sums, divergence) are one kernel too (``fused.grad_stats``, except where the step takes the
-norm), and so is the diagonal quadratic's gradient: the iterates keep their bits, the ||grad f||^2 records agree
-with NumPy's to rounding (its own summation order).
+(||.||^2, its root, min, sums, divergence) are one compiled call too (``fused.grad_stats``, except where the step
+takes the norm), and so is the diagonal quadratic's gradient: the iterates keep their bits, the ||grad f||^2
+records agree with NumPy's to rounding (its own summation order).
 """
 from __future__ import annotations
 
@@ -289,7 +289,7 @@ def run(optimizer: Optimizer, objective, x0, steps: int, hp: Mapping[str, Any] |
     min_g2 = xp.full(R, math.inf, dtype=xp.float64)
     sum_g2 = xp.zeros(R, dtype=xp.float64)
     sum_g = xp.zeros(R, dtype=xp.float64)
-    # numba kernels: the reductions below in one compiled pass (fused.grad_stats), into fresh (R,) vectors g2, gn, as
+    # numba kernels: the reductions below in one compiled call (fused.grad_stats), into fresh (R,) vectors g2, gn, as
     # row_dot's are (a monitor may keep them). Not where the step takes the norm: its trajectory would follow the
     # kernel's summation order of ||g||^2, not numpy's
     stats = fused.grad_stats if in_place and fused is not None and measure_grad and not optimizer.takes_norm else None
