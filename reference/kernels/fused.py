@@ -281,10 +281,10 @@ def _per_run(h, R: int) -> np.ndarray:
 @functools.lru_cache(maxsize=128)
 def _constant(value: float, sign: float, R: int) -> np.ndarray:
     """np.full(R, value), made once per (value, R) (a run's constant hyperparameters recur every step; at d = 10
-    making them cost Adam's step a sixth of its time); read-only, as the kernels only read them."""
-    out = np.full(R, math.copysign(value, sign))
-    out.flags.writeable = False
-    return out
+    making them cost Adam's step a sixth of its time). Shared, so never written: the kernels only read their
+    hyperparameters. (Not flagged read-only: numba types a read-only array apart, and would compile each kernel
+    once more for every mix of cached and per-run vectors.)"""
+    return np.full(R, math.copysign(value, sign))
 
 
 GROUP = 512  # the longest row, in coordinates, that runs are joined into (``_view``)
