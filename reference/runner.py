@@ -32,7 +32,10 @@ iterate buffer when there are monitors); arrays it keeps longer may be overwritt
 
 Fused kernels (issue 15; reference/kernels): ``kernels`` ("auto", "numpy" or "numba"; default
 $CONVCHECK_KERNELS, else "auto") picks whether the in-place steps run as numba kernels, one pass per step,
-parallel over runs; ``Trace.meta["kernels"]`` records which ran.
+parallel over runs; ``Trace.meta["kernels"]`` records which ran. With numba the per-step reductions of grad f(x_t)
+(||.||^2, its root, min, sums, divergence) are one compiled call too (``fused.grad_stats``, except where the step
+takes the norm), and so is the diagonal quadratic's gradient: the iterates keep their bits, the ||grad f||^2
+records agree with NumPy's to rounding (its own summation order).
 """
 from __future__ import annotations
 
@@ -271,7 +274,7 @@ def run(optimizer: Optimizer, objective, x0, steps: int, hp: Mapping[str, Any] |
         ring = [state["x"]] + [xp.empty_like(x0) for _ in range(2 if monitors else 1)]
         ws = Workspace(x0, kernels=_kernels.name_of(fused))
         grad_bufs = [xp.empty_like(x0), xp.empty_like(x0)]
-    grad_into = grad_writer(objective)
+    grad_into = grad_writer(objective, fused if in_place else None)
     unknown = [k for k in checkpoint_state if k not in state or np.shape(state[k])[:1] != (R,)]
     if unknown:
         raise ValueError(f"checkpoint_state {unknown[0]!r} is not a per-run entry of {optimizer.name}'s state; "
@@ -286,6 +289,10 @@ def run(optimizer: Optimizer, objective, x0, steps: int, hp: Mapping[str, Any] |
     min_g2 = xp.full(R, math.inf, dtype=xp.float64)
     sum_g2 = xp.zeros(R, dtype=xp.float64)
     sum_g = xp.zeros(R, dtype=xp.float64)
+    # numba kernels: the reductions below in one compiled call (fused.grad_stats), into fresh (R,) vectors g2, gn, as
+    # row_dot's are (a monitor may keep them). Not where the step takes the norm: its trajectory would follow the
+    # kernel's summation order of ||g||^2, not numpy's
+    stats = fused.grad_stats if in_place and fused is not None and measure_grad and not optimizer.takes_norm else None
     rec_pos = {int(s): i for i, s in enumerate(rec)}
     cp_pos = {int(s): i for i, s in enumerate(cps)}
     f_every_step = bool(monitors)
@@ -313,12 +320,15 @@ def run(optimizer: Optimizer, objective, x0, steps: int, hp: Mapping[str, Any] |
             if scheduled and t > 0 and t < steps:
                 hp_t = _resolve(hp_dev, t, xp)
             if measure_grad:
-                g2 = row_dot(xp, gx, gx)
-                mark_diverged(g2, t)
-                into(xp, xp.minimum, min_g2, g2, out=min_g2)
-                sum_g2 += g2
-                gn = xp.sqrt(g2)
-                sum_g += gn
+                if stats is not None:
+                    g2, gn = xp.empty(R, dtype=xp.float64), xp.empty(R, dtype=xp.float64)
+                if stats is None or not stats(gx, t, blowup, g2, gn, min_g2, sum_g2, sum_g, diverged_at):
+                    g2 = row_dot(xp, gx, gx)
+                    mark_diverged(g2, t)
+                    into(xp, xp.minimum, min_g2, g2, out=min_g2)
+                    sum_g2 += g2
+                    gn = xp.sqrt(g2)
+                    sum_g += gn
                 for thr, h in hit.items():
                     hit[thr] = xp.where((h < 0) & (g2 <= thr), t, h)
             if f is not None:

@@ -119,6 +119,22 @@ def test_the_pure_step_follows_the_switch(monkeypatch):
     assert np.abs(fused["x"] - plain["x"]).max() <= 1e-15 and fused["x"].tobytes() != plain["x"].tobytes()
 
 
+JOINABLE = [("gd", {"lr": 0.1}), ("heavy_ball", {"lr": 0.1, "dampening": 0.2}),
+            ("rmsprop", {"lr": 0.01, "momentum": 0.9}), ("adam", {"lr": 0.05}),
+            ("adamw", {"lr": 0.05, "weight_decay": 0.1})]
+
+
+@needs_numba
+@pytest.mark.parametrize("name, hp", JOINABLE, ids=[n for n, _ in JOINABLE])
+def test_runs_joined_into_one_row_keep_their_bits(name, hp):
+    """Scalar hyperparameters let a kernel see k runs as one row (fused._view: here all 7 as one of 91); the same
+    values as per-run columns keep one run per row. Same bits, Adam's torch tail included."""
+    assert kernels.select(np, "numba")._group(R, D) == R
+    joined = _run(name, {}, hp, "numba")
+    apart = _run(name, {}, {k: np.full((R, 1), v) for k, v in hp.items()}, "numba")
+    assert joined.iterates.tobytes() == apart.iterates.tobytes() and np.isfinite(joined.iterates).all()
+
+
 # -- torch's fused Adam, bit for bit -----------------------------------------------------------------
 
 GOLDEN = json.loads((GOLDEN_DIR / "torch_fused_adam.json").read_text())

@@ -5,7 +5,11 @@ installed, the steady-state steps of gd/sgd, heavy_ball, nag (both forms), rmspr
 clipped_sgd / normalized_gd (their (R, 1) step-size column is formed by NumPy, the update by the gd kernel) and
 adam / adam_l2 / adamw / adamprox (``xi_root = 0``, amsgrad off or torch's) run as numba kernels instead
 (``reference.kernels.fused``), writing into the same buffers (the allocation contract, reference/buffers.py),
-``prange`` over the runs.
+``prange`` over the runs. Two more kernels serve the runner at small d, where per-call overhead dominates: its
+per-step reductions of grad f(x_t) (``fused.grad_stats``: ||g||^2, ||g||, their running min and sums, the divergence
+step, in one call of two small kernels; ||g||^2 summed in its own order, so these records agree with NumPy's to
+rounding, not bits) and
+the diagonal quadratic's gradient (``fused.diagonal_affine``, through ``Quadratic.fused_grad_into``: NumPy's bits).
 
 Bits. Every kernel but Adam's performs the NumPy step's IEEE operations on the same operands in the same order
 (no fastmath, so LLVM neither reassociates nor contracts a multiply and an add into an FMA): the trajectories

@@ -16,6 +16,7 @@ they share work). It publishes
 """
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -100,17 +101,22 @@ class Objective:
         return self.describe()
 
 
-def grad_writer(objective):
+def grad_writer(objective, fused=None):
     """``objective.grad_into`` where the class that defines ``grad`` also defines ``grad_into``, else None:
     a subclass or wrapper that overrides ``grad`` alone (a counting or mutated objective) keeps being
-    called through its ``grad``."""
+    called through its ``grad``. With ``fused`` (the numba kernels a run selected, reference/kernels), the
+    objective's compiled writer ``fused_grad_into(fused, X, out)`` where that same class defines one (same bits)."""
     mro = type(objective).__mro__
 
     def owner(name):
         return next((k for k in mro if name in vars(k)), None)
 
     defined = owner("grad_into")
-    return objective.grad_into if defined not in (None, Objective) and defined is owner("grad") else None
+    if defined in (None, Objective) or defined is not owner("grad"):
+        return None
+    if fused is not None and owner("fused_grad_into") is defined:
+        return functools.partial(objective.fused_grad_into, fused)
+    return objective.grad_into
 
 
 def check_points(X, d: int):

@@ -168,5 +168,11 @@ class Quadratic(Objective):
             out -= self.param("b", X)
         return out
 
+    def fused_grad_into(self, fused, X, out):
+        """``grad_into`` as one compiled pass (reference/kernels, same bits) where A is diagonal and the arrays fit."""
+        if self.A is None and fused.diagonal_affine(out, X, self.eigs, self.b, self._has_b):
+            return out
+        return self.grad_into(X, out)
+
     def hvp(self, X, V):
         return self._apply(V)
