@@ -30,9 +30,9 @@ donated to the step, the next iterate goes into a buffer of a small ring, grad f
 A monitor may keep the arrays it was handed until its next call returns (the ring has a third
 iterate buffer when there are monitors); arrays it keeps longer may be overwritten.
 
-Fused kernels (issue 15; reference/kernels): ``kernels`` ("auto", "numpy" or "numba"; default
+Fused kernels (issue 15; reference/kernels): ``kernels`` ("auto", "numpy", "numba" or "cupy"; default
 $CONVCHECK_KERNELS, else "auto") picks whether the in-place steps run as numba kernels, one pass per step,
-parallel over runs; ``Trace.meta["kernels"]`` records which ran. With numba the per-step reductions of grad f(x_t)
+parallel over runs (CuPy arrays: ElementwiseKernels); ``Trace.meta["kernels"]`` records which ran. With numba the per-step reductions of grad f(x_t)
 (||.||^2, its root, min, sums, divergence) are one compiled call too (``fused.grad_stats``, except where the step
 takes the norm), and so is the diagonal quadratic's gradient: the iterates keep their bits, the ||grad f||^2
 records agree with NumPy's to rounding (its own summation order).
@@ -231,7 +231,8 @@ def run(optimizer: Optimizer, objective, x0, steps: int, hp: Mapping[str, Any] |
     ``measure_grad=False``: grad f is evaluated only where the oracle needs it (the minibatch oracle
     does not), nothing about ||grad f|| is recorded (grad_sq and inner reach monitors as None), and
     divergence is judged on f where it is evaluated.
-    ``kernels``: "numba" runs the in-place steps as fused numba kernels (reference/kernels), "numpy" as NumPy
+    ``kernels``: "numba" runs the in-place steps as fused numba kernels (reference/kernels), "cupy" as CuPy
+    ElementwiseKernels (reference/kernels/elementwise.py, CuPy arrays only), "numpy" as NumPy
     operations, "auto" numba where it is installed; None reads $CONVCHECK_KERNELS (default "auto").
     """
     if not hasattr(x0, "ndim"):
@@ -291,8 +292,8 @@ def run(optimizer: Optimizer, objective, x0, steps: int, hp: Mapping[str, Any] |
     sum_g = xp.zeros(R, dtype=xp.float64)
     # numba kernels: the reductions below in one compiled call (fused.grad_stats), into fresh (R,) vectors g2, gn, as
     # row_dot's are (a monitor may keep them). Not where the step takes the norm: its trajectory would follow the
-    # kernel's summation order of ||g||^2, not numpy's
-    stats = fused.grad_stats if in_place and fused is not None and measure_grad and not optimizer.takes_norm else None
+    # kernel's summation order of ||g||^2, not numpy's. A kernel set without it (CuPy's) leaves them to the namespace
+    stats = getattr(fused, "grad_stats", None) if in_place and measure_grad and not optimizer.takes_norm else None
     rec_pos = {int(s): i for i, s in enumerate(rec)}
     cp_pos = {int(s): i for i, s in enumerate(cps)}
     f_every_step = bool(monitors)

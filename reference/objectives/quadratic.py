@@ -170,7 +170,8 @@ class Quadratic(Objective):
 
     def fused_grad_into(self, fused, X, out):
         """``grad_into`` as one compiled pass (reference/kernels, same bits) where A is diagonal and the arrays fit."""
-        if self.A is None and fused.diagonal_affine(out, X, self.eigs, self.b, self._has_b):
+        kernel = getattr(fused, "diagonal_affine", None)  # the numba kernels have it; CuPy's do not (yet)
+        if self.A is None and kernel is not None and kernel(out, X, self.eigs, self.b, self._has_b):
             return out
         return self.grad_into(X, out)
 
