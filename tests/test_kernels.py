@@ -56,6 +56,10 @@ def test_an_unknown_choice_is_refused_naming_it(monkeypatch):
     monkeypatch.setenv(kernels.ENV, "llvm")
     with pytest.raises(ValueError, match=r"\$CONVCHECK_KERNELS must be .*got 'llvm'"):
         run(get("gd"), OBJ, X0, 2, {"lr": 0.1})
+    monkeypatch.setenv(kernels.ENV, "")  # empty is unset, as the shell's VAR= clears an exported choice
+    assert kernels.requested() == "auto"
+    with pytest.raises(ValueError, match="kernels must be .*got ''"):
+        kernels.requested("")  # an argument is never "unset": the empty string is refused
 
 
 def test_numba_without_numba_is_refused(monkeypatch):

@@ -52,8 +52,9 @@ def numba_available() -> bool:
 
 
 def requested(kernels: str | None = None) -> str:
-    """The choice in effect: ``kernels`` if given, else $CONVCHECK_KERNELS, else "auto"; checked."""
-    choice = kernels if kernels is not None else os.environ.get(ENV, "auto")
+    """The choice in effect: ``kernels`` if given, else $CONVCHECK_KERNELS, else "auto"; checked. An empty
+    $CONVCHECK_KERNELS counts as unset (``CONVCHECK_KERNELS= convcheck ...`` clears an exported choice)."""
+    choice = kernels if kernels is not None else os.environ.get(ENV) or "auto"
     if choice not in CHOICES:
         source = "kernels" if kernels is not None else f"${ENV}"
         raise ValueError(f"{source} must be 'auto', 'numpy', 'numba' or 'cupy'; got {choice!r}")
