@@ -137,11 +137,12 @@ def _small():
                  hp={"momentum": 0.9})
 
 
-def test_check_holds_with_noise_and_catches_a_rate_four_times_too_small():
-    rep = check_setup(THM, _small())
+@pytest.mark.parametrize("theorem_id", ["sgd_momentum.smooth", "sgd_momentum.smooth.ema"])
+def test_check_holds_with_noise_and_catches_a_rate_four_times_too_small(theorem_id):
+    thm = theory.get(theorem_id)
+    rep = check_setup(thm, _small())
     assert rep.verdict == "holds", [(p.name, p.detail) for p in rep.parts if p.verdict != "holds"]
     assert {p.name for p in rep.parts} >= {"rate", "rate at prescription"}
-    quarter = dataclasses.replace(THM, rate=dataclasses.replace(THM.rate, bound=dataclasses.replace(
-        THM.rate.bound, expr=sm.RATE / 4)))
-    parts = {p.name: p for p in check_setup(quarter, _small()).parts}
-    assert parts["rate"].verdict == "violated"
+    quarter = dataclasses.replace(thm, rate=dataclasses.replace(thm.rate, bound=dataclasses.replace(
+        thm.rate.bound, expr=thm.rate.bound.expr / 4)))
+    assert {p.name: p for p in check_setup(quarter, _small()).parts}["rate"].verdict == "violated"

@@ -85,30 +85,39 @@ COMPLEXITY = sp.ceiling(4 * L * Delta * (1 + mu) / ((1 - mu) * eps ** 2)
 CONDITION = Condition(sp.StrictLessThan(lr, 2 * (1 - mu) ** 2 / (L * (1 + mu))),
                       "lr < 2 (1 - momentum)^2/(L (1 + momentum))")
 
-POTENTIAL = Potential(weight, m_vec, buffer_next, "b_{t-1}, torch's momentum buffer before step t (b_{-1} = 0)",
-                      shift=k)
-ONE_STEP_STATED = OneStep(POTENTIAL.at(nxt=True), POTENTIAL.at() - coef * grad_sq + noise * sigma ** 2, DERIVED,
-                          statement="E_t[f(z_{t+1}) + a ||b_t||^2] <= f(z_t) + a ||b_{t-1}||^2 - c ||grad f(x_t)||^2 "
-                                    "+ C sigma^2, z_t = x_t - lr mu/(1 - mu) b_{t-1}",
-                          expectation=True, potential=POTENTIAL)
 
-CHAIN = (
-    ChainStep("expected potential step at the shadow iterate",
-              "E_t of lsmooth.descent between z_t and z_{t+1} = z_t - lr/(1 - mu) g_t (weight 1); E_t of "
-              "inner_product.convexity at theta = mu, u = b_{t-1}, v = g_t/(1 - mu) (weight a); oracle.unbiased at "
-              "u = grad f(z_t) (weight -lr/(1 - mu)); inner_product.norm_nonneg at r grad f(x_t) + grad f(z_t) - "
-              "grad f(x_t) and lsmooth.lipschitz_gradient between x_t and z_t (weights lr/(2 r (1 - mu))); "
-              "oracle.bounded_variance (weight L eta^2/2 + a/(1 - mu)): the stated potential step",
-              (), DERIVED,
-              derives=Derivation(ONE_STEP, (
-                  (DESCENT.at(f_x=f_z, f_y=f_z_next, gx=gz_vec, gy=Vec.named("gz_next"),
-                              d=POTENTIAL.point_step(update), expect=True), 1),
-                  (CONVEXITY.at(u=m_vec, v=o_vec / (1 - mu), theta=mu, expect=True), weight),
-                  (UNBIASED.at(E_uo=expected(gz_o), u_g=g_gz), -eta),
-                  (NORM_NONNEG.at(u=r * g_vec + gz_vec - g_vec), eta / (2 * r)),
-                  (LIPSCHITZ_GRADIENT.at(gx=g_vec, gy=gz_vec, d=POTENTIAL.offset()), eta / (2 * r)),
-                  (VARIANCE.at(pick=(1,)), L * eta ** 2 / 2 + weight / (1 - mu))))),
-)
+def shadow_potential_step(*, weight, shift, buffer_next, eta, r, coef, noise, convexity_v, variance_weight,
+                          buffer_note: str, prose: str, source: Source):
+    """The potential Psi_t = f(z_t) + a ||b_{t-1}||^2 at the shadow iterate z_t = x_t + shift b_{t-1}, which moves
+    as SGD with step eta, and its expected step E_t Psi_{t+1} <= Psi_t - c ||grad f(x_t)||^2 + C sigma^2 derived
+    from the six premises (convexity at b_t = mu b_{t-1} + (1 - mu) convexity_v): (potential, one-step, chain)."""
+    potential = Potential(weight, m_vec, buffer_next, buffer_note, shift=shift)
+    one_step = OneStep(potential.at(nxt=True), potential.at() - coef * grad_sq + noise * sigma ** 2, source,
+                       statement="E_t[f(z_{t+1}) + a ||b_t||^2] <= f(z_t) + a ||b_{t-1}||^2 - c ||grad f(x_t)||^2 "
+                                 "+ C sigma^2, z_t = x_t - lr mu/(1 - mu) b_{t-1}",
+                       expectation=True, potential=potential)
+    chain = (ChainStep("expected potential step at the shadow iterate", prose, (), source,
+                       derives=Derivation(ONE_STEP, (
+                           (DESCENT.at(f_x=f_z, f_y=f_z_next, gx=gz_vec, gy=Vec.named("gz_next"),
+                                       d=potential.point_step(-lr * buffer_next), expect=True), 1),
+                           (CONVEXITY.at(u=m_vec, v=convexity_v, theta=mu, expect=True), weight),
+                           (UNBIASED.at(E_uo=expected(gz_o), u_g=g_gz), -eta),
+                           (NORM_NONNEG.at(u=r * g_vec + gz_vec - g_vec), eta / (2 * r)),
+                           (LIPSCHITZ_GRADIENT.at(gx=g_vec, gy=gz_vec, d=potential.offset()), eta / (2 * r)),
+                           (VARIANCE.at(pick=(1,)), L * eta ** 2 / 2 + variance_weight)))),)
+    return potential, one_step, chain
+
+
+POTENTIAL, ONE_STEP_STATED, CHAIN = shadow_potential_step(
+    weight=weight, shift=k, buffer_next=buffer_next, eta=eta, r=r, coef=coef, noise=noise,
+    convexity_v=o_vec / (1 - mu), variance_weight=weight / (1 - mu),
+    buffer_note="b_{t-1}, torch's momentum buffer before step t (b_{-1} = 0)", source=DERIVED,
+    prose="E_t of lsmooth.descent between z_t and z_{t+1} = z_t - lr/(1 - mu) g_t (weight 1); E_t of "
+          "inner_product.convexity at theta = mu, u = b_{t-1}, v = g_t/(1 - mu) (weight a); oracle.unbiased at "
+          "u = grad f(z_t) (weight -lr/(1 - mu)); inner_product.norm_nonneg at r grad f(x_t) + grad f(z_t) - "
+          "grad f(x_t) and lsmooth.lipschitz_gradient between x_t and z_t (weights lr/(2 r (1 - mu))); "
+          "oracle.bounded_variance (weight L eta^2/2 + a/(1 - mu)): the stated potential step")
+
 
 theorem = Theorem(
     id="sgd_momentum.smooth",

@@ -27,15 +27,10 @@ shifted potential cannot take (theory.links requires s_0 = 0): it is not stated 
 """
 import sympy as sp
 
-from ..lemmas.inequalities import CONVEXITY, NORM_NONNEG
-from ..lemmas.noise import BOUNDED_VARIANCE as VARIANCE, UNBIASED
-from ..lemmas.smooth import DESCENT, LIPSCHITZ_GRADIENT
-from ..model import (ONE_STEP, ChainStep, Claim, Condition, Derivation, Formula, OneStep, Potential, Quantity, Rate,
-                     Source, Theorem, expected)
-from ..symbols import L, f_z, f_z_next, g_vec, grad_sq, lr, o_vec, sigma
-from ..vectors import Vec
+from ..model import Claim, Condition, Formula, Quantity, Rate, Source, Theorem
+from ..symbols import L, lr, o_vec
 from . import sgd_momentum as torch_form
-from .sgd_momentum import GRAM, RANDOM, gz_o, g_gz, gz_vec, m_vec, mu
+from .sgd_momentum import GRAM, RANDOM, m_vec, mu
 
 DERIVED = Source("derived", "derived in this project (proofs_notes/sgd_momentum.smooth.ema.md): sgd_momentum.smooth's "
                             "shadow-iterate derivation at lr -> lr (1 - mu) on the EMA buffer b_t = (1 - mu) b'_t, "
@@ -61,30 +56,15 @@ RATE = in_ema_form(torch_form.RATE)
 lr_star = torch_form.lr_star / (1 - mu)           # lr/(1 - mu) = 1/(A + B) there: lr = 1/(A + B)
 CONDITION = Condition(sp.StrictLessThan(lr, 2 * (1 - mu) / (L * (1 + mu))), "lr < 2 (1 - momentum)/(L (1 + momentum))")
 
-POTENTIAL = Potential(weight, m_vec, buffer_next, "b_{t-1}, the EMA momentum buffer before step t (b_{-1} = 0)",
-                      shift=k)
-ONE_STEP_STATED = OneStep(POTENTIAL.at(nxt=True), POTENTIAL.at() - coef * grad_sq + noise * sigma ** 2, DERIVED,
-                          statement="E_t[f(z_{t+1}) + a ||b_t||^2] <= f(z_t) + a ||b_{t-1}||^2 - c ||grad f(x_t)||^2 "
-                                    "+ C sigma^2, z_t = x_t - lr mu/(1 - mu) b_{t-1}",
-                          expectation=True, potential=POTENTIAL)
-
-CHAIN = (
-    ChainStep("expected potential step at the shadow iterate",
-              "E_t of lsmooth.descent between z_t and z_{t+1} = z_t - lr g_t (weight 1); E_t of "
-              "inner_product.convexity at theta = mu, u = b_{t-1}, v = g_t (weight a); oracle.unbiased at "
-              "u = grad f(z_t) (weight -lr); inner_product.norm_nonneg at r grad f(x_t) + grad f(z_t) - grad f(x_t) "
-              "and lsmooth.lipschitz_gradient between x_t and z_t (weights lr/(2 r)); oracle.bounded_variance "
-              "(weight L lr^2/2 + a (1 - mu)): the stated potential step",
-              (), DERIVED,
-              derives=Derivation(ONE_STEP, (
-                  (DESCENT.at(f_x=f_z, f_y=f_z_next, gx=gz_vec, gy=Vec.named("gz_next"),
-                              d=POTENTIAL.point_step(update), expect=True), 1),
-                  (CONVEXITY.at(u=m_vec, v=o_vec, theta=mu, expect=True), weight),
-                  (UNBIASED.at(E_uo=expected(gz_o), u_g=g_gz), -eta),
-                  (NORM_NONNEG.at(u=r * g_vec + gz_vec - g_vec), eta / (2 * r)),
-                  (LIPSCHITZ_GRADIENT.at(gx=g_vec, gy=gz_vec, d=POTENTIAL.offset()), eta / (2 * r)),
-                  (VARIANCE.at(pick=(1,)), L * eta ** 2 / 2 + weight * (1 - mu))))),
-)
+POTENTIAL, ONE_STEP_STATED, CHAIN = torch_form.shadow_potential_step(
+    weight=weight, shift=k, buffer_next=buffer_next, eta=eta, r=r, coef=coef, noise=noise,
+    convexity_v=o_vec, variance_weight=weight * (1 - mu),
+    buffer_note="b_{t-1}, the EMA momentum buffer before step t (b_{-1} = 0)", source=DERIVED,
+    prose="E_t of lsmooth.descent between z_t and z_{t+1} = z_t - lr g_t (weight 1); E_t of "
+          "inner_product.convexity at theta = mu, u = b_{t-1}, v = g_t (weight a); oracle.unbiased at "
+          "u = grad f(z_t) (weight -lr); inner_product.norm_nonneg at r grad f(x_t) + grad f(z_t) - grad f(x_t) "
+          "and lsmooth.lipschitz_gradient between x_t and z_t (weights lr/(2 r)); oracle.bounded_variance "
+          "(weight L lr^2/2 + a (1 - mu)): the stated potential step")
 
 theorem = Theorem(
     id="sgd_momentum.smooth.ema",
