@@ -34,8 +34,8 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from .lemma import Instance, get_lemma, instantiate
-from .model import (ONE_STEP, Condition, Obligation, Theorem, expected, f, f_next, f_z, f_z_next, gap, grad_norm,
-                    grad_sq, grad_sq_next, le, lt, state_sq, state_sq_next)
+from .model import (ONE_STEP, RATE_VALUE, Condition, Obligation, Theorem, expected, f, f_next, f_z, f_z_next, gap,
+                    grad_norm, grad_sq, grad_sq_next, le, lt, state_sq, state_sq_next)
 from .prove import Bound
 from .vectors import Vec
 
@@ -207,6 +207,41 @@ def _pieces(e: sp.Expr, ys) -> list[sp.Expr]:
     return [p for arg in atoms[0].args for p in _pieces(e.xreplace({atoms[0]: arg}), ys)]
 
 
+def _root_chart(R: sp.Expr, total: sp.Expr):
+    """A change of variable that makes a rate with one square root rational: when every root in R is sqrt(a), a =
+    alpha Delta + beta (alpha, beta free of Delta), the link's obligations are proved in s = sqrt(a) > 0 in place of
+    Delta = (s^2 - beta)/alpha. Sound: alpha > 0 and a > 0 (proved here) put sqrt(a) in s's domain for every Delta,
+    where each obligation and its bounds take their old values, so one proved for every s > 0 holds for every Delta.
+    (A tangent's point r/R with R = 2 (sqrt(r) + r/k) is then rational; SymPy never sees sqrt of a sum.)
+    Returns a function of the link's (obligation, bounds) pairs, or None where the rate is not of that form."""
+    delta = total if isinstance(total, sp.Symbol) else None
+    roots = {p.base for p in R.atoms(sp.Pow) if p.exp in (sp.S.Half, -sp.S.Half)} if delta is not None else set()
+    if len(roots) != 1:
+        return None
+    a = roots.pop()
+    alpha = sp.diff(a, delta)
+    beta = sp.expand(a - alpha * delta)
+    if alpha == 0 or alpha.has(delta) or beta.has(delta):
+        return None
+    s = sp.Symbol(f"sqrt_{delta.name}", positive=True)  # sqrt(a), a fresh variable of the link only
+    to_s = {delta: (s ** 2 - beta) / alpha}
+
+    def rewrite(e: sp.Expr) -> sp.Expr:  # sqrt(a(Delta(s))) is sqrt(s^2) = s once its base is cancelled
+        e = sp.sympify(e).xreplace(to_s)
+        return e.replace(lambda p: isinstance(p, sp.Pow) and p.base.has(s) and p.exp in (sp.S.Half, -sp.S.Half),
+                         lambda p: sp.Pow(sp.cancel(p.base), p.exp))
+
+    def chart(pairs):
+        where = f" (in {s} = sqrt({sp.sstr(a)}))"
+        moved = [(Obligation(o.kind, rewrite(o.lhs), rewrite(o.rhs), str(o) + where),
+                  [Bound(b.symbol, rewrite(b.lo), rewrite(b.hi)) for b in bounds if b.symbol != delta] +
+                  [Bound(s, 0, sp.oo)]) for o, bounds in pairs]
+        return [(lt(0, alpha, f"{s} = sqrt({sp.sstr(a)}) increases in {delta}"), []),
+                (lt(0, a, f"{s} = sqrt({sp.sstr(a)}) is real and positive"), [])] + moved
+
+    return chart
+
+
 def telescoping(thm: Theorem, at_prescription: bool) -> Link:
     rate = thm.rate
     stated = "rate_at_prescription" if at_prescription else "rate"
@@ -224,7 +259,7 @@ def telescoping(thm: Theorem, at_prescription: bool) -> Link:
         link.error = "the one-step inequality is not of the form f(x_{t+1}) <= f(x_t) - (decrease)"
         return link
     norm_measure = rate.measure == "mean_grad_norm_before_T"
-    phi = rate.via if rate.via is not None else D
+    phi = rate.via.xreplace({RATE_VALUE: R}) if rate.via is not None else D
     if norm_measure:
         D, phi = (e.xreplace({grad_sq: grad_norm ** 2}) for e in (D, phi))
     if at_prescription:
@@ -253,6 +288,9 @@ def telescoping(thm: Theorem, at_prescription: bool) -> Link:
         (budget.xreplace(prescribed(thm)) if at_prescription else budget)
     at_R = phi.xreplace({v: R for v in ys})
     obligations.append((le(total, thm.T * at_R, f"T phi(rate) >= {total}: {thm.T} steps of decrease exhaust it"), []))
+    chart = _root_chart(R, total) if rate.via is not None else None
+    if chart is not None:
+        obligations = chart(obligations)
     link.obligations = obligations
     link.statement = ("T phi(R) >= " + str(total) + " with phi increasing" +
                       (" and convex" if rate.measure in AVERAGE_MEASURES else "") + f", phi <= D (measure {rate.measure})")
@@ -286,7 +324,7 @@ def complexity_link(thm: Theorem) -> Link:
         link.error = str(err)
         return link
     norm_measure = thm.rate.measure == "mean_grad_norm_before_T"
-    phi = thm.rate.via if thm.rate.via is not None else D
+    phi = thm.rate.via.xreplace({RATE_VALUE: target}) if thm.rate.via is not None else D  # the measure's bound: target
     if norm_measure:
         phi = phi.xreplace({grad_sq: grad_norm ** 2})
     presc = {s: e for s, e in prescribed(thm).items() if s in stated_at}
