@@ -12,6 +12,9 @@ stated rate, one-step inequality, condition, prescription or complexity changes 
   (and an expectation, with E_t taken first through the oracle's lemma) phi must also be convex, by
   Jensen. The measure fixes y (||grad f||^2, or ||grad f|| for the non-squared measure) and the
   horizon convention; a decrease in both y_t and y_{t+1} (the PEP form) telescopes along the diagonal.
+  A via may read model.RATE_VALUE, the rate being linked (a tangent placed at the rate); a via'd rate with one
+  square root sqrt(a), a affine in Delta, is proved in s = sqrt(a) in place of Delta (_root_chart), where its
+  obligations are rational.
   With a stated potential Psi_t = f(x_t) + a ||s_t||^2 the one-step inequality must read
   Psi_{t+1} <= Psi_t - D: then a >= 0 (on each case the chain derives the step in) gives Psi_T >= f(x_T),
   and Psi_0 = f(x_0) + a ||s_0||^2, so the sum of decreases is at most Delta + a ||s_0||^2. A potential step in
