@@ -88,6 +88,30 @@ def test_clipped_sgd_chain_derives_the_expected_step_from_cited_lemmas_and_leave
     assert all(p.level == "symbolic" for p in premises.values())
 
 
+def test_clipped_sgd_rate_links_through_a_tangent_in_the_root_chart_and_a_halved_rate_fails():
+    """Stated with its one-step inequality and the tangent lower model (via=TANGENT, read at the rate being linked), the
+    rate's telescoping link is proved in s = sqrt(r), where it is rational: every obligation symbolic, the chart's own
+    two (sqrt(r) increases in Delta and is real) among them. The rate halved breaks T phi(R) >= Delta."""
+    from convcheck.theory import links
+    from convcheck.theory.certify import within
+    from convcheck.theory.model import Formula
+    from convcheck.theory.prove import prove
+
+    rate = dataclasses.replace(clipped_sgd.theorem.rate, via=clipped_sgd.TANGENT)
+    thm = dataclasses.replace(clipped_sgd.theorem, one_step=clipped_sgd.ONE, rate=rate)
+    link = links.telescoping(thm, at_prescription=False)
+    assert not link.error and len(link.obligations) == 6
+    assert all("sqrt_Delta" in str(o) for o, _ in link.obligations)
+    assert all(not o.expr.has(sp.Symbol("Delta", positive=True)) for o, _ in link.obligations[2:])
+    base = links.context(thm)
+    levels = [prove(o.kind, o.expr, within(base, extra)).level for o, extra in link.obligations]
+    assert levels == ["symbolic"] * 6, levels
+    halved = dataclasses.replace(thm, rate=dataclasses.replace(rate, bound=Formula(rate.bound.expr / 2, rate.bound.source)))
+    o, extra = links.telescoping(halved, at_prescription=False).obligations[-1]
+    proof = prove(o.kind, o.expr, within(base, extra), samples=300)
+    assert proof.level == "failed" and proof.counterexample, proof.describe()
+
+
 def test_clip_margin_with_an_optimistic_constant_fails_its_proof():
     """The margin's kappa = 1/2 - 3b/16: with 1/2 - b/8 (a smaller curvature price) the proof must not go through."""
     (c,) = clipping.MARGIN.conclusions
