@@ -214,7 +214,8 @@ def _root_chart(R: sp.Expr, total: sp.Expr):
     """A change of variable that makes a rate with one square root rational: when every root in R is sqrt(a), a =
     alpha Delta + beta (alpha, beta free of Delta), the link's obligations are proved in s = sqrt(a) > 0 in place of
     Delta = (s^2 - beta)/alpha. Sound: alpha > 0 and a > 0 (proved here) put sqrt(a) in s's domain for every Delta,
-    where each obligation and its bounds take their old values, so one proved for every s > 0 holds for every Delta.
+    where each obligation and its bounds take their old values, so one proved for every s > 0 holds for every Delta;
+    Delta <= X is proved as alpha Delta = s^2 - beta <= alpha X (the same relation, alpha > 0).
     (A tangent's point r/R with R = 2 (sqrt(r) + r/k) is then rational; SymPy never sees sqrt of a sum.)
     Returns a function of the link's (obligation, bounds) pairs, or None where the rate is not of that form."""
     delta = total if isinstance(total, sp.Symbol) else None
@@ -223,22 +224,32 @@ def _root_chart(R: sp.Expr, total: sp.Expr):
         return None
     a = roots.pop()
     alpha = sp.diff(a, delta)
-    beta = sp.expand(a - alpha * delta)
-    if alpha == 0 or alpha.has(delta) or beta.has(delta):
+    beta = a.xreplace({delta: 0})  # a(0), as written: it cancels against the rate's own terms
+    if alpha == 0 or alpha.has(delta) or sp.expand(a - alpha * delta - beta) != 0:
         return None
     s = sp.Symbol(f"sqrt_{delta.name}", positive=True)  # sqrt(a), a fresh variable of the link only
     to_s = {delta: (s ** 2 - beta) / alpha}
 
-    def rewrite(e: sp.Expr) -> sp.Expr:  # sqrt(a(Delta(s))) is sqrt(s^2) = s once its base is cancelled
-        e = sp.sympify(e).xreplace(to_s)
+    def rewrite(e: sp.Expr) -> sp.Expr:  # a as s^2 where it is written, then Delta = Delta(s) wherever else it is
+        e = sp.sympify(e).xreplace({a: s ** 2}).xreplace(to_s)  # sqrt(a(Delta(s))) is sqrt(s^2) = s once cancelled
         return e.replace(lambda p: isinstance(p, sp.Pow) and p.base.has(s) and p.exp in (sp.S.Half, -sp.S.Half),
                          lambda p: sp.Pow(sp.cancel(p.base), p.exp))
+
+    def times_alpha(x: sp.Expr) -> sp.Expr:  # alpha into each term of x's one sum, so its factors cancel there
+        sums = [f for f in sp.Mul.make_args(x) if f.is_Add]
+        if len(sums) != 1:
+            return alpha * x
+        rest = x / sums[0]
+        return sp.Add(*(alpha * rest * term for term in sums[0].args))
+
+    def scaled(o: Obligation) -> Obligation:  # Delta <= X as alpha Delta = s^2 - beta <= alpha X (alpha > 0): no 1/alpha
+        return Obligation(o.kind, s ** 2 - beta, times_alpha(o.rhs), o.text) if o.lhs == delta else o
 
     def chart(pairs):
         where = f" (in {s} = sqrt({sp.sstr(a)}))"
         moved = [(Obligation(o.kind, rewrite(o.lhs), rewrite(o.rhs), str(o) + where),
                   [Bound(b.symbol, rewrite(b.lo), rewrite(b.hi)) for b in bounds if b.symbol != delta] +
-                  [Bound(s, 0, sp.oo)]) for o, bounds in pairs]
+                  [Bound(s, 0, sp.oo)]) for o, bounds in ((scaled(o), bounds) for o, bounds in pairs)]
         return [(lt(0, alpha, f"{s} = sqrt({sp.sstr(a)}) increases in {delta}"), []),
                 (lt(0, a, f"{s} = sqrt({sp.sstr(a)}) is real and positive"), [])] + moved
 
