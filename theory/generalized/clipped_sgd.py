@@ -22,8 +22,8 @@ The noise floor N/(kappa3 lr) ~ lr tau^2 vanishes only with lr ~ eps^2, hence O(
 import sympy as sp
 
 from ..lemmas.noise import BOUNDED_NOISE, GRAD_SQ_NONNEG, NOISE_RANGE
-from ..model import (RATE_VALUE, Assumption, ChainStep, Claim, Condition, Derivation, Formula, OneStep, Quantity, Rate,
-                     Source, Theorem, expected, le, split)
+from ..model import (ONE_STEP, RATE_VALUE, Assumption, ChainStep, Claim, Condition, Derivation, Formula, OneStep,
+                     Quantity, Rate, Source, Theorem, le, split)
 from ..symbols import Delta, eps, f, f_next, g_vec, grad_norm, grad_sq, inner, lr, o_vec, oracle_sq, T, tau
 from ..baselines.gd_smooth import BOUNDED_BELOW, CONSTANTS
 from ..vectors import Vec
@@ -80,11 +80,6 @@ ONE = OneStep(f_next, f - decrease + N, DERIVED,
 # theory.links proves these in s = sqrt(r) (R's one root), where they are rational.
 e_tan = k * RATE_VALUE / (2 * (k + RATE_VALUE))
 TANGENT = KAPPA3 * lr * (2 * e_tan * grad_norm - e_tan ** 2) - N
-# ONE is the chain's goal, not yet a stated object: stated (with via=TANGENT), it links the rate symbolically in 2 s,
-# but it also generates the link at the prescription, whose last obligation T phi(R_eps) >= Delta (it needs
-# r_eps - r = m/2 - N/(kappa3 lr) >= 0 through the prescribed lr) reached only 'sampled', in 270 s of CPU:
-# too slow for certify --all, so the rate and the rate at the prescription stay unlinked (proofs_notes/clipped_sgd.l0l1.md).
-EXPECTED_STEP = le(expected(f_next), ONE.rhs, ONE.statement)
 
 theorem = Theorem(
     id="clipped_sgd.l0l1",
@@ -103,12 +98,14 @@ theorem = Theorem(
                                                                   "1/(10 L1))"),
                 Condition(sp.GreaterThan(clip, 3 * tau), "clip >= 3 tau  (clipping only where the gradient dominates "
                                                          "the noise)")),
+    one_step=ONE,
     update=-lr * p_vec,
     gram={("g", "p"): gp, ("p", "p"): pp},
     random=(gp, pp),
     rate=Rate("mean_grad_norm_before_T", Formula(rate, DERIVED),
               "(1/T) sum_{t<T} E||grad f(x_t)|| <= 2 (sqrt(r) + 3 r/(2 clip)), r = Delta/(kappa3 lr T) + "
-              "B(1/10) (L0 + L1 clip) lr tau^2/(2 kappa3), kappa3 = 1/2 - 3 B(1/10)/16 = 0.306", expectation=True),
+              "B(1/10) (L0 + L1 clip) lr tau^2/(2 kappa3), kappa3 = 1/2 - 3 B(1/10)/16 = 0.306", expectation=True,
+              via=TANGENT),
     rate_at_prescription=Formula(RATE_AT_EPS, DERIVED),
     complexity=Formula(sp.ceiling(T_eps), DERIVED),
     chain=(
@@ -118,7 +115,7 @@ theorem = Theorem(
                   "E||g_t||^2 <= ||g||^2 + tau^2 (A5): E f_next <= f - lr ||g||^2 + Q (||g||^2 + tau^2); then "
                   "(L0 + L1 ||g||) lr <= 1/5, Q tau^2 <= N (||g|| <= clip) and ||g||^2 >= min(||g||^2, k ||g||)",
                   (), DERIVED, assume=(GRAD_SQ_NONNEG, SMALL, O_NORM, P_RADIUS),
-                  derives=Derivation(EXPECTED_STEP, (
+                  derives=Derivation(ONE_STEP, (
                       (DESCENT.at("x", "x_next", c_r=C, expect=True), 1),
                       (INACTIVE.at(pick=(0,), expect=True, **CLIPPED), -lr),
                       (INACTIVE.at(pick=(1,), expect=True, **CLIPPED), Q),
@@ -134,7 +131,7 @@ theorem = Theorem(
                   "1/10, B(1/10) <= 8/3) gives <g, p> - (B/2)(L0 + L1 ||g||) lr ||p||^2 >= kappa3 min(||g||^2, k ||g||) "
                   "almost surely; E_t of it (weight lr) and of l0l1.descent: E f_next <= f - kappa3 lr min(...) <= ... + N",
                   (), DERIVED, assume=(GRAD_SQ_NONNEG, LARGE, O_NORM, O_ALIGN, P_RADIUS),
-                  derives=Derivation(EXPECTED_STEP, (
+                  derives=Derivation(ONE_STEP, (
                       (DESCENT.at("x", "x_next", c_r=C, expect=True), 1),
                       (MARGIN.at(tau_c=tau, b_q=B_TENTH, m_0=L0 * lr, m_1=L1 * lr, expect=True, **CLIPPED), lr)))),
     ),
