@@ -117,12 +117,10 @@ def test_check_with_no_id_holds_for_every_baseline():
     rows = {r["theorem"]: r for r in json.loads(p.stdout)}
     assert set(rows) == {t.id for t in theory.theorems()}
     assert all(r["verdict"] == "holds" for r in rows.values())
-    # the derived (L0,L1), RMSProp and INNA/DIN theorems are certified symbolically end to end (claims included);
-    # the one whose rate is unlinked says "unverified", never a level it did not reach
+    # the derived (L0,L1), RMSProp and INNA/DIN theorems are certified symbolically end to end (claims included)
     for tid in ("l0l1.descent", "clipped_gd.l0l1", "clip_momentum.l0l1", "normalized_gd.l0l1", "gd.l0l1.upper",
-                "rmsprop.det", "rmsprop.stoch", "inna.stepsize", "din.energy", "inna.d_critical"):
+                "clipped_sgd.l0l1", "rmsprop.det", "rmsprop.stoch", "inna.stepsize", "din.energy", "inna.d_critical"):
         assert rows[tid]["certificate"] == "symbolic", (tid, rows[tid]["certificate"])
-    assert rows["clipped_sgd.l0l1"]["certificate"].startswith("unverified"), rows["clipped_sgd.l0l1"]["certificate"]
 
 
 def test_compare_writes_a_plot_and_draws_gd_bounds(tmp_path):

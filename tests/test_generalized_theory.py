@@ -72,12 +72,14 @@ def test_gd_at_099_h_max_takes_the_cards_4285_steps_on_cosh_R10():
     assert np.isclose(obj.K_LB(1e-3, 10.0), 3800.38, rtol=1e-6)
 
 
-def test_clipped_sgd_chain_derives_the_expected_step_from_cited_lemmas_and_leaves_the_rate_unlinked():
+def test_clipped_sgd_chain_derives_the_expected_step_from_cited_lemmas_and_links_the_rates():
     """clipped_sgd's chain derives E_t f(x_{t+1}) <= f - kappa3 lr min(a^2, k a) + N symbolically in both cases, citing
     l0l1.descent (no local B(c)), A5 as an axiom and the clip lemmas as proved lemmas; the telescoping to the mean
-    gradient norm is not linked yet, so the certificate says 'unverified' and names the rate, never more."""
+    gradient norm (tangent lower model, root chart) links the rate and the rate at the prescription symbolically."""
     cert = theory.certify(theory.get("clipped_sgd.l0l1"))
-    assert cert.level == "unverified" and set(cert.unlinked) == {"rate", "rate_at_prescription"}, cert.unlinked
+    assert cert.ok and cert.level == "symbolic" and not cert.unlinked, (cert.level, cert.unlinked)
+    assert {c.name for c in cert.links} >= {"rate from the one-step inequality",
+                                           "rate at the prescription from the one-step inequality"}
     assert cert.steps and all(s.level == "symbolic" for s in cert.steps), [(s.name, s.level) for s in cert.steps]
     premises = {p.id: p for p in cert.premises}
     assert {"l0l1.descent", "oracle.bounded_noise", "oracle.bounded_noise_range", "clip.hard", "clip.radius",
@@ -86,6 +88,32 @@ def test_clipped_sgd_chain_derives_the_expected_step_from_cited_lemmas_and_leave
     assert not any(premises[i].axiom for i in ("oracle.bounded_noise_range", "clip.radius", "clip.inactive",
                                                "clip.active", "clip.margin"))
     assert all(p.level == "symbolic" for p in premises.values())
+
+
+def test_clipped_sgd_rate_links_through_a_tangent_in_the_root_chart_and_a_halved_rate_fails():
+    """The rate's telescoping link (via=TANGENT, read at the rate being linked) is proved in s = sqrt(r), where it is
+    rational: Delta is gone from every obligation but the chart's own (sqrt(r) increases in Delta and is real), at the
+    prescription too, and each is symbolic. The rate halved breaks T phi(R) >= Delta."""
+    from convcheck.theory import links
+    from convcheck.theory.certify import within
+    from convcheck.theory.model import Formula
+    from convcheck.theory.prove import prove
+
+    thm = clipped_sgd.theorem
+    delta = sp.Symbol("Delta", positive=True)
+    base = links.context(thm)
+    for at_prescription in (False, True):
+        link = links.telescoping(thm, at_prescription)
+        assert not link.error and len(link.obligations) == 6
+        assert link.obligations[1][0].expr.has(delta)                       # sqrt(r) is real: r > 0, in Delta
+        assert not any(o.expr.has(delta) for o, _ in link.obligations[2:])
+        levels = [prove(o.kind, o.expr, within(base, extra)).level for o, extra in link.obligations]
+        assert levels == ["symbolic"] * 6, (at_prescription, levels)
+    rate = thm.rate
+    halved = dataclasses.replace(thm, rate=dataclasses.replace(rate, bound=Formula(rate.bound.expr / 2, rate.bound.source)))
+    o, extra = links.telescoping(halved, at_prescription=False).obligations[-1]
+    proof = prove(o.kind, o.expr, within(base, extra), samples=300)
+    assert proof.level == "failed" and proof.counterexample, proof.describe()
 
 
 def test_clip_margin_with_an_optimistic_constant_fails_its_proof():

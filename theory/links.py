@@ -12,6 +12,9 @@ stated rate, one-step inequality, condition, prescription or complexity changes 
   (and an expectation, with E_t taken first through the oracle's lemma) phi must also be convex, by
   Jensen. The measure fixes y (||grad f||^2, or ||grad f|| for the non-squared measure) and the
   horizon convention; a decrease in both y_t and y_{t+1} (the PEP form) telescopes along the diagonal.
+  A via may read model.RATE_VALUE, the rate being linked (a tangent placed at the rate); a via'd rate with one
+  square root sqrt(a), a affine in Delta, is proved in s = sqrt(a) in place of Delta (_root_chart), where its
+  obligations are rational.
   With a stated potential Psi_t = f(x_t) + a ||s_t||^2 the one-step inequality must read
   Psi_{t+1} <= Psi_t - D: then a >= 0 (on each case the chain derives the step in) gives Psi_T >= f(x_T),
   and Psi_0 = f(x_0) + a ||s_0||^2, so the sum of decreases is at most Delta + a ||s_0||^2. A potential step in
@@ -34,8 +37,8 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from .lemma import Instance, get_lemma, instantiate
-from .model import (ONE_STEP, Condition, Obligation, Theorem, expected, f, f_next, f_z, f_z_next, gap, grad_norm,
-                    grad_sq, grad_sq_next, le, lt, state_sq, state_sq_next)
+from .model import (ONE_STEP, RATE_VALUE, Condition, Obligation, Theorem, expected, f, f_next, f_z, f_z_next, gap,
+                    grad_norm, grad_sq, grad_sq_next, le, lt, state_sq, state_sq_next)
 from .prove import Bound
 from .vectors import Vec
 
@@ -207,6 +210,52 @@ def _pieces(e: sp.Expr, ys) -> list[sp.Expr]:
     return [p for arg in atoms[0].args for p in _pieces(e.xreplace({atoms[0]: arg}), ys)]
 
 
+def _root_chart(R: sp.Expr, total: sp.Expr):
+    """A change of variable that makes a rate with one square root rational: when every root in R is sqrt(a), a =
+    alpha Delta + beta (alpha, beta free of Delta), the link's obligations are proved in s = sqrt(a) > 0 in place of
+    Delta = (s^2 - beta)/alpha. Sound: alpha > 0 and a > 0 (proved here) put sqrt(a) in s's domain for every Delta,
+    where each obligation and its bounds take their old values, so one proved for every s > 0 holds for every Delta;
+    Delta <= X is proved as alpha Delta = s^2 - beta <= alpha X (the same relation, alpha > 0).
+    (A tangent's point r/R with R = 2 (sqrt(r) + r/k) is then rational; SymPy never sees sqrt of a sum.)
+    Returns a function of the link's (obligation, bounds) pairs, or None where the rate is not of that form."""
+    delta = total if isinstance(total, sp.Symbol) else None
+    roots = {p.base for p in R.atoms(sp.Pow) if p.exp in (sp.S.Half, -sp.S.Half)} if delta is not None else set()
+    if len(roots) != 1:
+        return None
+    a = roots.pop()
+    alpha = sp.diff(a, delta)
+    beta = a.xreplace({delta: 0})  # a(0), as written: it cancels against the rate's own terms
+    if alpha == 0 or alpha.has(delta) or sp.expand(a - alpha * delta - beta) != 0:
+        return None
+    s = sp.Symbol(f"sqrt_{delta.name}", positive=True)  # sqrt(a), a fresh variable of the link only
+    to_s = {delta: (s ** 2 - beta) / alpha}
+
+    def rewrite(e: sp.Expr) -> sp.Expr:  # a as s^2 where it is written, then Delta = Delta(s) wherever else it is
+        e = sp.sympify(e).xreplace({a: s ** 2}).xreplace(to_s)  # sqrt(a(Delta(s))) is sqrt(s^2) = s once cancelled
+        return e.replace(lambda p: isinstance(p, sp.Pow) and p.base.has(s) and p.exp in (sp.S.Half, -sp.S.Half),
+                         lambda p: sp.Pow(sp.cancel(p.base), p.exp))
+
+    def times_alpha(x: sp.Expr) -> sp.Expr:  # alpha into each term of x's one sum, so its factors cancel there
+        sums = [f for f in sp.Mul.make_args(x) if f.is_Add]
+        if len(sums) != 1:
+            return alpha * x
+        rest = x / sums[0]
+        return sp.Add(*(alpha * rest * term for term in sums[0].args))
+
+    def scaled(o: Obligation) -> Obligation:  # Delta <= X as alpha Delta = s^2 - beta <= alpha X (alpha > 0): no 1/alpha
+        return Obligation(o.kind, s ** 2 - beta, times_alpha(o.rhs), o.text) if o.lhs == delta else o
+
+    def chart(pairs):
+        where = f" (in {s} = sqrt({sp.sstr(a)}))"
+        moved = [(Obligation(o.kind, rewrite(o.lhs), rewrite(o.rhs), str(o) + where),
+                  [Bound(b.symbol, rewrite(b.lo), rewrite(b.hi)) for b in bounds if b.symbol != delta] +
+                  [Bound(s, 0, sp.oo)]) for o, bounds in ((scaled(o), bounds) for o, bounds in pairs)]
+        return [(lt(0, alpha, f"{s} = sqrt({sp.sstr(a)}) increases in {delta}"), []),
+                (lt(0, a, f"{s} = sqrt({sp.sstr(a)}) is real and positive"), [])] + moved
+
+    return chart
+
+
 def telescoping(thm: Theorem, at_prescription: bool) -> Link:
     rate = thm.rate
     stated = "rate_at_prescription" if at_prescription else "rate"
@@ -224,7 +273,7 @@ def telescoping(thm: Theorem, at_prescription: bool) -> Link:
         link.error = "the one-step inequality is not of the form f(x_{t+1}) <= f(x_t) - (decrease)"
         return link
     norm_measure = rate.measure == "mean_grad_norm_before_T"
-    phi = rate.via if rate.via is not None else D
+    phi = rate.via.xreplace({RATE_VALUE: R}) if rate.via is not None else D
     if norm_measure:
         D, phi = (e.xreplace({grad_sq: grad_norm ** 2}) for e in (D, phi))
     if at_prescription:
@@ -253,6 +302,9 @@ def telescoping(thm: Theorem, at_prescription: bool) -> Link:
         (budget.xreplace(prescribed(thm)) if at_prescription else budget)
     at_R = phi.xreplace({v: R for v in ys})
     obligations.append((le(total, thm.T * at_R, f"T phi(rate) >= {total}: {thm.T} steps of decrease exhaust it"), []))
+    chart = _root_chart(R, total) if rate.via is not None else None
+    if chart is not None:
+        obligations = chart(obligations)
     link.obligations = obligations
     link.statement = ("T phi(R) >= " + str(total) + " with phi increasing" +
                       (" and convex" if rate.measure in AVERAGE_MEASURES else "") + f", phi <= D (measure {rate.measure})")
@@ -286,7 +338,7 @@ def complexity_link(thm: Theorem) -> Link:
         link.error = str(err)
         return link
     norm_measure = thm.rate.measure == "mean_grad_norm_before_T"
-    phi = thm.rate.via if thm.rate.via is not None else D
+    phi = thm.rate.via.xreplace({RATE_VALUE: target}) if thm.rate.via is not None else D  # the measure's bound: target
     if norm_measure:
         phi = phi.xreplace({grad_sq: grad_norm ** 2})
     presc = {s: e for s, e in prescribed(thm).items() if s in stated_at}

@@ -285,6 +285,9 @@ class OneStep:
     potential: Potential | None = None
 
 
+RATE_VALUE = sp.Symbol("R_linked", positive=True)  # in a rate's via: the rate the link is proving
+
+
 @dataclass(frozen=True)
 class Rate:
     """``measure <= bound`` after T, where ``measure`` names exactly what is bounded.
@@ -298,7 +301,9 @@ class Rate:
 
     ``via`` is a proof hint, not a stated object: a lower model phi of the one-step decrease, in the
     measured variable (grad_sq, or grad_norm for the non-squared measure), increasing (and convex for
-    an average), that telescopes; by default the decrease itself. Wrong hints fail, never pass.
+    an average), that telescopes; by default the decrease itself. It may read RATE_VALUE, the rate being
+    linked (the stated rate, or the rate at the prescription): a tangent chosen at the rate. Wrong hints
+    fail, never pass.
     """
 
     measure: str
