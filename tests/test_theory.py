@@ -382,3 +382,22 @@ def test_a_root_in_a_positive_denominator_is_cleared_before_the_root_rule():
     den = xi + sp.sqrt(u * (u + xi))
     assert prove("nonneg", 2 * (u + xi) / den - 1).level == "symbolic"
     assert prove("nonneg", u / den - 1).level == "failed"
+
+
+def test_the_complexity_link_proves_its_lower_model_itself():
+    """T phi(eps^2) >= Delta bounds the measure only where phi is a lower model of the stated decrease D. A via
+    above D (2 D for gd.smooth) makes every other obligation of the complexity link easier, so the link must refuse
+    it on its own, not lean on the rate's link (which may be unlinked, or read another via)."""
+    from convcheck.theory import links
+    from convcheck.theory.certify import within
+    from convcheck.theory.symbols import grad_sq
+
+    thm = theory.get("gd.smooth")
+    D = lr * (1 - L * lr / 2) * grad_sq
+    optimistic = dataclasses.replace(thm, rate=dataclasses.replace(thm.rate, via=2 * D))
+    link = links.complexity_link(optimistic)
+    assert link.name == "complexity from the one-step inequality" and not link.error
+    levels = {str(o): prove(o.kind, o.expr, within(links.context(thm), extra), samples=300).level
+              for o, extra in link.obligations}
+    assert levels.pop("the lower model phi is below the stated decrease") == "failed"
+    assert set(levels.values()) == {"symbolic"}, levels  # without that obligation the link would certify

@@ -210,6 +210,23 @@ def _pieces(e: sp.Expr, ys) -> list[sp.Expr]:
     return [p for arg in atoms[0].args for p in _pieces(e.xreplace({atoms[0]: arg}), ys)]
 
 
+def _lower_model(phi: sp.Expr, D: sp.Expr, ys: tuple, rate) -> list:
+    """What makes T phi(m) >= (what the decreases may spend) bound the measure m: phi below the stated decrease D
+    (when a via gives phi), increasing in the measured variables, and convex for an average (Jensen)."""
+    positive = [Bound(v, 0, sp.oo) for v in ys]
+    out = [(le(phi, D, "the lower model phi is below the stated decrease"), positive)] if rate.via is not None else []
+    for piece in _pieces(phi, ys):
+        slopes = [sp.diff(piece, v) for v in ys]
+        if len(ys) == 2:
+            out += [(le(0, s, f"phi increases in {v}"), positive) for s, v in zip(slopes, ys)]
+            out.append((lt(0, sum(slopes), "phi increases along the diagonal"), positive))
+        else:
+            out.append((lt(0, slopes[0], f"phi increases in {ys[0]}: the per-step coefficient is positive"), positive))
+    if rate.measure in AVERAGE_MEASURES:
+        out.append((le(0, sp.diff(phi, ys[0], 2), "phi is convex (Jensen)"), positive))
+    return out
+
+
 def _root_chart(R: sp.Expr, total: sp.Expr):
     """A change of variable that makes a rate with one square root rational: when every root in R is sqrt(a), a =
     alpha Delta + beta (alpha, beta free of Delta), the link's obligations are proved in s = sqrt(a) > 0 in place of
@@ -282,22 +299,10 @@ def telescoping(thm: Theorem, at_prescription: bool) -> Link:
     y = grad_norm if norm_measure else grad_sq
     pair = rate.measure == "min_grad_sq_through_T"
     ys = (y, grad_sq_next) if pair else (y,)
-    positive = [Bound(v, 0, sp.oo) for v in ys]
-    if rate.via is not None:
-        obligations.append((le(phi, D, "the lower model phi is below the stated decrease"), positive))
-    for piece in _pieces(phi, ys):
-        slopes = [sp.diff(piece, v) for v in ys]
-        if pair:
-            obligations += [(le(0, s, f"phi increases in {v}"), positive) for s, v in zip(slopes, ys)]
-            obligations.append((lt(0, sum(slopes), "phi increases along the diagonal"), positive))
-        else:
-            obligations.append((lt(0, slopes[0], f"phi increases in {y}: the per-step coefficient is positive"),
-                                positive))
-    if rate.measure in AVERAGE_MEASURES:
-        obligations.append((le(0, sp.diff(phi, y, 2), "phi is convex (Jensen)"), positive))
-    elif rate.measure not in MIN_MEASURES:
+    if rate.measure not in AVERAGE_MEASURES + MIN_MEASURES:
         link.error = f"no telescoping rule for the measure {rate.measure!r}"
         return link
+    obligations += _lower_model(phi, D, ys, rate)
     total = (gap if gap in R.free_symbols else sp.Symbol("Delta", positive=True)) + \
         (budget.xreplace(prescribed(thm)) if at_prescription else budget)
     at_R = phi.xreplace({v: R for v in ys})
@@ -344,6 +349,13 @@ def complexity_link(thm: Theorem) -> Link:
     presc = {s: e for s, e in prescribed(thm).items() if s in stated_at}
     y = grad_norm if norm_measure else grad_sq
     ys = (y, grad_sq_next) if thm.rate.measure == "min_grad_sq_through_T" else (y,)
+    if thm.rate.measure not in AVERAGE_MEASURES + MIN_MEASURES:
+        link.error = f"no telescoping rule for the measure {thm.rate.measure!r}"
+        return link
+    # T phi(target) >= Delta bounds the measure only through a lower model that is one: proved here, not borrowed
+    # from the rate's link (which may be unlinked, or read another via)
+    D = D.xreplace({grad_sq: grad_norm ** 2}) if norm_measure else D
+    obligations += _lower_model(phi.xreplace(presc), D.xreplace(presc), ys, thm.rate)
     total = T * phi.xreplace(presc).xreplace({v: target for v in ys})  # T phi(target): what T steps must exceed
     obligations += [(le(delta + budget.xreplace(presc), total.xreplace({T: T_eps}), f"T(eps) phi({target}) >= Delta"
                         + (" + a ||s_0||^2" if budget != 0 else "")), []),
