@@ -85,10 +85,11 @@ def test_pep_is_symbolic_for_every_step_size_below_sqrt3_by_cases():
 
 def test_pep_certificate_breaks_exactly_where_the_decrease_stops_increasing():
     """Allowing h up to 1.8: the derivation still holds (it needs only h >= 1), but min(3 - h, 3 - h^2) < 0
-    there, so the stated decrease no longer telescopes into the rate."""
+    there, so the stated decrease no longer telescopes into the rate, nor into T(eps)."""
     pep = theory.get("gd.smooth.pep")
     wide = _variant(pep, conditions=(Condition(sp.StrictLessThan(lr, sp.Rational(9, 5) / L)),))
-    assert _failed(theory.certify(wide, samples=300)) == {"rate from the one-step inequality": ["phi increases in grad_sq"]}
+    assert _failed(theory.certify(wide, samples=300)) == {"rate from the one-step inequality": ["phi increases in grad_sq"],
+                                                          "complexity from the one-step inequality": ["phi increases in grad_sq"]}
 
 
 def test_sgd_chain_and_claims_are_symbolic():
