@@ -32,10 +32,10 @@ iterate buffer when there are monitors); arrays it keeps longer may be overwritt
 
 Fused kernels (issue 15; reference/kernels): ``kernels`` ("auto", "numpy", "numba" or "cupy"; default
 $CONVCHECK_KERNELS, else "auto") picks whether the in-place steps run as numba kernels, one pass per step,
-parallel over runs (CuPy arrays: ElementwiseKernels); ``Trace.meta["kernels"]`` records which ran. With numba the per-step reductions of grad f(x_t)
-(||.||^2, its root, min, sums, divergence) are one compiled call too (``fused.grad_stats``, except where the step
-takes the norm), and so is the diagonal quadratic's gradient: the iterates keep their bits, the ||grad f||^2
-records agree with NumPy's to rounding (its own summation order).
+parallel over runs (CuPy arrays: ElementwiseKernels); ``Trace.meta["kernels"]`` records which ran. With numba
+the per-step reductions of grad f(x_t) (||.||^2, its root, min, sums, divergence) are one compiled call too
+(``fused.grad_stats``, except where the step takes the norm), and so is the diagonal quadratic's gradient: the
+iterates keep their bits, the ||grad f||^2 records agree with NumPy's to rounding (its own summation order).
 """
 from __future__ import annotations
 
